@@ -1,0 +1,1 @@
+"""losswalk numerics: losses, models, landscapes, minima, optimizers, the walker, text rasters. No Textual here."""

@@ -1,0 +1,1 @@
+"""losswalk presentation layer: the Textual app and the command line."""
