@@ -1,0 +1,207 @@
+"""Built-in datasets have the landscape shapes they promise; load_csv is strict, errors clear."""
+
+import numpy as np
+import pytest
+
+from core import datasets
+from core.datasets import (
+    BUILTIN_DATASETS,
+    DEFAULT_DATASET,
+    Dataset,
+    DatasetError,
+    load_csv,
+    make_dataset,
+)
+
+
+def no_bias_bce_grad(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Gradient of mean BCE for p = sigmoid(X w), written out independently of core."""
+    return X.T @ (1 / (1 + np.exp(-(X @ w))) - y) / len(y)
+
+
+def descend(X: np.ndarray, y: np.ndarray, steps: int = 400, lr: float = 1.0) -> np.ndarray:
+    w = np.array([-3.0, 3.0])
+    for _ in range(steps):
+        w = w - lr * no_bias_bce_grad(X, y, w)
+    return w
+
+
+# ----------------------------------------------------------------------------- built-ins
+
+def test_registry_order_and_default():
+    assert list(BUILTIN_DATASETS) == ["overlap", "separable", "xor", "moons", "circles", "noisy",
+                                      "line"]
+    assert DEFAULT_DATASET == "overlap"
+    assert all(BUILTIN_DATASETS.values())
+
+
+@pytest.mark.parametrize("name", list(BUILTIN_DATASETS))
+def test_builtin_shape_labels_and_determinism(name):
+    d = make_dataset(name)
+    assert d.name == name and d.description == BUILTIN_DATASETS[name]
+    assert d.n == 200 and d.X.shape == (200, 1 if name == "line" else 2)
+    assert d.X.dtype == np.float64 and d.y.dtype == np.float64
+    assert set(np.unique(d.y)) == {0.0, 1.0}
+    again = make_dataset(name)
+    np.testing.assert_array_equal(d.X, again.X)
+    np.testing.assert_array_equal(d.y, again.y)
+    assert not np.array_equal(d.X, make_dataset(name, seed=1).X)
+    assert make_dataset(name, n=37).X.shape[0] == 37
+
+
+def test_overlap_has_a_finite_no_bias_minimum_inside_the_view():
+    d = make_dataset("overlap")
+    w = descend(d.X, d.y)
+    assert np.all(np.abs(w) < 4.0)
+    assert np.linalg.norm(no_bias_bce_grad(d.X, d.y, w)) < 1e-8
+
+
+def test_separable_is_split_by_a_line_through_the_origin():
+    d = make_dataset("separable")
+    margin = (d.X @ np.array([1.0, 0.5])) * np.where(d.y == 1, 1, -1)
+    assert margin.min() > 0.3
+    # So the no-bias loss keeps falling along that direction: no finite minimum.
+    losses = [np.mean(np.logaddexp(0, -t * margin)) for t in (1, 10, 100)]
+    assert losses[0] > losses[1] > losses[2] > 0
+    assert np.linalg.norm(no_bias_bce_grad(d.X, d.y, descend(d.X, d.y))) > 1e-4
+
+
+def test_noisy_flips_15_percent_of_separable_labels_and_has_a_finite_minimum():
+    d = make_dataset("noisy")
+    wrong_side = (d.X @ np.array([1.0, 0.5]) > 0) != (d.y == 1)
+    assert wrong_side.sum() == 30
+    w = descend(d.X, d.y)
+    assert np.all(np.abs(w) < 4.0)
+    assert np.linalg.norm(no_bias_bce_grad(d.X, d.y, w)) < 1e-8
+
+
+def test_xor_labels_follow_the_quadrants():
+    d = make_dataset("xor")
+    assert np.mean((d.X[:, 0] * d.X[:, 1] < 0) == (d.y == 1)) > 0.95
+
+
+def test_circles_class_one_is_the_inner_ring():
+    d = make_dataset("circles")
+    r = np.hypot(d.X[:, 0], d.X[:, 1])
+    assert r[d.y == 1].max() < r[d.y == 0].min()
+
+
+def test_moons_are_centred_and_interleaved():
+    d = make_dataset("moons")
+    assert np.all(np.abs(d.X.mean(axis=0)) < 0.2)
+    # Each moon's tips reach past the other moon's middle in x1.
+    upper, lower = d.X[d.y == 1], d.X[d.y == 0]
+    assert upper[:, 0].max() > lower[:, 0].mean() and lower[:, 0].min() < upper[:, 0].mean()
+
+
+def test_line_is_two_overlapping_1d_classes_at_plus_minus_one():
+    d = make_dataset("line", n=4000)
+    assert d.X[d.y == 1].mean() == pytest.approx(0.8, abs=0.1)  # +1, pulled in by flipped labels
+    assert d.X[d.y == 0].mean() == pytest.approx(-0.8, abs=0.1)
+    assert np.mean((d.X[:, 0] > 0) != (d.y == 1)) == pytest.approx(0.1 + 0.8 * 0.076, abs=0.03)
+
+
+def test_make_dataset_errors():
+    with pytest.raises(DatasetError, match=r"unknown dataset 'spiral'.*overlap, separable"):
+        make_dataset("spiral")
+    with pytest.raises(DatasetError, match="between 2 and"):
+        make_dataset("overlap", n=1)
+
+
+# ----------------------------------------------------------------------------- Dataset
+
+def test_dataset_is_read_only_and_subsets():
+    d = make_dataset("overlap", n=10)
+    with pytest.raises(ValueError):
+        d.X[0, 0] = 1.0
+    s = d.subset([0, 2, 4])
+    assert s.n == 3 and s.name == d.name
+    np.testing.assert_array_equal(s.X, d.X[[0, 2, 4]])
+    with pytest.raises(DatasetError, match="N >= 1"):
+        d.subset([])
+
+
+@pytest.mark.parametrize(("X", "y", "problem"), [
+    (np.zeros(3), np.zeros(3), "shape"),
+    (np.zeros((3, 2)), np.zeros(2), "shape"),
+    (np.array([[0.0, np.nan]]), np.zeros(1), "NaN"),
+    (np.zeros((1, 2)), np.array([0.5]), "0 or 1"),
+])
+def test_dataset_validates(X, y, problem):
+    with pytest.raises(DatasetError, match=problem):
+        Dataset("bad", X, y, "")
+
+
+# ----------------------------------------------------------------------------- load_csv
+
+def write(tmp_path, text: str | bytes, name: str = "data.csv"):
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def test_load_csv_with_header_blank_lines_and_whitespace(tmp_path):
+    path = write(tmp_path, "x1, x2, y\r\n\n 1.5 ,-2,1\n0,3e-1, 0.0 \n\n  \n-1,1,1.0\n")
+    d = load_csv(path)
+    assert d.name == "data.csv" and "3" in d.description
+    np.testing.assert_array_equal(d.X, [[1.5, -2.0], [0.0, 0.3], [-1.0, 1.0]])
+    np.testing.assert_array_equal(d.y, [1.0, 0.0, 1.0])
+
+
+def test_load_csv_without_header_one_class_and_bom(tmp_path):
+    d = load_csv(str(write(tmp_path, b"\xef\xbb\xbf1,2,0\n3,4,0")))
+    np.testing.assert_array_equal(d.X, [[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(d.y, [0.0, 0.0])
+
+
+def test_load_csv_round_trips_a_builtin(tmp_path):
+    d = make_dataset("moons")
+    path = tmp_path / "moons.csv"
+    np.savetxt(path, np.c_[d.X, d.y], delimiter=",", header="x1,x2,y", comments="")
+    loaded = load_csv(path)
+    np.testing.assert_allclose(loaded.X, d.X, rtol=1e-15)
+    np.testing.assert_array_equal(loaded.y, d.y)
+
+
+@pytest.mark.parametrize(("text", "line", "problem"), [
+    ("", None, "file is empty"),
+    ("\n  \n", None, "file is empty"),
+    ("x1,x2,y\n\n", 1, "header row but no data rows"),
+    ("x1,x2,y\n1,2,1\n1,2\n", 3, "expected 3 columns x1,x2,y, found 2"),
+    ("1,2,1,4\n", 1, "expected 3 columns x1,x2,y, found 4"),
+    ("1,2,1\n1,abc,0\n", 2, "column 2 is not a number: 'abc'"),
+    ("1,abc,0\nx1,x2,y\n", 1, "column 2 is not a number: 'abc'"),
+    ("1,2,1\n1,,0\n", 2, "column 2 is not a number: ''"),
+    ("x1,x2,y\nx1,x2,y\n", 2, "column 1 is not a number"),
+    ("1,2,1\n\n1,nan,0\n", 3, "column 2 is 'nan'; values must be finite"),
+    ("inf,2,1\n", 1, "column 1 is 'inf'; values must be finite"),
+    ("1,2,1\n1,2,2\n", 2, "label y must be 0 or 1, found '2'"),
+    ("1,2,0.5\n", 1, "label y must be 0 or 1, found '0.5'"),
+    ("1,2,1\n1,2,0\n1,2\x00\x01\x02", 3, "not UTF-8 text (is it a binary file?)"),
+    (b"1,2,1\n3,4,0\n\xff\xfe\x00binary", 3, "not UTF-8 text"),
+])
+def test_load_csv_bad_files_name_file_line_and_problem(tmp_path, text, line, problem):
+    path = write(tmp_path, text, "bad.csv")
+    with pytest.raises(DatasetError) as info:
+        load_csv(path)
+    message = str(info.value)
+    where = f"{path}:{line}: " if line else f"{path}: "
+    assert message.startswith(where) and problem in message
+    assert "\n" not in message
+
+
+def test_load_csv_missing_file_and_directory(tmp_path):
+    with pytest.raises(DatasetError, match=r"nope\.csv: no such file$"):
+        load_csv(tmp_path / "nope.csv")
+    with pytest.raises(DatasetError, match="is a directory"):
+        load_csv(tmp_path)
+
+
+def test_load_csv_size_limits(tmp_path, monkeypatch):
+    path = write(tmp_path, "1,2,1\n3,4,0\n5,6,1\n", "big.csv")
+    monkeypatch.setattr(datasets, "MAX_ROWS", 2)
+    with pytest.raises(DatasetError, match=r"big\.csv:3: more than the 2 row limit"):
+        load_csv(path)
+    monkeypatch.setattr(datasets, "MAX_BYTES", 10)
+    with pytest.raises(DatasetError, match=r"big\.csv: file is larger than the .* MB limit"):
+        load_csv(path)
