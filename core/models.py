@@ -1,0 +1,262 @@
+"""Models with exactly two weights, so their loss is a landscape we can draw and walk.
+
+A data-driven model turns weights w into logits z (one per example), and the loss compares
+sigmoid(z) with the labels. Its gradient is the chain rule: dL/dw = (dz/dw)^T dL/dz + l2 w.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import os
+from typing import Protocol
+
+import numpy as np
+
+from core.datasets import DEFAULT_DATASET, Dataset, load_csv, make_dataset
+from core.fastgrid import logistic_loss_grid
+from core.losses import (
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    mean_squared_error,
+    mean_squared_error_grad,
+    sigmoid,
+)
+from core.surfaces import SURFACES
+
+Extent = tuple[float, float, float, float]  # (w1_min, w1_max, w2_min, w2_max)
+
+
+class ModelError(ValueError):
+    """Bad landscape name or option; the message is one line meant for the user."""
+
+
+class Model(Protocol):
+    """What the walker, the map and the minima finder need from a landscape."""
+
+    name: str
+    description: str
+    extent: Extent
+    start: tuple[float, float]
+    default_lr: float
+
+    def loss(self, w) -> float: ...
+    def grad(self, w) -> np.ndarray: ...
+    def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray: ...
+
+
+LOSS_KINDS = ("bce", "mse")
+LOSS_NAMES = {"bce": "binary cross-entropy", "mse": "mean squared error"}
+
+
+def _check_loss(loss: str, l2: float) -> None:
+    """ModelError unless loss is a known kind and l2 a finite number >= 0."""
+    if loss not in LOSS_KINDS:
+        raise ModelError(f"unknown loss {loss!r} (choose from: {', '.join(LOSS_KINDS)})")
+    if not (math.isfinite(l2) and l2 >= 0):
+        raise ModelError(f"l2 must be a finite number >= 0, got {l2}")
+
+
+def _data_loss(y: np.ndarray, z: np.ndarray, kind: str, axis: int | None = None):
+    """Mean loss of logits z: BCE straight from the logits (stable), or MSE of sigmoid(z)."""
+    if kind == "bce":
+        return binary_cross_entropy_with_logits(y, z, axis=axis)
+    return mean_squared_error(y, sigmoid(z), axis=axis)
+
+
+def _data_loss_dz(y: np.ndarray, z: np.ndarray, kind: str) -> np.ndarray:
+    """dL/dz for each example (already divided by N)."""
+    if kind == "bce":
+        return binary_cross_entropy_with_logits_grad(y, z)
+    p = sigmoid(z)
+    return mean_squared_error_grad(y, p) * p * (1.0 - p)
+
+
+def _point(w) -> np.ndarray:
+    """w as a float array of shape (2,)."""
+    w = np.asarray(w, dtype=float)
+    if w.shape != (2,):
+        raise ModelError(f"a point in weight space is (w1, w2), got shape {w.shape}")
+    return w
+
+
+def _nice_below(x: float) -> float:
+    """The largest of 1, 2, 5 times a power of ten that is <= x (a readable learning rate)."""
+    power = 10.0 ** math.floor(math.log10(x))
+    return max(m * power for m in (1.0, 2.0, 5.0) if m * power <= x)
+
+
+class _DataModel:
+    """What logistic regression and the tiny net share: a dataset, a loss kind, l2, minibatches."""
+
+    name: str
+    description: str
+    extent: Extent
+    start: tuple[float, float]
+    default_lr: float
+
+    def __init__(self, dataset: Dataset, loss: str, l2: float, bias: float) -> None:
+        _check_loss(loss, l2)
+        self.dataset, self.loss_kind, self.l2, self.bias = dataset, loss, float(l2), float(bias)
+
+    def _logits(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Logits z (N,) at w and their Jacobian dz/dw (N, 2)."""
+        raise NotImplementedError
+
+    def loss(self, w) -> float:
+        """Mean loss over the examples plus l2/2 |w|^2."""
+        w = _point(w)
+        z, _ = self._logits(w)
+        return float(_data_loss(self.dataset.y, z, self.loss_kind) + 0.5 * self.l2 * (w @ w))
+
+    def grad(self, w) -> np.ndarray:
+        """Exact gradient by the chain rule: (dz/dw)^T dL/dz + l2 w."""
+        w = _point(w)
+        z, dz_dw = self._logits(w)
+        return dz_dw.T @ _data_loss_dz(self.dataset.y, z, self.loss_kind) + self.l2 * w
+
+    def with_examples(self, idx) -> _DataModel:
+        """The same model (same view, start and learning rate) scored on a subset of examples."""
+        model = copy.copy(self)
+        model.dataset = self.dataset.subset(idx)
+        return model
+
+    def _describe(self, formula: str) -> str:
+        extras = f", L2 {self.l2:g}" if self.l2 else ""
+        return (f"{formula} on {self.dataset.name} ({self.dataset.n} examples), "
+                f"{LOSS_NAMES[self.loss_kind]} loss{extras}")
+
+
+class LogisticModel(_DataModel):
+    """Logistic regression p = sigmoid(w1 x1 + w2 x2 + bias): convex with BCE, not with MSE."""
+
+    def __init__(self, dataset: Dataset, loss: str = "bce", l2: float = 0.0,
+                 bias: float = 0.0) -> None:
+        super().__init__(dataset, loss, l2, bias)
+        X = dataset.X
+        if X.shape[1] != 2:
+            raise ModelError(f"logistic needs 2 input columns x1,x2; dataset {dataset.name!r} "
+                             f"has {X.shape[1]}")
+        self.name = "logistic"
+        bias_text = f" {'-' if self.bias < 0 else '+'} {abs(self.bias):g}" if self.bias else ""
+        self.description = self._describe(f"logistic regression σ(w1·x1 + w2·x2{bias_text})")
+        # Weights matter on the scale 1/|x|: view about ±4 in those units, a round number.
+        rms = math.sqrt(float(np.mean(X**2))) or 1.0
+        half = 4.0 * 10.0 ** -round(math.log10(rms))
+        self.extent = (-half, half, -half, half)
+        self.start = (-0.75 * half, 0.75 * half)
+        # BCE curvature is at most max eig(X^T X / N) / 4 (+ l2); 1 / curvature is a safe step.
+        curvature = 0.25 * float(np.linalg.eigvalsh(X.T @ X / len(X))[-1]) + self.l2
+        self.default_lr = _nice_below(1.0 / curvature) if curvature > 0 else 1.0
+
+    def _logits(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.dataset.X @ w + self.bias, self.dataset.X
+
+    def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
+        """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), via the fast separable kernel."""
+        return logistic_loss_grid(self.dataset.X, self.dataset.y, w1s, w2s,
+                                  loss=self.loss_kind, l2=self.l2, bias=self.bias)
+
+
+class TinyNet(_DataModel):
+    """One tanh hidden unit and a sigmoid output, p = sigmoid(w2 tanh(w1 x)), on column 0 of X.
+
+    Flipping both weights changes nothing, loss(w1, w2) = loss(-w1, -w2): every minimum has a twin.
+    """
+
+    def __init__(self, dataset: Dataset | None = None, loss: str = "bce",
+                 l2: float = 0.0) -> None:
+        super().__init__(make_dataset("line") if dataset is None else dataset, loss, l2, 0.0)
+        self.name = "tiny-net"
+        self.description = self._describe("tiny net σ(w2·tanh(w1·x))")
+        x = self.dataset.X[:, 0]
+        scale = 10.0 ** -round(math.log10(math.sqrt(float(np.mean(x**2))) or 1.0))
+        self.extent = (-4.0 * scale, 4.0 * scale, -4.0, 4.0)
+        self.start = (-0.5 * scale, 3.5)  # wrong-way-round weights, high on a hillside
+        self.default_lr = 0.5
+
+    def _logits(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = self.dataset.X[:, 0]
+        h = np.tanh(w[0] * x)
+        return w[1] * h, np.column_stack([w[1] * (1.0 - h**2) * x, h])
+
+    def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray,
+                  max_bytes: int = 64 * 2**20) -> np.ndarray:
+        """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), in chunks of examples so the
+        (len(w2s), len(w1s), chunk) temporaries stay within about max_bytes."""
+        w1s, w2s = np.asarray(w1s, dtype=float), np.asarray(w2s, dtype=float)
+        x, y = self.dataset.X[:, 0], self.dataset.y
+        chunk = max(1, max_bytes // (8 * 8 * w1s.size * w2s.size))  # <= 8 temporaries alive
+        total = np.zeros((w2s.size, w1s.size))
+        for s in range(0, len(y), chunk):
+            h = np.tanh(np.multiply.outer(w1s, x[s:s + chunk]))  # (nx, c)
+            z = np.multiply.outer(w2s, h)  # (ny, nx, c)
+            total += _data_loss(y[s:s + chunk], z, self.loss_kind, axis=-1) * h.shape[1]
+        return total / len(y) + 0.5 * self.l2 * np.add.outer(w2s**2, w1s**2)
+
+
+# ----------------------------------------------------------------------------- registry
+
+_SURFACE_ORDER = ("bowl", "rosenbrock", "himmelblau", "rastrigin", "ackley", "camel", "beale",
+                  "saddle", "two-dip")
+LANDSCAPES: dict[str, str] = {
+    "logistic": "Logistic regression: one valley with cross-entropy, flat plateaus with MSE",
+    "tiny-net": "Tiny net: one tanh neuron — two mirror-image valleys with a saddle between",
+    **{name: SURFACES[name]().description for name in _SURFACE_ORDER},
+}
+DEFAULT_LANDSCAPE = "logistic"
+DATA_LANDSCAPES = ("logistic", "tiny-net")
+
+
+def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike | None = None,
+               loss: str = "bce", l2: float = 0.0, condition: float = 10.0) -> Model:
+    """The landscape `name`; data options only for logistic / tiny-net, condition only for bowl."""
+    if name not in LANDSCAPES:
+        raise ModelError(f"unknown landscape {name!r} (choose from: {', '.join(LANDSCAPES)})")
+    _check_loss(loss, l2)
+    if not (math.isfinite(condition) and condition >= 1):
+        raise ModelError(f"condition must be a finite number >= 1, got {condition}")
+    if name not in DATA_LANDSCAPES:
+        for flag, given in (("--dataset", dataset is not None), ("--data", data is not None),
+                            ("--loss", loss != "bce"), ("--l2", l2 != 0)):
+            if given:
+                raise ModelError(f"{flag} applies only to data-driven landscapes: "
+                                 f"{', '.join(DATA_LANDSCAPES)}")
+        return SURFACES[name](condition=condition) if name == "bowl" else SURFACES[name]()
+    if dataset is not None and data is not None:
+        raise ModelError("give either --dataset or --data, not both")
+    if data is not None:
+        examples = load_csv(data)
+    else:
+        examples = make_dataset(dataset or (DEFAULT_DATASET if name == "logistic" else "line"))
+    model_class = LogisticModel if name == "logistic" else TinyNet
+    return model_class(examples, loss=loss, l2=l2)
+
+
+@dataclasses.dataclass(frozen=True)
+class LandscapeOptions:
+    """The landscape choice and its options, meaning the same in every subcommand and the app."""
+
+    name: str = DEFAULT_LANDSCAPE
+    dataset: str | None = None
+    data: str | None = None
+    loss: str = "bce"
+    l2: float = 0.0
+    condition: float = 10.0
+    extent: Extent | None = None
+
+    def build(self, strict: bool = False) -> Model:
+        """The model; data options are dropped on analytic surfaces, or ModelError if strict."""
+        if strict or self.name in DATA_LANDSCAPES:
+            return make_model(self.name, dataset=self.dataset, data=self.data, loss=self.loss,
+                              l2=self.l2, condition=self.condition)
+        return make_model(self.name, condition=self.condition)
+
+    def with_name(self, name: str) -> LandscapeOptions:
+        """Same options on another landscape, with the view reset to its default."""
+        return dataclasses.replace(self, name=name, extent=None)
+
+    def view_extent(self, model: Model) -> Extent:
+        """The requested view, or the model's default one."""
+        return self.extent if self.extent is not None else model.extent

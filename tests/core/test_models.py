@@ -1,0 +1,308 @@
+"""Models: hand-computed losses, gradients vs central differences, grids vs per-point, registry."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.datasets import Dataset, DatasetError, make_dataset
+from core.models import (
+    DATA_LANDSCAPES,
+    DEFAULT_LANDSCAPE,
+    LANDSCAPES,
+    LandscapeOptions,
+    LogisticModel,
+    ModelError,
+    TinyNet,
+    make_model,
+)
+from core.surfaces import SURFACES
+
+LN3 = math.log(3.0)
+coordinate = st.floats(-4.0, 4.0)
+
+
+def central_diff_grad(model, w, h: float = 1e-6) -> np.ndarray:
+    w = np.asarray(w, dtype=float)
+    return np.array([(model.loss(w + h * e) - model.loss(w - h * e)) / (2 * h) for e in np.eye(2)])
+
+
+def per_point_grid(model, w1s, w2s) -> np.ndarray:
+    """The slow, obviously right grid: one model.loss call per cell."""
+    return np.array([[model.loss([a, b]) for a in w1s] for b in w2s])
+
+
+def descend(model, w, steps: int, lr: float) -> np.ndarray:
+    w = np.asarray(w, dtype=float)
+    for _ in range(steps):
+        w = w - lr * model.grad(w)
+    return w
+
+
+# Two examples where w = (ln3 / 2, ln3) gives p = 3/4 for the positive one and 1/4 for the negative.
+TWO = Dataset("two", np.array([[2.0, 0.0], [0.0, -1.0]]), np.array([1.0, 0.0]), "hand example")
+W_HAND = np.array([LN3 / 2, LN3])
+
+
+# ----------------------------------------------------------------------------- logistic
+
+def test_logistic_hand_computed_losses():
+    assert LogisticModel(TWO).loss([0.0, 0.0]) == pytest.approx(math.log(2), rel=1e-14)
+    assert LogisticModel(TWO).loss(W_HAND) == pytest.approx(math.log(4 / 3), rel=1e-14)
+    assert LogisticModel(TWO, loss="mse").loss(W_HAND) == pytest.approx(1 / 16, rel=1e-14)
+    l2 = LogisticModel(TWO, l2=0.2).loss(W_HAND)
+    assert l2 == pytest.approx(math.log(4 / 3) + 0.1 * 1.25 * LN3**2, rel=1e-14)
+    # bias shifts both logits: z = (ln3 + b, -ln3 + b)
+    b = 0.5
+    expected = (math.log1p(math.exp(-(LN3 + b))) + math.log1p(math.exp(-LN3 + b))) / 2
+    assert LogisticModel(TWO, bias=b).loss(W_HAND) == pytest.approx(expected, rel=1e-14)
+
+
+def test_logistic_hand_computed_gradient():
+    # grad = X^T (p - y) / N at p = 1/2 = ((2, 0) * -1/2 + (0, -1) * 1/2) / 2
+    np.testing.assert_allclose(LogisticModel(TWO).grad([0.0, 0.0]), [-0.5, -0.25], rtol=1e-15)
+
+
+@settings(max_examples=40, deadline=None)
+@given(coordinate, coordinate, st.sampled_from(["bce", "mse"]), st.floats(0.0, 2.0),
+       st.floats(-2.0, 2.0))
+def test_logistic_grad_matches_central_differences(w1, w2, loss, l2, bias):
+    model = LogisticModel(make_dataset("overlap", n=40), loss=loss, l2=l2, bias=bias)
+    np.testing.assert_allclose(model.grad([w1, w2]), central_diff_grad(model, [w1, w2]),
+                               rtol=1e-5, atol=1e-8)
+
+
+def test_logistic_is_stable_far_out():
+    model = LogisticModel(make_dataset("overlap"))
+    far = model.loss([1e4, -1e4])
+    assert math.isfinite(far) and far > 1000  # exact logit loss, no clip at 27.63
+    assert np.all(np.isfinite(model.grad([1e4, -1e4])))
+
+
+def test_logistic_loss_grid_matches_per_point():
+    w1s, w2s = np.linspace(-4, 4, 9), np.linspace(-3, 5, 7)
+    for kw in ({}, {"loss": "mse", "l2": 0.3, "bias": -0.7}):
+        model = LogisticModel(make_dataset("noisy", n=60), **kw)
+        np.testing.assert_allclose(model.loss_grid(w1s, w2s), per_point_grid(model, w1s, w2s),
+                                   rtol=1e-9, atol=1e-12)
+
+
+def test_logistic_view_start_and_step_follow_the_data():
+    model = LogisticModel(make_dataset("overlap"))
+    assert model.name == "logistic" and "overlap" in model.description
+    assert "cross-entropy" in model.description
+    assert model.extent == (-4.0, 4.0, -4.0, 4.0)
+    assert model.loss(model.start) > model.loss([2.0, 1.0]) + 1.0  # up a hill
+    d = make_dataset("overlap")
+    scaled = LogisticModel(Dataset("big", d.X * 1000, d.y, ""))
+    assert scaled.extent == pytest.approx((-0.004, 0.004, -0.004, 0.004))
+    assert scaled.default_lr == pytest.approx(model.default_lr * 1e-6)
+
+
+@pytest.mark.parametrize("loss", ["bce", "mse"])
+def test_logistic_default_lr_walks_downhill(loss):
+    model = LogisticModel(make_dataset("overlap"), loss=loss)
+    w, losses = np.array(model.start), []
+    for _ in range(100):
+        w = w - model.default_lr * model.grad(w)
+        losses.append(model.loss(w))
+    assert all(np.diff(losses) < 0)
+    assert losses[-1] < 0.5 * model.loss(model.start)
+
+
+def test_logistic_with_examples_is_the_same_model_on_a_subset():
+    model = LogisticModel(make_dataset("overlap"), loss="mse", l2=0.1, bias=0.2)
+    batch = model.with_examples(np.arange(10))
+    alone = LogisticModel(make_dataset("overlap").subset(np.arange(10)), loss="mse", l2=0.1,
+                          bias=0.2)
+    assert batch.dataset.n == 10 and model.dataset.n == 200
+    assert batch.loss([1.0, -2.0]) == alone.loss([1.0, -2.0])
+    np.testing.assert_array_equal(batch.grad([1.0, -2.0]), alone.grad([1.0, -2.0]))
+    assert (batch.extent, batch.start, batch.default_lr) == (model.extent, model.start,
+                                                            model.default_lr)
+
+
+@pytest.mark.parametrize(("kwargs", "problem"), [
+    ({"loss": "hinge"}, "unknown loss 'hinge'"),
+    ({"l2": -0.1}, "l2 must be"),
+    ({"l2": float("nan")}, "l2 must be"),
+])
+def test_logistic_rejects_bad_options(kwargs, problem):
+    with pytest.raises(ModelError, match=problem):
+        LogisticModel(make_dataset("overlap"), **kwargs)
+
+
+def test_logistic_needs_two_features_and_points_of_two():
+    with pytest.raises(ModelError, match="2 input columns"):
+        LogisticModel(make_dataset("line"))
+    with pytest.raises(ModelError, match=r"\(w1, w2\)"):
+        LogisticModel(make_dataset("overlap")).loss([1.0, 2.0, 3.0])
+
+
+# ----------------------------------------------------------------------------- tiny net
+
+def test_tiny_net_hand_computed_loss():
+    x = math.atanh(0.5)  # tanh(w1 x) = 1/2 at w1 = 1, so z = w2 / 2 = ln 3
+    data = Dataset("two", np.array([[x], [-x]]), np.array([1.0, 0.0]), "")
+    assert TinyNet(data).loss([1.0, 2 * LN3]) == pytest.approx(math.log(4 / 3), rel=1e-14)
+    assert TinyNet(data, loss="mse").loss([1.0, 2 * LN3]) == pytest.approx(1 / 16, rel=1e-14)
+
+
+@settings(max_examples=40, deadline=None)
+@given(coordinate, coordinate, st.sampled_from(["bce", "mse"]), st.floats(0.0, 2.0))
+def test_tiny_net_grad_matches_central_differences(w1, w2, loss, l2):
+    model = TinyNet(make_dataset("line", n=40), loss=loss, l2=l2)
+    np.testing.assert_allclose(model.grad([w1, w2]), central_diff_grad(model, [w1, w2]),
+                               rtol=1e-5, atol=1e-8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(coordinate, coordinate)
+def test_tiny_net_flipping_both_weights_changes_nothing(w1, w2):
+    model = TinyNet(l2=0.1)
+    assert model.loss([-w1, -w2]) == pytest.approx(model.loss([w1, w2]), rel=1e-14)
+
+
+def test_tiny_net_has_two_mirror_minima_inside_its_view_and_a_saddle_at_zero():
+    model = TinyNet()
+    assert model.name == "tiny-net" and "line" in model.description
+    w1_min, w1_max, w2_min, w2_max = model.extent
+    plus = descend(model, [1.0, 1.0], 4000, 1.0)
+    minus = descend(model, [-1.0, -1.0], 4000, 1.0)
+    for w in (plus, minus):
+        assert w1_min < w[0] < w1_max and w2_min < w[1] < w2_max
+        assert np.linalg.norm(model.grad(w)) < 1e-9
+    np.testing.assert_allclose(minus, -plus, rtol=1e-9)
+    assert model.loss(plus) == pytest.approx(model.loss(minus), rel=1e-12)
+    assert model.loss(plus) < 0.4 < math.log(2)
+    # The origin is flat (grad 0) but no minimum: loss log 2, higher than both valleys.
+    np.testing.assert_array_equal(model.grad([0.0, 0.0]), [0.0, 0.0])
+    assert model.loss([0.0, 0.0]) == pytest.approx(math.log(2))
+    # The minima are finite: both ends of the valley, where the net becomes linear (w1 -> 0)
+    # or a step function (w1 -> inf), are higher.
+    c = np.linspace(0.2, 6.0, 59)
+    assert min(model.loss([1e-3, ci / 1e-3]) for ci in c) > model.loss(plus) + 0.002
+    assert min(model.loss([1e3, ci]) for ci in c) > model.loss(plus) + 0.002
+
+
+def test_tiny_net_default_lr_walks_downhill_from_the_start():
+    model = TinyNet()
+    assert model.loss(model.start) > 1.0
+    w = descend(model, model.start, 300, model.default_lr)
+    assert model.loss(w) < 0.36
+
+
+@pytest.mark.parametrize("max_bytes", [1, 5000, 64 * 2**20])
+def test_tiny_net_loss_grid_matches_per_point_in_any_chunking(max_bytes):
+    model = TinyNet(make_dataset("line", n=50), loss="mse", l2=0.2)
+    w1s, w2s = np.linspace(-4, 4, 7), np.linspace(-3, 5, 5)
+    np.testing.assert_allclose(model.loss_grid(w1s, w2s, max_bytes=max_bytes),
+                               per_point_grid(model, w1s, w2s), rtol=1e-9, atol=1e-12)
+    bce = TinyNet(make_dataset("line", n=50))
+    np.testing.assert_allclose(bce.loss_grid(w1s, w2s, max_bytes=max_bytes),
+                               per_point_grid(bce, w1s, w2s), rtol=1e-9, atol=1e-12)
+
+
+def test_tiny_net_uses_column_zero_of_two_feature_data():
+    d = make_dataset("overlap", n=30)
+    only_x1 = Dataset("x1", d.X[:, :1], d.y, "")
+    assert TinyNet(d).loss([0.7, -1.3]) == TinyNet(only_x1).loss([0.7, -1.3])
+
+
+# ----------------------------------------------------------------------------- registry
+
+def test_landscape_registry():
+    assert list(LANDSCAPES) == ["logistic", "tiny-net", "bowl", "rosenbrock", "himmelblau",
+                                "rastrigin", "ackley", "camel", "beale", "saddle", "two-dip"]
+    assert DEFAULT_LANDSCAPE == next(iter(LANDSCAPES)) == "logistic"
+    assert DATA_LANDSCAPES == ("logistic", "tiny-net")
+    for name in SURFACES:
+        assert LANDSCAPES[name] == SURFACES[name]().description
+    assert all(LANDSCAPES.values())
+
+
+@pytest.mark.parametrize("name", list(LANDSCAPES))
+def test_make_model_builds_every_landscape(name):
+    model = make_model(name)
+    assert model.name == name
+    assert np.shape(model.grad(model.start)) == (2,)
+    assert math.isfinite(model.loss(model.start)) and model.default_lr > 0
+
+
+def test_make_model_data_options(tmp_path):
+    assert make_model("logistic").dataset.name == "overlap"
+    assert make_model("tiny-net").dataset.name == "line"
+    model = make_model("logistic", dataset="xor", loss="mse", l2=0.5)
+    assert (model.dataset.name, model.loss_kind, model.l2) == ("xor", "mse", 0.5)
+    path = tmp_path / "mine.csv"
+    path.write_text("x1,x2,y\n1,2,1\n-1,-2,0\n")
+    assert make_model("logistic", data=path).dataset.n == 2
+    assert make_model("tiny-net", data=str(path)).dataset.name == "mine.csv"
+
+
+def test_make_model_condition_reaches_the_bowl():
+    assert make_model("bowl", condition=3.0).loss([1.0, 1.0]) == pytest.approx(
+        SURFACES["bowl"](condition=3.0).loss([1.0, 1.0]))
+    assert make_model("bowl", condition=3.0).loss([1.0, 1.0]) != make_model("bowl").loss([1, 1])
+
+
+@pytest.mark.parametrize(("name", "kwargs", "problem"), [
+    ("gauss", {}, r"unknown landscape 'gauss' \(choose from: logistic, tiny-net, bowl"),
+    ("bowl", {"dataset": "xor"}, "--dataset applies only to data-driven landscapes: "
+                                 "logistic, tiny-net"),
+    ("rosenbrock", {"data": "x.csv"}, "--data applies only"),
+    ("saddle", {"loss": "mse"}, "--loss applies only"),
+    ("ackley", {"l2": 0.1}, "--l2 applies only"),
+    ("logistic", {"dataset": "xor", "data": "x.csv"}, "not both"),
+    ("logistic", {"loss": "l1"}, "unknown loss 'l1'"),
+    ("tiny-net", {"l2": -1.0}, "l2 must be"),
+    ("bowl", {"condition": 0.5}, "condition must be"),
+    ("bowl", {"condition": float("inf")}, "condition must be"),
+    ("logistic", {"dataset": "line"}, "2 input columns"),
+])
+def test_make_model_errors(name, kwargs, problem):
+    with pytest.raises(ModelError, match=problem):
+        make_model(name, **kwargs)
+
+
+def test_make_model_passes_dataset_errors_through(tmp_path):
+    with pytest.raises(DatasetError, match="unknown dataset 'spiral'"):
+        make_model("logistic", dataset="spiral")
+    with pytest.raises(DatasetError, match="no such file"):
+        make_model("tiny-net", data=tmp_path / "missing.csv")
+
+
+# ----------------------------------------------------------------------------- options
+
+def test_landscape_options_defaults_and_build():
+    options = LandscapeOptions()
+    assert options.name == DEFAULT_LANDSCAPE and options.extent is None
+    model = options.build()
+    assert model.name == "logistic" and options.view_extent(model) == model.extent
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.name = "bowl"
+
+
+def test_landscape_options_strict_and_lenient():
+    options = LandscapeOptions(name="bowl", dataset="xor", loss="mse", l2=0.1, condition=4.0)
+    bowl = options.build()  # the app switching landscapes: data options simply don't apply
+    assert bowl.name == "bowl"
+    assert bowl.loss([1.0, 1.0]) == SURFACES["bowl"](condition=4.0).loss([1.0, 1.0])
+    with pytest.raises(ModelError, match="--dataset applies only"):
+        options.build(strict=True)
+    logistic = options.with_name("logistic").build()  # ...and come back when they do
+    assert (logistic.dataset.name, logistic.loss_kind, logistic.l2) == ("xor", "mse", 0.1)
+    with pytest.raises(ModelError, match="unknown loss"):
+        LandscapeOptions(loss="l1").build()
+
+
+def test_landscape_options_with_name_resets_extent_and_view_extent():
+    options = LandscapeOptions(name="bowl", dataset="xor", extent=(-1.0, 1.0, -2.0, 2.0))
+    assert options.view_extent(options.build()) == (-1.0, 1.0, -2.0, 2.0)
+    moved = options.with_name("tiny-net")
+    assert moved == LandscapeOptions(name="tiny-net", dataset="xor")
+    model = moved.build()
+    assert moved.view_extent(model) == model.extent
