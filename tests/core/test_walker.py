@@ -1,0 +1,415 @@
+"""The blindfolded walker: what it feels, how it steps, and how walks end."""
+
+import math
+
+import numpy as np
+import pytest
+
+import core.walker as walker_module
+from core.optimizers import make_schedule
+from core.surfaces import SURFACES
+from core.walker import ARROWS, COMPASS, TrailPoint, Walker, WalkerStatus
+
+
+class Bowl:
+    """0.5 (w1^2 + 4 w2^2): one minimum at the origin, loss 0."""
+
+    name, description = "test-bowl", "a bowl"
+    extent = (-2.0, 2.0, -2.0, 2.0)
+    start = (1.5, -1.0)
+    default_lr = 0.1
+
+    def loss(self, w):
+        return 0.5 * (w[0] ** 2 + 4 * w[1] ** 2)
+
+    def grad(self, w):
+        return np.array([w[0], 4 * w[1]], dtype=float)
+
+    def loss_grid(self, w1s, w2s):
+        return 0.5 * (w1s[None, :] ** 2 + 4 * w2s[:, None] ** 2)
+
+
+class Plane:
+    """c1 w1 + c2 w2: the same tilt everywhere, no bottom."""
+
+    name, description = "test-plane", "a tilted plane"
+    extent = (-4.0, 4.0, -2.0, 2.0)  # spans 8 and 4 -> default probe (0.125, 0.0625)
+    start = (0.0, 0.0)
+    default_lr = 0.1
+
+    def __init__(self, c1, c2):
+        self.c = np.array([c1, c2], dtype=float)
+
+    def loss(self, w):
+        return float(self.c @ np.asarray(w, dtype=float))
+
+    def grad(self, w):
+        return self.c.copy()
+
+    def loss_grid(self, w1s, w2s):
+        return self.c[0] * w1s[None, :] + self.c[1] * w2s[:, None]
+
+
+class DoubleWell:
+    """(w1^2 - 1)^2 + 0.3 w1 + w2^2: a shallow dip near w1 = 0.96, a deeper one near -1.04."""
+
+    name, description = "test-wells", "two dips"
+    extent = (-2.0, 2.0, -1.5, 1.5)
+    start = (1.7, 1.0)
+    default_lr = 0.02
+
+    def loss(self, w):
+        return (w[0] ** 2 - 1) ** 2 + 0.3 * w[0] + w[1] ** 2
+
+    def grad(self, w):
+        return np.array([4 * w[0] * (w[0] ** 2 - 1) + 0.3, 2 * w[1]])
+
+    def loss_grid(self, w1s, w2s):
+        return (w1s[None, :] ** 2 - 1) ** 2 + 0.3 * w1s[None, :] + w2s[:, None] ** 2
+
+
+def walk(walker, n):
+    for _ in range(n):
+        walker.step()
+    return walker
+
+
+@pytest.mark.parametrize("model", [Bowl(), DoubleWell()])
+def test_test_models_have_correct_gradients(model):
+    rng, h = np.random.default_rng(0), 1e-6
+    for w in rng.uniform(-2, 2, size=(20, 2)):
+        fd = [(model.loss(w + h * e) - model.loss(w - h * e)) / (2 * h) for e in np.eye(2)]
+        np.testing.assert_allclose(model.grad(w), fd, rtol=1e-6, atol=1e-6)
+
+
+# --- the start --------------------------------------------------------------------------------
+
+
+def test_trail_starts_at_step_zero_at_the_start():
+    walker = Walker(Bowl())
+    assert walker.trail == [TrailPoint(0, 1.5, -1.0, 0.5 * (2.25 + 4), math.hypot(1.5, 4), 0.0)]
+    assert walker.steps == 0 and walker.status is WalkerStatus.WALKING and walker.message == ""
+    assert (
+        walker.lr == 0.1 and walker.optimizer_name == "sgd" and walker.schedule_name == "constant"
+    )
+    np.testing.assert_array_equal(walker.position, [1.5, -1.0])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"start": (math.nan, 0.0)},
+        {"start": (1.0, 2.0, 3.0)},
+        {"lr": 0.0},
+        {"lr": -1.0},
+        {"optimizer": "lbfgs"},
+        {"schedule": "linear"},
+        {"tol": 0.0},
+        {"probe": -0.1},
+        {"extent": (1.0, 1.0, 0.0, 1.0)},
+    ],
+)
+def test_bad_settings_raise_value_error(kwargs):
+    with pytest.raises(ValueError):
+        Walker(Bowl(), **kwargs)
+
+
+# --- feel: only what is under its feet ---------------------------------------------------------
+
+
+def test_rose_on_a_tilted_plane_by_hand():
+    # loss change at offset (d1 * 0.125, d2 * 0.0625) is 2 * 0.125 d1 + 1 * 0.0625 d2
+    feel = Walker(Plane(2.0, 1.0)).feel()
+    expected = [
+        [-0.25 + 0.0625, 0.0625, 0.25 + 0.0625],  # NW, N, NE  (w2 + probe)
+        [-0.25, 0.0, 0.25],  # W, here, E
+        [-0.25 - 0.0625, -0.0625, 0.25 - 0.0625],  # SW, S, SE  (w2 - probe)
+    ]
+    np.testing.assert_allclose(feel.rose, expected, atol=1e-12)
+    assert feel.loss == 0.0 and feel.slope == pytest.approx(math.sqrt(5))
+    np.testing.assert_allclose(feel.downhill, [-2 / math.sqrt(5), -1 / math.sqrt(5)])
+    assert feel.direction == "SW"  # (-2, -1) is 26.6 degrees below west: past the 22.5 border
+
+
+def test_rose_signs_follow_the_tilt_and_probe_can_be_set():
+    feel = Walker(Plane(-1.0, 3.0), probe=0.5).feel()  # uphill is north-west-ish
+    assert feel.rose[0, 1] == pytest.approx(1.5) and feel.rose[2, 1] == pytest.approx(-1.5)
+    assert feel.rose[1, 0] == pytest.approx(0.5) and feel.rose[1, 2] == pytest.approx(-0.5)
+    assert feel.rose[0, 0] > 0 > feel.rose[2, 2]
+
+
+def test_rose_matches_loss_differences_on_a_curved_bowl():
+    walker = Walker(Bowl(), start=(0.7, -0.3), probe=(0.1, 0.2))
+    rose, here = walker.feel().rose, Bowl().loss(np.array([0.7, -0.3]))
+    for r in range(3):
+        for c in range(3):
+            there = Bowl().loss(np.array([0.7 + 0.1 * (c - 1), -0.3 + 0.2 * (1 - r)]))
+            assert rose[r, c] == pytest.approx(there - here)
+
+
+@pytest.mark.parametrize("k", range(8))
+@pytest.mark.parametrize("wobble", [-20.0, 0.0, 20.0])
+def test_compass_names_the_downhill_octant(k, wobble):
+    angle = math.radians(45 * k + wobble)
+    downhill = np.array([math.cos(angle), math.sin(angle)])
+    feel = Walker(Plane(*(-3 * downhill))).feel()
+    assert feel.direction == COMPASS[k]
+    np.testing.assert_allclose(feel.downhill, downhill)
+
+
+def test_flat_ground_has_no_direction():
+    feel = Walker(Plane(1e-6, 0.0)).feel()
+    assert feel.direction == "flat"
+    np.testing.assert_array_equal(feel.downhill, [0.0, 0.0])
+
+
+def test_feel_survives_a_nan_gradient():
+    class BrokenGradient(Bowl):
+        def grad(self, w):
+            return np.array([math.nan, 0.0])
+
+    walker = Walker(BrokenGradient())
+    assert walker.feel().direction == "flat"
+    assert walker.status is WalkerStatus.WALKING  # nan is not convergence
+
+
+def test_feel_does_not_move_the_walker():
+    walker = Walker(Bowl())
+    walker.feel()
+    assert len(walker.trail) == 1 and walker.steps == 0
+    np.testing.assert_array_equal(walker.position, [1.5, -1.0])
+
+
+def test_arrows_cover_every_direction_with_distinct_glyphs():
+    assert ARROWS["unicode"]["E"] == "→" and ARROWS["unicode"]["N"] == "↑"
+    assert ARROWS["unicode"]["flat"] == "·" and ARROWS["ascii"]["flat"] == "."
+    assert ARROWS["ascii"]["E"] == ">" and ARROWS["ascii"]["S"] == "v"
+    for glyphs in ARROWS.values():
+        assert set(glyphs) == {*COMPASS, "flat"}
+        assert len(set(glyphs.values())) == 9
+        assert all(len(g) == 1 for g in glyphs.values())
+    assert all(g.isascii() for g in ARROWS["ascii"].values())
+
+
+# --- stepping -----------------------------------------------------------------------------------
+
+
+def test_first_two_sgd_steps_by_hand():
+    # g0 = (1.5, -4) -> w1 = (1.5 - 0.15, -1 + 0.4) = (1.35, -0.6)
+    # g1 = (1.35, -2.4) -> w2 = (1.35 - 0.135, -0.6 + 0.24) = (1.215, -0.36)
+    walker = Walker(Bowl())
+    p1, p2 = walker.step(), walker.step()
+    assert (p1.step, p1.w1, p1.w2, p1.lr) == pytest.approx((1, 1.35, -0.6, 0.1))
+    assert (p2.step, p2.w1, p2.w2) == pytest.approx((2, 1.215, -0.36))
+    assert p2.loss == pytest.approx(0.5 * (1.215**2 + 4 * 0.36**2))
+    assert p2.grad_norm == pytest.approx(math.hypot(1.215, 4 * 0.36))
+    assert walker.trail[1:] == [p1, p2] and walker.steps == 2
+
+
+def test_gd_on_himmelblau_from_origin_reaches_3_2():
+    walker = walk(Walker(SURFACES["himmelblau"](), start=(0.0, 0.0)), 500)
+    assert walker.status is WalkerStatus.CONVERGED
+    np.testing.assert_allclose(walker.position, [3.0, 2.0], atol=1e-3)
+
+
+def test_adam_reaches_the_rosenbrock_minimum():
+    walker = walk(Walker(SURFACES["rosenbrock"](), optimizer="adam", lr=0.03), 3000)
+    assert np.linalg.norm(walker.position - 1.0) < 0.05
+    assert walker.trail[-1].loss < 1e-3
+
+
+def test_momentum_rolls_over_the_ridge_that_stops_plain_descent():
+    model = DoubleWell()
+    assert walk(Walker(model), 1000).position[0] > 0.5  # the shallow dip
+    assert walk(Walker(model, optimizer="momentum"), 1000).position[0] < -0.5  # the deep one
+
+
+def test_converged_walker_may_keep_stepping_and_stays_converged():
+    walker = walk(Walker(Bowl(), lr=0.2), 200)
+    assert walker.status is WalkerStatus.CONVERGED and "converged" in walker.message
+    assert walker.trail[-1].grad_norm < 1e-4
+    point = walker.step()
+    assert point is not None and walker.status is WalkerStatus.CONVERGED
+    assert math.hypot(point.w1, point.w2) < 1e-4
+
+
+def test_schedule_lr_shows_in_the_trail():
+    # "step" over 8 steps halves every 8 // 4 = 2 steps
+    walker = walk(Walker(Bowl(), lr=0.1, schedule="step", total_steps=8), 6)
+    assert [p.lr for p in walker.trail] == pytest.approx([0.0, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025])
+    assert walker.current_lr() == pytest.approx(0.0125)
+
+
+def test_warmup_cosine_walker_uses_the_schedule_and_its_steps_match_sgd_by_hand():
+    schedule = make_schedule("warmup-cosine", 0.2, total_steps=50)
+    walker = walk(Walker(Bowl(), lr=0.2, schedule="warmup-cosine", total_steps=50), 10)
+    w = np.array([1.5, -1.0])
+    for k, point in enumerate(walker.trail[1:]):
+        w = w - schedule(k) * np.array([w[0], 4 * w[1]])
+        assert point.lr == pytest.approx(schedule(k))
+        assert (point.w1, point.w2) == pytest.approx(tuple(w))
+
+
+def test_gradient_hook_gets_position_and_step():
+    seen = []
+
+    def doubled(w, step):  # e.g. a minibatch gradient; here twice the true one
+        seen.append((tuple(w), step))
+        return 2 * Bowl().grad(w)
+
+    walker = walk(Walker(Bowl(), gradient=doubled), 2)
+    assert seen == [((1.5, -1.0), 0), (pytest.approx((1.2, -0.2)), 1)]  # 1.5 - 0.1*3, -1 + 0.1*8
+    # the trail still reports the true slope where the walker stands
+    assert walker.trail[1].grad_norm == pytest.approx(math.hypot(1.2, 0.8))
+
+
+# --- how walks end -----------------------------------------------------------------------------
+
+
+def test_huge_learning_rate_diverges_cleanly():
+    walker = Walker(Bowl(), lr=1e6)
+    assert walker.step() is None
+    assert walker.status is WalkerStatus.DIVERGED
+    assert "learning rate 1e+06 is too large" in walker.message and "press r" in walker.message
+    assert walker.step() is None and len(walker.trail) == 1  # stays stopped
+    np.testing.assert_array_equal(walker.position, [1.5, -1.0])  # the last good point
+
+
+def test_moderately_too_large_lr_blows_up_over_several_steps_without_nan():
+    walker = walk(Walker(Bowl(), lr=0.6), 100)  # 1 - 0.6*4 = -1.4: the w2 zig-zag grows
+    assert walker.status is WalkerStatus.DIVERGED and "blew up to" in walker.message
+    assert len(walker.trail) > 3
+    values = np.array([[p.w1, p.w2, p.loss, p.grad_norm, p.lr] for p in walker.trail])
+    assert np.all(np.isfinite(values))
+    assert all(b.loss > a.loss for a, b in zip(walker.trail[3:-1], walker.trail[4:], strict=True))
+
+
+def test_nan_gradient_diverges_without_nan_in_the_trail():
+    walker = Walker(Bowl(), gradient=lambda w, step: np.array([math.nan, 0.0]))
+    assert walker.step() is None
+    assert walker.status is WalkerStatus.DIVERGED and "NaN" in walker.message
+    assert all(math.isfinite(p.w1) for p in walker.trail)
+
+
+class PythonFloatBowl(Bowl):
+    """The bowl in plain Python floats, whose ** raises OverflowError instead of giving inf."""
+
+    def loss(self, w):
+        return 0.5 * (float(w[0]) ** 2 + 4 * float(w[1]) ** 2)
+
+
+@pytest.mark.parametrize("model", [SURFACES["rosenbrock"](), PythonFloatBowl()])
+def test_overflowing_formula_counts_as_divergence_not_an_exception(model):
+    walker = Walker(model, lr=1e200)
+    assert walker.step() is None and walker.status is WalkerStatus.DIVERGED
+    assert "blew up to inf" in walker.message
+
+
+def test_running_off_an_endless_slope_is_reported():
+    walker = walk(Walker(Plane(1.0, 0.0), lr=1.0), 1000)
+    assert walker.status is WalkerStatus.DIVERGED and "ran off the map" in walker.message
+    assert walker.position[0] >= -4 - 10 * 8  # stopped at the last point within 10 map spans
+    assert len(walker.trail) == 85  # start + 84 steps of -1 reach w1 = -84
+
+
+def test_lowering_the_lr_lets_a_diverged_walker_go_on():
+    walker = Walker(Bowl(), lr=1e6)
+    walker.step()
+    walker.set_lr(0.1)
+    assert walker.status is WalkerStatus.WALKING and walker.message == ""
+    assert walker.step() is not None
+
+
+def test_local_minimum_is_reported_as_stuck():
+    model = DoubleWell()
+    w1s = np.linspace(-2, 2, 400_001)  # independent: brute-force the lowest point on w2 = 0
+    lowest = float(np.min((w1s**2 - 1) ** 2 + 0.3 * w1s))
+    stuck = walk(Walker(model, global_min_loss=lowest), 2000)
+    assert stuck.status is WalkerStatus.STUCK and "stuck" in stuck.message
+    assert stuck.position[0] == pytest.approx(0.9603, abs=1e-3)
+    home = walk(Walker(model, start=(-1.5, 0.5), global_min_loss=lowest), 2000)
+    assert home.status is WalkerStatus.CONVERGED
+    assert home.position[0] == pytest.approx(-1.0358, abs=1e-3)
+    unknown = walk(Walker(model), 2000)  # without the global minimum it can't know
+    assert unknown.status is WalkerStatus.CONVERGED
+
+
+# --- by hand, reset and settings ----------------------------------------------------------------
+
+
+def test_move_by_hand_resets_the_optimizer_momentum():
+    walker = walk(Walker(Bowl(), optimizer="momentum"), 5)
+    walker.move(0.25, -0.5)
+    here = walker.position.copy()
+    assert walker.trail[-1] == TrailPoint(
+        5, here[0], here[1], Bowl().loss(here), float(np.linalg.norm(Bowl().grad(here))), 0.0
+    )
+    walker.step()  # fresh velocity: exactly one plain step -lr g
+    np.testing.assert_allclose(walker.position, here - 0.1 * Bowl().grad(here))
+
+
+def test_move_onto_flat_ground_converges_and_off_it_walks():
+    walker = Walker(Bowl(), start=(0.5, 0.0))
+    walker.move(-0.5, 0.0)
+    assert walker.status is WalkerStatus.CONVERGED
+    walker.move(0.0, 0.5)
+    assert walker.status is WalkerStatus.WALKING
+
+
+def test_move_rejects_non_finite_offsets():
+    with pytest.raises(ValueError):
+        Walker(Bowl()).move(math.inf, 0.0)
+
+
+def test_reset_to_a_point_without_finite_loss_is_rejected_and_changes_nothing():
+    walker = Walker(PythonFloatBowl())
+    with pytest.raises(ValueError, match="not finite"):
+        walker.reset(start=(1e300, 0.0))
+    walker.reset()
+    assert (walker.trail[0].w1, walker.trail[0].w2) == (1.5, -1.0)
+
+
+def test_reset_returns_to_the_start_and_remembers_a_new_one():
+    walker = walk(Walker(Bowl(), lr=1e6), 3)
+    walker.reset()
+    assert walker.status is WalkerStatus.WALKING and walker.steps == 0 and len(walker.trail) == 1
+    walker.reset(start=(0.5, 0.5))
+    walk(walker, 3)
+    walker.reset()
+    assert (walker.trail[0].w1, walker.trail[0].w2) == (0.5, 0.5)
+
+
+def test_settings_keep_position_and_trail():
+    walker = walk(Walker(Bowl()), 3)
+    trail, here = list(walker.trail), walker.position.copy()
+    walker.set_optimizer("adam")
+    walker.set_schedule("cosine")
+    walker.set_lr(1e3)  # huge is allowed: that is how learners meet divergence
+    assert walker.trail == trail
+    np.testing.assert_array_equal(walker.position, here)
+    assert (walker.optimizer_name, walker.schedule_name, walker.lr) == ("adam", "cosine", 1e3)
+    # cosine over 200 steps, already 3 steps in
+    assert walker.current_lr() == pytest.approx(1e3 * 0.5 * (1 + math.cos(math.pi * 3 / 200)))
+
+
+@pytest.mark.parametrize("bad", [0.0, -0.5, math.nan, math.inf])
+def test_set_lr_rejects_bad_values_and_changes_nothing(bad):
+    walker = Walker(Bowl())
+    with pytest.raises(ValueError, match="learning rate"):
+        walker.set_lr(bad)
+    assert walker.lr == 0.1 and walker.current_lr() == 0.1
+
+
+def test_unknown_optimizer_and_schedule_names_are_rejected():
+    walker = Walker(Bowl())
+    with pytest.raises(ValueError, match="adam"):
+        walker.set_optimizer("lbfgs")
+    with pytest.raises(ValueError, match="cosine"):
+        walker.set_schedule("linear")
+    assert (walker.optimizer_name, walker.schedule_name) == ("sgd", "constant")
+
+
+def test_trail_is_bounded(monkeypatch):
+    monkeypatch.setattr(walker_module, "MAX_TRAIL", 5)
+    walker = walk(Walker(Bowl(), lr=0.01), 20)
+    assert [p.step for p in walker.trail] == [16, 17, 18, 19, 20]
