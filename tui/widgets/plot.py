@@ -1,0 +1,113 @@
+"""PlotextPlot: a small Textual widget that shows a plotext 5.x figure sized to its content region.
+
+plotext keeps one global figure, so every build happens under a lock: clear the figure, size it
+to the widget, let the subclass's `draw` add data, build the text, and turn its ANSI codes into
+Strips for the Line API. The strips are cached until the data, the size or the style changes.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import plotext as plt
+from rich.segment import Segment
+from rich.text import Text
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+MIN_WIDTH = 5  # below this (or MIN_HEIGHT) the widget renders blank instead of a squashed figure
+MIN_HEIGHT = 3
+
+_PLOTEXT_LOCK = threading.Lock()  # plotext's figure is module-global state
+
+# plotext draws its frame with box-drawing characters whatever the markers; the legend marks
+# upper-axis series with a Greek gamma. Anything else non-ASCII falls back to "*".
+_ASCII = str.maketrans(
+    {"─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "┤": "+", "├": "+",
+     "┬": "+", "┴": "+", "┼": "+", "Γ": "^", "⅃": "J", "⅂": "7"}
+)
+
+
+def to_ascii(text: str) -> str:
+    """The text with plotext's frame glyphs in ASCII and any other non-ASCII character as '*'."""
+    text = text.translate(_ASCII)
+    return text if text.isascii() else "".join(c if c.isascii() else "*" for c in text)
+
+
+class PlotextPlot(Widget):
+    """A plotext figure drawn to fit the widget; subclasses add the data in `draw`."""
+
+    DEFAULT_CSS = """
+    PlotextPlot {
+        height: 1fr;
+    }
+    """
+
+    charset: reactive[str] = reactive("unicode")  # "unicode" or "ascii"
+    colour: reactive[bool] = reactive(True)  # False (or the app's NO_COLOR) strips all colour
+
+    def __init__(
+        self,
+        *,
+        charset: str = "unicode",
+        colour: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.set_reactive(PlotextPlot.charset, charset)
+        self.set_reactive(PlotextPlot.colour, colour)
+        self._version = 0  # bumped by replot(); part of the cache key
+        self._key: tuple | None = None
+        self._strips: list[Strip] = []
+
+    def draw(self, plt, width: int, height: int) -> None:
+        """Add data, title and labels to the cleared, sized plotext figure (subclass hook)."""
+
+    def replot(self) -> None:
+        """Mark the figure stale (call after changing the data) and repaint."""
+        self._version += 1
+        self.refresh()
+
+    @property
+    def use_colour(self) -> bool:
+        """Colour is shown unless switched off here or the app runs with NO_COLOR."""
+        return self.colour and not getattr(self.app, "no_color", False)
+
+    def build_text(self, width: int, height: int) -> Text:
+        """The figure as Rich Text, exactly `height` lines of `width` cells (blank when tiny)."""
+        if width < MIN_WIDTH or height < MIN_HEIGHT:
+            return Text("\n".join(" " * width for _ in range(height)))
+        with _PLOTEXT_LOCK:
+            plt.clf()
+            plt.plotsize(width, height)
+            plt.theme("clear")  # no canvas/axes colours: the figure sits on the widget background
+            try:
+                self.draw(plt, width, height)
+                out = plt.build()
+            except (ArithmeticError, ValueError) as error:  # plotext trips on degenerate data
+                out = f"cannot plot: {error}"
+        if self.charset == "ascii":
+            out = to_ascii(out)
+        text = Text.from_ansi(out, no_wrap=True, end="")
+        return text if self.use_colour else Text(text.plain, no_wrap=True, end="")
+
+    def render_line(self, y: int) -> Strip:
+        """One line of the cached figure, rebuilt only when data, size or style changed."""
+        width, height = self.size
+        style = self.rich_style
+        key = (width, height, self.charset, self.use_colour, self._version, style)
+        if key != self._key:
+            text = self.build_text(width, height)
+            lines = text.split("\n", allow_blank=True)[:height]
+            self._strips = [
+                Strip(Segment.apply_style(line.render(self.app.console), style))
+                .crop_extend(0, width, style)
+                for line in lines
+            ]
+            self._key = key
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(width, style)

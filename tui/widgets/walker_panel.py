@@ -1,0 +1,170 @@
+"""WalkerPanel: what the blindfolded walker feels under its feet, and how it is set up to walk.
+
+It shows no map: only the local readings (position, loss, slope, gradient, downhill direction and
+the 3x3 "feel" rose of rise/fall one small step away) plus the optimizer settings and state.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from core.walker import ARROWS
+
+WIDE = 34  # from this many columns on, the panel uses long labels
+STATES = {
+    "walking": "walking",
+    "converged": "converged",
+    "stuck": "stuck in a local minimum",
+    "diverged": "diverged",
+}
+GLYPHS = {  # rise, fall, no change, the walker at the centre of the rose
+    "unicode": {"rise": "▲", "fall": "▼", "flat": "·", "walker": "●"},
+    "ascii": {"rise": "+", "fall": "-", "flat": "=", "walker": "o"},
+}
+_ASCII_PUNCTUATION = str.maketrans({"—": "-", "–": "-", "…": "...", "∇": "grad "})
+ROSE_CELL = 8  # sign glyph + a 2-significant-digit magnitude like "1.2e-5"
+
+
+def format_number(x: float, digits: int = 4) -> str:
+    """`digits` significant digits, scientific (1.235e5) when huge or tiny; 'inf'/'-inf'/'nan'."""
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = f"{x + 0.0:.{digits}g}"  # + 0.0 turns -0.0 into 0.0
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if e else text  # 1.5e-05 -> 1.5e-5: narrower
+
+
+def _checked(charset: str) -> str:
+    """charset itself, or ValueError when it is not one the panel can draw."""
+    if charset not in GLYPHS:
+        raise ValueError(f"charset must be 'unicode' or 'ascii', got {charset!r}")
+    return charset
+
+
+class WalkerPanel(Widget):
+    """The walker's senses and settings, compact at 26x12 and roomier when given more space."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "walker-panel--label",
+        "walker-panel--rise",
+        "walker-panel--fall",
+        "walker-panel--walker",
+        "walker-panel--stopped",
+    }
+    DEFAULT_CSS = """
+    WalkerPanel > .walker-panel--label { color: $text-muted; }
+    WalkerPanel > .walker-panel--rise { color: $error; }
+    WalkerPanel > .walker-panel--fall { color: $success; }
+    WalkerPanel > .walker-panel--walker { color: $accent; text-style: bold; }
+    WalkerPanel > .walker-panel--stopped { color: $warning; text-style: bold; }
+    """
+
+    def __init__(self, *, charset: str = "unicode", colour: bool = True, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._feel = None
+        self._walker = None
+        self._charset = _checked(charset)
+        self.colour = colour  # False: plain text (the app's NO_COLOR also removes colour)
+
+    def show(self, feel, walker, charset: str | None = None) -> None:
+        """Display `feel` (a core.walker.Feel) and the settings/state of `walker`.
+
+        charset ("unicode" or "ascii") replaces the one given at construction when passed."""
+        self._charset = _checked(charset or self._charset)
+        self._feel, self._walker = feel, walker
+        self.refresh()
+
+    def render(self) -> Text:
+        """The panel text for the current size (blank lines between sections if height allows)."""
+        if self._feel is None:
+            return Text("no walker yet", style=self._style("label"))
+        width, height = self.size
+        sections = self._sections(wide=width >= WIDE, width=max(width, 1))
+        spacious = sum(map(len, sections)) + len(sections) - 1 <= height
+        out = Text(no_wrap=True, overflow="crop", end="")
+        for s, section in enumerate(sections):
+            if s:
+                out.append("\n\n" if spacious else "\n")
+            out.append(Text("\n").join(section))
+        return out
+
+    def _style(self, part: str) -> Style:
+        return self.get_component_rich_style(f"walker-panel--{part}") if self.colour else Style()
+
+    def _row_maker(self, pad: int):
+        """row(label, value, label, value, ...) -> a Text line; labels dimmed, the first padded."""
+
+        def row(*pairs: str) -> Text:
+            line = Text()
+            for k in range(0, len(pairs), 2):
+                label = pairs[k].ljust(pad) if k == 0 else pairs[k]
+                if label:
+                    line.append(label + " ", style=self._style("label"))
+                line.append(pairs[k + 1] + " ")
+            line.rstrip()
+            return line
+
+        return row
+
+    def _sections(self, wide: bool, width: int) -> list[list[Text]]:
+        """Rows grouped as readings, rose, settings, state; long labels when `wide`."""
+        feel, walker, glyphs = self._feel, self._walker, GLYPHS[self._charset]
+        row = self._row_maker(pad=10 if wide else 0)
+        w1, w2, loss, slope = map(format_number, (feel.w1, feel.w2, feel.loss, feel.slope))
+        grad = ", ".join(format_number(g) for g in feel.grad)
+        arrow = ARROWS[self._charset].get(feel.direction)
+        downhill = f"{arrow} {feel.direction}" if arrow else feel.direction
+        base, now = walker.lr, walker.current_lr()
+        lr = format_number(now) if now == base else f"{format_number(now)}/{format_number(base)}"
+        if wide:
+            readings = [row("w1", w1), row("w2", w2), row("loss", loss), row("slope", slope),
+                        row("downhill", downhill), row("gradient", grad)]
+            settings = [row("optimizer", walker.optimizer_name), row("learn rate", lr),
+                        row("schedule", walker.schedule_name), row("step", str(walker.steps))]
+        else:
+            readings = [row("w1", w1, " w2", w2), row("loss", loss),
+                        row("slope", slope, "", downhill), row("grad", grad)]
+            settings = [row("", walker.optimizer_name, "", walker.schedule_name),
+                        row("lr", lr), row("step", str(walker.steps))]
+        rose = [self._rose_row(r, glyphs) for r in range(3)]
+        if wide:
+            rose.insert(0, Text("one step away (N = w2+):", style=self._style("label")))
+        return [readings, rose, settings, self._state_lines(walker, width)]
+
+    def _state_lines(self, walker, width: int) -> list[Text]:
+        """'state: why it stopped', wrapped; the walker's own 'state:' prefix is not repeated."""
+        status = str(getattr(walker.status, "value", walker.status))
+        state = STATES.get(status, status)
+        if status == "walking":
+            return [Text(state)]
+        message = walker.message.removeprefix(f"{status}:").strip()
+        if self._charset == "ascii":
+            message = message.translate(_ASCII_PUNCTUATION).encode("ascii", "replace").decode()
+        paragraph = Text(f"{state}: {message}" if message else state)
+        paragraph.stylize(self._style("stopped"), 0, len(state))
+        return list(paragraph.wrap(self.app.console, width))
+
+    def _rose_row(self, r: int, glyphs: dict[str, str]) -> Text:
+        """Row r of the rose (0 = north, w2+): rise/fall glyph and magnitude per direction."""
+        row = Text()
+        for c in range(3):
+            if c:
+                row.append(" ")
+            if (r, c) == (1, 1):
+                row.append(glyphs["walker"].center(ROSE_CELL), style=self._style("walker"))
+                continue
+            change = float(self._feel.rose[r, c])
+            kind = "rise" if change > 0 else "fall" if change < 0 else "flat"
+            magnitude = "nan" if math.isnan(change) else format_number(abs(change), 2)
+            cell = f"{glyphs[kind]}{magnitude}".center(ROSE_CELL)
+            row.append(cell, style=self._style(kind) if kind != "flat" else "")
+        return row
