@@ -1,0 +1,551 @@
+"""Turn a LossGrid into a grid of terminal cells: heatmap, contour lines, markers and axes.
+
+The Raster is plain data (chars + colour codes + bold); the Textual widget and the ANSI printer
+(core/ansi.py) both draw it. Colour codes are explained in core/palette.py.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from core.contours import (
+    CASE_GLYPHS,
+    contour_cells,
+    corner_values,
+    nice_levels,
+    nice_log_levels,
+    quantile_levels,
+)
+from core.palette import (
+    DEFAULT,
+    GLOBAL_MIN,
+    INK_DARK,
+    INK_LIGHT,
+    LOCAL_MIN,
+    MAXIMUM,
+    SADDLE,
+    TRAIL,
+    WALKER,
+    Palette,
+    RenderError,
+    make_palette,
+)
+
+if TYPE_CHECKING:
+    from core.landscape import LossGrid
+
+Extent = tuple[float, float, float, float]
+
+__all__ = [
+    "AXIS_BOTTOM", "AXIS_LEFT", "CHARSETS", "DEFAULT_CONTOURS", "DEFAULT_LEVELS", "MODES",
+    "RAMPS", "SCALES", "STYLES", "LegendEntry", "Marker", "Raster", "RenderError", "View",
+    "cell_to_world", "grid_shape_for", "map_size", "render_legend", "render_view",
+    "world_to_cell",
+]
+
+MODES = ("heatmap", "contours", "both")
+CHARSETS = ("unicode", "ascii")
+STYLES = ("blocks", "ramp")
+SCALES = ("linear", "log")
+DEFAULT_LEVELS = 10
+DEFAULT_CONTOURS = 8
+AXIS_LEFT = 7  # 6 label columns + the axis line
+AXIS_BOTTOM = 2  # axis line + tick labels
+RAMPS = {"unicode": " .:░▒▓█", "ascii": " .:;=x%#"}  # low loss sparse, high loss dense
+NAN_GLYPH = "?"
+
+# kind -> (unicode glyph, ascii glyph, colour code, legend label), in legend order
+_MARKS = {
+    "global": ("★", "*", GLOBAL_MIN, "global min"),
+    "minimum": ("◇", "m", LOCAL_MIN, "local min"),
+    "saddle": ("✕", "S", SADDLE, "saddle"),
+    "maximum": ("▲", "M", MAXIMUM, "maximum"),
+    "walker": ("◉", "@", WALKER, "walker"),
+    "trail": ("•", "o", TRAIL, "trail"),
+}
+_AXIS_GLYPHS = {"unicode": "│┤└─┬", "ascii": "|++-+"}  # line, tick, corner, line, tick
+
+
+@dataclass(eq=False)
+class Raster:
+    """Terminal cells: a glyph, fg/bg colour codes and bold per cell; row 0 is the top line."""
+
+    chars: np.ndarray  # (H, W) '<U1'
+    fg: np.ndarray  # (H, W) int16
+    bg: np.ndarray  # (H, W) int16
+    bold: np.ndarray  # (H, W) bool
+    palette: Palette
+
+    @property
+    def height(self) -> int:
+        return self.chars.shape[0]
+
+    @property
+    def width(self) -> int:
+        return self.chars.shape[1]
+
+    @classmethod
+    def blank(cls, height: int, width: int, palette: Palette) -> Raster:
+        """Spaces in the terminal's default colours."""
+        shape = (height, width)
+        return cls(np.full(shape, " ", dtype="<U1"), np.full(shape, DEFAULT, dtype=np.int16),
+                   np.full(shape, DEFAULT, dtype=np.int16), np.zeros(shape, dtype=bool), palette)
+
+    def text(self) -> list[str]:
+        """The glyphs alone, one string per row."""
+        return ["".join(row) for row in self.chars]
+
+    def runs(self, row: int) -> list[tuple[str, int, int, bool]]:
+        """Maximal runs of same-style cells in a row: (text, fg, bg, bold), left to right."""
+        fg, bg, bold = self.fg[row], self.bg[row], self.bold[row]
+        if self.width == 0:
+            return []
+        cut = np.flatnonzero((fg[1:] != fg[:-1]) | (bg[1:] != bg[:-1]) | (bold[1:] != bold[:-1]))
+        starts = [0, *(cut + 1).tolist()]
+        ends = [*starts[1:], self.width]
+        return [("".join(self.chars[row, a:b]), int(fg[a]), int(bg[a]), bool(bold[a]))
+                for a, b in zip(starts, ends, strict=True)]
+
+    def put(self, row: int, col: int, text: str, fg: int = DEFAULT, bold: bool = False) -> None:
+        """Write text from (row, col), clipped to the raster; the background is kept."""
+        if not 0 <= row < self.height:
+            return
+        for k, ch in enumerate(text):
+            if 0 <= col + k < self.width:
+                self.chars[row, col + k] = ch
+                self.fg[row, col + k] = fg
+                self.bold[row, col + k] = bold
+
+
+class Marker(NamedTuple):
+    """A critical point to mark; minima.CriticalPoint has the same fields and works too."""
+
+    w1: float
+    w2: float
+    kind: str  # "minimum" | "saddle" | "maximum"
+    is_global: bool = False
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend line: the swatch as drawn on the map and what it means."""
+
+    kind: str  # "level" | "contour" | "marker"
+    glyph: str
+    fg: int
+    bg: int
+    bold: bool
+    label: str
+    value: float  # loss value; nan for markers
+
+
+@dataclass(eq=False)
+class View:
+    """A rendered map with its axes, where the map sits in the raster, and its legend."""
+
+    raster: Raster
+    x0: int
+    y0: int
+    map_w: int
+    map_h: int
+    extent: Extent
+    style: str
+    charset: str
+    scale: str
+    levels: np.ndarray  # (n_levels + 1,) level edges in loss units
+    contour_levels: np.ndarray
+    legend: tuple[LegendEntry, ...]
+
+    def cell_at(self, w1: float, w2: float) -> tuple[int, int] | None:
+        """Raster (row, col) showing a world point, or None when it is off the map."""
+        cell = world_to_cell(self.extent, self.map_w, self.map_h, w1, w2, self.style)
+        return None if cell is None else (cell[0] + self.y0, cell[1] + self.x0)
+
+    def world_at(self, row: int, col: int) -> tuple[float, float] | None:
+        """World point at the centre of a raster cell, or None when the cell is not on the map."""
+        r, c = row - self.y0, col - self.x0
+        if not (0 <= r < self.map_h and 0 <= c < self.map_w):
+            return None
+        return cell_to_world(self.extent, self.map_w, self.map_h, r, c, self.style)
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def _check(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise RenderError(f"unknown {name} {value!r} (choose {', '.join(allowed)})")
+
+
+def _has_axes(width: int, height: int, axes: bool) -> bool:
+    if width < 0 or height < 0:
+        raise RenderError(f"raster size must be >= 0, got {width}x{height}")
+    return axes and width >= AXIS_LEFT + 4 and height >= AXIS_BOTTOM + 2
+
+
+def map_size(width: int, height: int, *, axes: bool = True) -> tuple[int, int]:
+    """(map_w, map_h) of the map area that render_view will use for a width x height raster."""
+    if _has_axes(width, height, axes):
+        return width - AXIS_LEFT, height - AXIS_BOTTOM
+    return width, height
+
+
+def grid_shape_for(map_w: int, map_h: int, style: str = "blocks") -> tuple[int, int]:
+    """(nx, ny) samples that fill a map exactly: blocks holds two rows per cell, ramp one."""
+    _check("style", style, STYLES)
+    return map_w, (2 * map_h if style == "blocks" else map_h)
+
+
+def _position(extent: Extent, map_w: int, map_h: int, w1, w2, style: str):
+    """Fractional (row, col) of a world point on a non-empty map; integers are cell centres."""
+    w1_min, w1_max, w2_min, w2_max = extent
+    if not (w1_max > w1_min and w2_max > w2_min):
+        raise RenderError(f"empty extent {extent}")
+    nx, ny = grid_shape_for(map_w, map_h, style)
+    per = ny // map_h
+    col = (w1 - w1_min) / (w1_max - w1_min) * (nx - 1)
+    s = (w2_max - w2) / (w2_max - w2_min) * (ny - 1)  # sample index from the top
+    return (s - (per - 1) / 2) / per, col
+
+
+def world_to_cell(
+    extent: Extent, map_w: int, map_h: int, w1: float, w2: float, style: str = "blocks"
+) -> tuple[int, int] | None:
+    """Map (row, col) of the cell holding the sample nearest a world point; None off the extent."""
+    w1_min, w1_max, w2_min, w2_max = extent
+    inside = w1_min <= w1 <= w1_max and w2_min <= w2 <= w2_max  # False for NaN
+    if not inside or map_w < 1 or map_h < 1:
+        return None
+    row, col = _position(extent, map_w, map_h, w1, w2, style)
+    return min(math.floor(row + 0.5), map_h - 1), min(math.floor(col + 0.5), map_w - 1)
+
+
+def cell_to_world(
+    extent: Extent, map_w: int, map_h: int, row: int, col: int, style: str = "blocks"
+) -> tuple[float, float]:
+    """World point at a cell's centre (in blocks style, the midpoint of its two samples)."""
+    if not (0 <= row < map_h and 0 <= col < map_w):
+        raise RenderError(f"cell ({row}, {col}) is outside a {map_w}x{map_h} map")
+    w1_min, w1_max, w2_min, w2_max = extent
+    nx, ny = grid_shape_for(map_w, map_h, style)
+    per = ny // map_h
+    s = row * per + (per - 1) / 2
+    w1 = w1_min + (w1_max - w1_min) * (col / (nx - 1) if nx > 1 else 0.5)
+    w2 = w2_max - (w2_max - w2_min) * (s / (ny - 1) if ny > 1 else 0.5)
+    return min(max(w1, w1_min), w1_max), min(max(w2, w2_min), w2_max)  # rounding stays inside
+
+
+def _resample(values: np.ndarray, nx: int, ny: int) -> np.ndarray:
+    """Nearest-neighbour (ny, nx) samples, flipped so row 0 is the top (largest w2)."""
+    gy, gx = values.shape
+
+    def pick(n: int, g: int) -> np.ndarray:
+        if n <= 1:
+            return np.full(n, (g - 1) // 2, dtype=int)
+        return np.floor(np.arange(n) * (g - 1) / (n - 1) + 0.5).astype(int)
+
+    return values[::-1][pick(ny, gy)][:, pick(nx, gx)]
+
+
+# ---------------------------------------------------------------- colour scale
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """n equal steps of [vmin, vmax], in loss units or in log10(v - floor + delta)."""
+
+    n: int
+    vmin: float
+    vmax: float
+    log: bool
+
+    @property
+    def floor(self) -> float:
+        return min(self.vmin, 0.0)
+
+    @property
+    def delta(self) -> float:
+        return 1e-4 * (self.vmax - self.floor) if self.vmax > self.floor else 1.0
+
+    def forward(self, v):
+        v = np.asarray(v, dtype=float)
+        if not self.log:
+            return v
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.log10(v - self.floor + self.delta)
+
+    def inverse(self, t):
+        t = np.asarray(t, dtype=float)
+        return 10.0**t + self.floor - self.delta if self.log else t
+
+    def level(self, v) -> np.ndarray:
+        """Level code 0..n-1 of each value, clipped to the range; -1 for NaN."""
+        t = self.forward(v)
+        lo, hi = self.forward([self.vmin, self.vmax])
+        with np.errstate(invalid="ignore"):
+            k = np.floor((t - lo) / (hi - lo) * self.n) if hi > lo else np.zeros_like(t)
+        k = np.clip(np.nan_to_num(k, nan=0.0), 0, self.n - 1)  # below the log floor -> 0
+        return np.where(np.isnan(v), -1, k).astype(np.int16)
+
+    def edges(self) -> np.ndarray:
+        """The n + 1 level edges in loss units."""
+        return self.inverse(np.linspace(*self.forward([self.vmin, self.vmax]), self.n + 1))
+
+
+def _make_scale(grid: LossGrid, scale: str, n: int) -> _Scale:
+    """Robust colour range [vmin, p98]: one huge corner cannot wash the map out."""
+    st = grid.stats()
+    vmin = float(st.vmin) if math.isfinite(st.vmin) else 0.0
+    top = vmin
+    for candidate in (st.p98, st.vmax):
+        if math.isfinite(candidate) and candidate > vmin:
+            top = float(candidate)
+            break
+    return _Scale(n, vmin, top, scale == "log")
+
+
+def _contour_values(spec, scale: _Scale, values: np.ndarray) -> np.ndarray:
+    """Contour levels in loss units, ascending, from None / count / 'quantile' / explicit list."""
+    if isinstance(spec, str):
+        if spec != "quantile":
+            raise RenderError(f"contour_levels must be a count, 'quantile' or a list, got {spec!r}")
+        return quantile_levels(values, DEFAULT_CONTOURS)
+    if spec is None or isinstance(spec, (int, np.integer)):
+        n = DEFAULT_CONTOURS if spec is None else int(spec)
+        if n < 0:
+            raise RenderError(f"contour level count must be >= 0, got {n}")
+        if not scale.log:
+            return nice_levels(scale.vmin, scale.vmax, n)
+        lo = max(scale.vmin - scale.floor, scale.delta)
+        return nice_log_levels(lo, scale.vmax - scale.floor, n) + scale.floor
+    levels = np.asarray(spec, dtype=float).ravel()
+    if not np.all(np.isfinite(levels)):
+        raise RenderError("contour levels must be finite numbers")
+    return np.sort(levels)
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def _fmt(v: float, width: int = 6) -> str:
+    """Shortest of 3/2/1 significant digits that fits in `width` characters."""
+    for digits in (3, 2, 1):
+        s = f"{v:.{digits}g}"
+        if len(s) <= width:
+            return s
+    return s[:width]
+
+
+def _ink(palette: Palette, code: int) -> int:
+    """Dark or light ink, whichever contrasts with a background colour code."""
+    rgb = palette.rgb(code)
+    if rgb is None:
+        return DEFAULT
+    luma = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+    return INK_DARK if luma > 128 else INK_LIGHT
+
+
+def _mark(kind: str, charset: str) -> tuple[str, int]:
+    uni, asc, code, _ = _MARKS[kind]
+    return (uni if charset == "unicode" else asc), code
+
+
+def _marker_kind(marker) -> str:
+    """Key into _MARKS for a Marker / CriticalPoint."""
+    kind = marker.kind
+    if kind not in ("minimum", "saddle", "maximum"):
+        raise RenderError(f"unknown marker kind {kind!r} (choose minimum, saddle, maximum)")
+    return "global" if kind == "minimum" and getattr(marker, "is_global", False) else kind
+
+
+def _draw_heatmap(m: Raster, samples: np.ndarray, scale: _Scale, style: str, charset: str):
+    lev = scale.level(samples)
+    if style == "blocks":
+        up, low = lev[0::2], lev[1::2]
+        m.chars[:] = np.where(up >= 0, "▀", np.where(low >= 0, "▄", NAN_GLYPH))
+        m.fg[:] = np.where(up >= 0, up, low)
+        m.bg[:] = np.where(up >= 0, low, DEFAULT)
+    else:
+        ramp = np.array(list(RAMPS[charset]))
+        m.chars[:] = np.where(lev >= 0, ramp[np.maximum(lev, 0) * len(ramp) // scale.n], NAN_GLYPH)
+        m.fg[:] = lev
+
+
+def _draw_contours(m: Raster, centres, levels, scale: _Scale, over_blocks: bool, charset: str):
+    """Line glyphs: ink that contrasts with a blocks heatmap, else in the level's own colour."""
+    chars, index = contour_cells(corner_values(centres), levels, charset)
+    codes = scale.level(levels)
+    for r, c in zip(*np.nonzero(index >= 0), strict=True):
+        m.chars[r, c] = chars[r, c]
+        if over_blocks:
+            m.fg[r, c] = _ink(m.palette, m.bg[r, c])
+        else:
+            m.fg[r, c], m.bg[r, c] = codes[index[r, c]], DEFAULT
+
+
+def _draw_trail(m: Raster, extent: Extent, style: str, trail, charset: str) -> None:
+    """Dots on every cell along straight segments joining consecutive trail points."""
+    glyph, code = _mark("trail", charset)
+    pts = [_position(extent, m.width, m.height, float(w1), float(w2), style) for w1, w2 in trail]
+    pts = [(r, c) for r, c in pts if math.isfinite(r) and math.isfinite(c)]
+    too_far = 2 * (m.width + m.height)
+    for (r0, c0), (r1, c1) in zip(pts, pts[1:] + pts[-1:], strict=True):
+        n = math.ceil(max(abs(r1 - r0), abs(c1 - c0)))
+        for t in range(n + 1) if n <= too_far else (0, n):  # a wild jump: just its ends
+            f = t / n if n else 0.0
+            m.put(math.floor(r0 + f * (r1 - r0) + 0.5), math.floor(c0 + f * (c1 - c0) + 0.5),
+                  glyph, code)
+
+
+def _draw_axes(r: Raster, extent: Extent, map_w: int, map_h: int, style: str, charset: str):
+    """Left gutter with w2 ticks (name on the top row), bottom line with w1 ticks and name."""
+    line, tick, corner, hline, btick = _AXIS_GLYPHS[charset]
+    x0 = AXIS_LEFT
+    w1_min, w1_max, w2_min, w2_max = extent
+    r.chars[:map_h, x0 - 1] = line
+    r.chars[map_h, x0 - 1] = corner
+    r.chars[map_h, x0:] = hline
+    r.put(0, x0 - 3, "w2")
+    pad = 1e-9 * (w2_max - w2_min)
+    for v in nice_levels(w2_min - pad, w2_max + pad, max(2, map_h // 3)):
+        row, _ = world_to_cell(extent, map_w, map_h, w1_min, min(max(v, w2_min), w2_max), style)
+        if row > 0:
+            label = _fmt(v, x0 - 1)
+            r.put(row, x0 - 1 - len(label), label)
+            r.chars[row, x0 - 1] = tick
+    name_col = r.width - 2
+    r.put(map_h + 1, name_col, "w1")
+    free = 0  # first column the next label may use
+    pad = 1e-9 * (w1_max - w1_min)
+    for v in nice_levels(w1_min - pad, w1_max + pad, max(2, map_w // 10)):
+        _, col = world_to_cell(extent, map_w, map_h, min(max(v, w1_min), w1_max), w2_min, style)
+        label = _fmt(v)
+        start = x0 + col - len(label) // 2
+        if start >= free and start + len(label) < name_col:
+            r.put(map_h + 1, start, label)
+            r.chars[map_h, x0 + col] = btick
+            free = start + len(label) + 1
+
+
+def render_view(
+    grid: LossGrid,
+    width: int,
+    height: int,
+    *,
+    mode: str = "heatmap",
+    charset: str = "unicode",
+    style: str = "blocks",
+    scale: str = "linear",
+    palette: str = "viridis",
+    n_levels: int = DEFAULT_LEVELS,
+    contour_levels: int | str | Sequence[float] | None = None,
+    markers: Sequence[Marker] = (),
+    trail: Sequence[tuple[float, float]] = (),
+    walker: tuple[float, float] | None = None,
+    axes: bool = True,
+) -> View:
+    """Draw a loss grid as a width x height text picture with axes, contours and markers."""
+    _check("mode", mode, MODES)
+    _check("charset", charset, CHARSETS)
+    _check("style", style, STYLES)
+    _check("scale", scale, SCALES)
+    pal = make_palette(palette, n_levels)
+    style = "ramp" if charset == "ascii" else style  # no half blocks in ASCII
+    has_axes = _has_axes(width, height, axes)
+    map_w, map_h = map_size(width, height, axes=axes)
+    x0 = AXIS_LEFT if has_axes else 0
+    extent = tuple(float(e) for e in grid.extent)
+    sc = _make_scale(grid, scale, n_levels)
+    values = np.asarray(grid.values, dtype=float)
+    levels = _contour_values(contour_levels, sc, values) if mode != "heatmap" else np.empty(0)
+    points = [(mk.w1, mk.w2, _marker_kind(mk)) for mk in markers]
+    if walker is not None:
+        points.append((*walker, "walker"))
+
+    m = Raster.blank(map_h, map_w, pal)
+    if map_w and map_h:
+        samples = _resample(values, *grid_shape_for(map_w, map_h, style))
+        if mode != "contours":
+            _draw_heatmap(m, samples, sc, style, charset)
+        centres = samples if style == "ramp" else (samples[0::2] + samples[1::2]) / 2
+        over_blocks = mode == "both" and style == "blocks"
+        _draw_contours(m, centres, levels, sc, over_blocks, charset)
+        _draw_trail(m, extent, style, trail, charset)
+        for w1, w2, kind in points:  # the walker is last, so on top
+            cell = world_to_cell(extent, map_w, map_h, w1, w2, style)
+            if cell is not None:
+                m.put(*cell, *_mark(kind, charset), bold=True)
+    raster = Raster.blank(height, width, pal)
+    for a in ("chars", "fg", "bg", "bold"):
+        getattr(raster, a)[:map_h, x0:x0 + map_w] = getattr(m, a)
+    if has_axes:
+        _draw_axes(raster, extent, map_w, map_h, style, charset)
+
+    kinds = {kind for *_, kind in points} | ({"trail"} if len(trail) else set())
+    legend = _legend(pal, sc, levels, mode, style, charset, kinds)
+    return View(raster, x0, 0, map_w, map_h, extent, style, charset, scale, sc.edges(),
+                levels, legend)
+
+
+def _legend(pal, sc: _Scale, levels, mode, style, charset, kinds) -> tuple[LegendEntry, ...]:
+    """Legend entries: levels and contours from high to low, then the marker key."""
+    edges = sc.edges()
+    ramp = RAMPS[charset]
+    entries = []
+    if mode != "contours":
+        for k in reversed(range(sc.n)):
+            glyph = "█" if style == "blocks" else ramp[k * len(ramp) // sc.n]
+            entries.append(LegendEntry("level", glyph, k, DEFAULT, False, _fmt(edges[k]),
+                                       float(edges[k])))
+    line = CASE_GLYPHS[charset][3]
+    over_blocks = mode == "both" and style == "blocks"
+    for v in levels[::-1]:
+        code = int(sc.level(v))
+        fg, bg = (_ink(pal, code), code) if over_blocks else (code, DEFAULT)
+        entries.append(LegendEntry("contour", line, fg, bg, False, _fmt(v), float(v)))
+    for kind, (_, _, code, label) in _MARKS.items():
+        if kind in kinds:
+            glyph = _mark(kind, charset)[0]
+            entries.append(LegendEntry("marker", glyph, code, DEFAULT, True, label, math.nan))
+    return tuple(entries)
+
+
+def _thin(items: list, k: int) -> list:
+    """At most k items, evenly spread, keeping the first and the last."""
+    if k >= len(items):
+        return items
+    if k <= 0:
+        return []
+    return [items[i] for i in sorted(set(np.rint(np.linspace(0, len(items) - 1, k)).astype(int)))]
+
+
+def render_legend(view: View, width: int, height: int) -> Raster:
+    """Colour bar (high to low), contour values and marker key, thinned to fit width x height."""
+    if width < 0 or height < 0:
+        raise RenderError(f"legend size must be >= 0, got {width}x{height}")
+    lev, con, mk = ([e for e in view.legend if e.kind == kind]
+                    for kind in ("level", "contour", "marker"))
+    budget = height - len(mk) - bool(lev) - bool(con)  # rows left after key and titles
+    n_con = min(len(con), max(budget // 3, 1)) if con else 0
+    lev = _thin(lev, budget - n_con)
+    con = _thin(con, budget - len(lev))
+    r = Raster.blank(height, width, view.raster.palette)
+    row = 0
+    title = "loss (log)" if view.scale == "log" else "loss"
+    for head, entries in ((title, lev), ("contours", con), (None, mk)):
+        if entries and head:
+            r.put(row, 0, head)
+            row += 1
+        for e in entries:
+            swatch = e.glyph * (2 if e.kind == "level" else 1)
+            r.put(row, 0, swatch, e.fg, e.bold)
+            if row < height:
+                r.bg[row, :len(swatch)] = e.bg
+            r.put(row, len(swatch) + 1, e.label)
+            row += 1
+    return r

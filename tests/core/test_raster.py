@@ -1,0 +1,345 @@
+"""Text rasters: literal expected glyphs, cell geometry against the grid axes, markers, legend."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.contours import CASE_GLYPHS
+from core.landscape import LossGrid
+from core.palette import (
+    DEFAULT,
+    GLOBAL_MIN,
+    INK_DARK,
+    INK_LIGHT,
+    LOCAL_MIN,
+    TRAIL,
+    WALKER,
+)
+from core.raster import (
+    AXIS_BOTTOM,
+    AXIS_LEFT,
+    CHARSETS,
+    MODES,
+    RAMPS,
+    STYLES,
+    Marker,
+    Raster,
+    RenderError,
+    _resample,
+    cell_to_world,
+    grid_shape_for,
+    map_size,
+    render_legend,
+    render_view,
+    world_to_cell,
+)
+
+
+def make_grid(values, extent=(-1.0, 1.0, -1.0, 1.0)) -> LossGrid:
+    """values[j, i] = loss at (w1s[i], w2s[j]) on inclusive linspace axes."""
+    values = np.asarray(values, dtype=float)
+    w1s = np.linspace(extent[0], extent[1], values.shape[1])
+    w2s = np.linspace(extent[2], extent[3], values.shape[0])
+    return LossGrid(w1s, w2s, values, tuple(map(float, extent)))
+
+
+def surface(f, extent, nx, ny) -> LossGrid:
+    w1s = np.linspace(extent[0], extent[1], nx)
+    w2s = np.linspace(extent[2], extent[3], ny)
+    return make_grid(f(*np.meshgrid(w1s, w2s)), extent)
+
+
+def bowl(w1, w2):
+    return w1**2 + 2 * w2**2
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def test_map_size_and_grid_shape():
+    assert map_size(80, 24) == (80 - AXIS_LEFT, 24 - AXIS_BOTTOM) == (73, 22)
+    assert map_size(80, 24, axes=False) == (80, 24)
+    assert map_size(10, 24) == (10, 24)  # too narrow for axes
+    assert map_size(0, 0) == (0, 0)
+    assert grid_shape_for(73, 22) == grid_shape_for(73, 22, "blocks") == (73, 44)
+    assert grid_shape_for(73, 22, "ramp") == (73, 22)
+    with pytest.raises(RenderError):
+        grid_shape_for(3, 3, "dots")
+    with pytest.raises(RenderError):
+        map_size(-1, 5)
+
+
+def test_cells_by_hand():
+    ext = (0.0, 4.0, 0.0, 2.0)
+    # ramp, 5x3 map: column c at w1 = c, row r at w2 = 2 - r
+    assert world_to_cell(ext, 5, 3, 0.0, 2.0, "ramp") == (0, 0)
+    assert world_to_cell(ext, 5, 3, 4.0, 0.0, "ramp") == (2, 4)
+    assert world_to_cell(ext, 5, 3, 1.4, 0.9, "ramp") == (1, 1)
+    assert cell_to_world(ext, 5, 3, 2, 3, "ramp") == (3.0, 0.0)
+    # blocks, 3 rows hold 6 samples at w2 = 2, 1.6, 1.2, 0.8, 0.4, 0
+    assert cell_to_world(ext, 5, 3, 0, 0) == pytest.approx((0.0, 1.8))
+    assert cell_to_world(ext, 5, 3, 2, 0) == pytest.approx((0.0, 0.2))
+    assert world_to_cell(ext, 5, 3, 0.0, 1.41) == (0, 0)  # nearest sample 1.6 (row 0)
+    assert world_to_cell(ext, 5, 3, 0.0, 1.39) == (1, 0)  # nearest sample 1.2 (row 1)
+    for w1, w2 in [(-0.01, 1.0), (4.01, 1.0), (2.0, 2.01), (np.nan, 1.0), (2.0, np.inf)]:
+        assert world_to_cell(ext, 5, 3, w1, w2) is None
+    assert world_to_cell(ext, 0, 3, 1.0, 1.0) is None
+    with pytest.raises(RenderError):
+        cell_to_world(ext, 5, 3, 3, 0)
+
+
+extents = st.tuples(st.floats(-100, 100), st.floats(0.01, 100), st.floats(-100, 100),
+                    st.floats(0.01, 100)).map(lambda t: (t[0], t[0] + t[1], t[2], t[2] + t[3]))
+
+
+@given(extents, st.integers(1, 40), st.integers(1, 20), st.sampled_from(STYLES), st.data())
+def test_cell_world_round_trip(ext, map_w, map_h, style, data):
+    row = data.draw(st.integers(0, map_h - 1))
+    col = data.draw(st.integers(0, map_w - 1))
+    w1, w2 = cell_to_world(ext, map_w, map_h, row, col, style)
+    assert world_to_cell(ext, map_w, map_h, w1, w2, style) == (row, col)
+
+
+@given(extents, st.integers(2, 40), st.integers(1, 20), st.sampled_from(STYLES),
+       st.floats(0, 1), st.floats(0, 1))
+def test_world_to_cell_matches_nearest_grid_sample(ext, map_w, map_h, style, fx, fy):
+    # slow and independent: the cell holding the nearest sample of the linspace grid axes
+    nx, ny = grid_shape_for(map_w, map_h, style)
+    w1s, w2s = np.linspace(ext[0], ext[1], nx), np.linspace(ext[2], ext[3], ny)
+    w1, w2 = ext[0] + fx * (ext[1] - ext[0]), ext[2] + fy * (ext[3] - ext[2])
+    d1, d2 = np.abs(w1s - w1), np.abs(w2s - w2)
+    if np.ptp(np.sort(d1)[:2]) < 1e-9 * (ext[1] - ext[0]) or (
+            ny > 1 and np.ptp(np.sort(d2)[:2]) < 1e-9 * (ext[3] - ext[2])):
+        return  # a tie between two samples: either answer is right
+    top_down = ny - 1 - int(np.argmin(d2))
+    expected = (top_down // (ny // map_h), int(np.argmin(d1)))
+    assert world_to_cell(ext, map_w, map_h, w1, w2, style) == expected
+
+
+def test_resample_identity_and_every_other_sample():
+    values = np.arange(12.0).reshape(3, 4)
+    assert _resample(values, 4, 3).tolist() == values[::-1].tolist()
+    fine = surface(bowl, (-1, 1, -1, 1), 2 * 5 - 1, 2 * 4 - 1)  # contains the 5x4 linspace
+    coarse = surface(bowl, (-1, 1, -1, 1), 5, 4)
+    assert np.array_equal(_resample(fine.values, 5, 4), coarse.values[::-1])
+
+
+# ---------------------------------------------------------------- heatmap
+
+STAIRS = [[0, 1, 2, 3, 4, 5, 6, 7],  # bottom row (smallest w2)
+          [7, 6, 5, 4, 3, 2, 1, 0],
+          [8, 8, 8, 8, 8, 8, 8, 8]]  # top row; p98 = vmax = 8 for any percentile method
+
+
+def test_ramp_glyphs_literally():
+    # range [0, 8] in 8 levels: level = floor(v), one ramp glyph per level, w2 up
+    view = render_view(make_grid(STAIRS), 8, 3, style="ramp", charset="ascii", n_levels=8,
+                       axes=False)
+    assert view.raster.text() == ["########", "#%x=;:. ", " .:;=x%#"]
+    assert view.raster.fg[2].tolist() == [0, 1, 2, 3, 4, 5, 6, 7]
+    assert (view.raster.bg == DEFAULT).all()
+    assert view.levels.tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8]
+    ascii_view = render_view(make_grid(STAIRS), 8, 3, charset="ascii", n_levels=8, axes=False)
+    assert ascii_view.style == "ramp"  # no half blocks in ASCII
+    assert ascii_view.raster.text() == ["########", "#%x=;:. ", " .:;=x%#"]
+    uni = render_view(make_grid(STAIRS), 8, 3, style="ramp", n_levels=8, axes=False)
+    # RAMPS["unicode"] has 7 glyphs: level k gets glyph k * 7 // 8
+    assert uni.raster.text() == ["████████", "█▓▒░:.  ", "  .:░▒▓█"]
+
+
+def test_blocks_upper_is_fg_lower_is_bg():
+    view = render_view(make_grid(STAIRS[1:]), 8, 1, n_levels=8, axes=False)
+    assert view.raster.text() == ["▀" * 8]
+    assert view.raster.fg[0].tolist() == [7] * 8  # upper sample: the top row, 8
+    assert view.raster.bg[0].tolist() == [7, 6, 5, 4, 3, 2, 1, 0]
+
+
+def test_log_scale_spreads_decades():
+    values = np.array([[1.0, 10.0, 100.0, 1000.0]] * 4)
+    lin = render_view(make_grid(values), 4, 4, style="ramp", n_levels=9, axes=False)
+    log = render_view(make_grid(values), 4, 4, style="ramp", n_levels=9, scale="log",
+                      axes=False)
+    assert lin.raster.fg[0].tolist() == [0, 0, 0, 8]
+    # log10(v + 0.1) over [log10(1.1), log10(1000.1)] in 9 steps: 10 -> 2.93, 100 -> 5.96
+    assert log.raster.fg[0].tolist() == [0, 2, 5, 8]
+    assert log.levels[0] == pytest.approx(1.0) and log.levels[-1] == pytest.approx(1000.0)
+
+
+def test_huge_corner_does_not_wash_out_the_map():
+    g = surface(bowl, (-1, 1, -1, 1), 40, 40)
+    g = make_grid(np.where(np.arange(40)[:, None] + np.arange(40) == 0, 1e9, g.values))
+    view = render_view(g, 40, 20, axes=False)
+    assert len(np.unique(view.raster.bg)) >= 8
+    assert view.levels[-1] < 10
+
+
+def test_nan_cells_and_all_nan():
+    values = np.array([[0.0, np.nan, 2.0], [np.nan, np.nan, 1.0]])  # top row second
+    ramp = render_view(make_grid(values), 3, 2, style="ramp", n_levels=2, axes=False)
+    assert ramp.raster.text() == ["??░", " ?░"]
+    blocks = render_view(make_grid(values), 3, 1, n_levels=2, axes=False)
+    assert blocks.raster.text() == ["▄?▀"]
+    assert blocks.raster.fg[0].tolist() == [0, DEFAULT, 1]
+    assert blocks.raster.bg[0].tolist() == [DEFAULT, DEFAULT, 1]
+    overflow = render_view(make_grid([[0.0, 1.0, np.inf]]), 3, 1, style="ramp", n_levels=2,
+                           axes=False)
+    assert overflow.raster.fg[0].tolist() == [0, 1, 1]  # +inf is a huge loss: top level
+    for mode in MODES:
+        nothing = render_view(make_grid(np.full((4, 4), np.nan)), 20, 8, mode=mode)
+        assert nothing.raster.chars.shape == (8, 20)
+
+
+@pytest.mark.parametrize("scale", ["linear", "log"])
+@pytest.mark.parametrize("value", [0.0, 3.0, -2.0])
+def test_constant_grid(scale, value):
+    view = render_view(make_grid(np.full((6, 6), value)), 6, 3, mode="both", scale=scale,
+                       axes=False)
+    assert (view.raster.fg == 0).all() and (view.raster.bg == 0).all()
+    assert view.raster.text() == ["▀" * 6] * 3  # level 0, no contour lines
+    assert np.isfinite(view.levels).all()
+
+
+@pytest.mark.parametrize("charset", CHARSETS)
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("mode", MODES)
+def test_tiny_sizes(mode, style, charset):
+    g = surface(bowl, (-1, 1, -1, 1), 7, 5)
+    for width in range(11):
+        for height in range(7):
+            view = render_view(g, width, height, mode=mode, style=style, charset=charset,
+                               markers=[Marker(0, 0, "minimum", True)], walker=(0.5, 0.5),
+                               trail=[(-1, -1), (0.5, 0.5)])
+            assert view.raster.chars.shape == (height, width)
+            legend = render_legend(view, width, height)
+            assert legend.chars.shape == (height, width)
+
+
+# ---------------------------------------------------------------- contours
+
+
+def test_contours_mode_draws_lines_in_level_colours():
+    g = surface(lambda a, b: a**2 + b**2, (-3, 3, -2, 2), 7, 5)  # centre samples 0..13
+    view = render_view(g, 7, 5, mode="contours", style="ramp", contour_levels=[1.5],
+                       axes=False)
+    assert view.raster.text() == ["       ", "  ╭─╮  ", "  │ │  ", "  ╰─╯  ", "       "]
+    drawn = view.raster.chars != " "
+    level_of_1_5 = int(np.floor(1.5 / view.levels[-1] * 10))
+    assert (view.raster.fg[drawn] == level_of_1_5).all()
+    assert (view.raster.bg == DEFAULT).all()
+    assert view.contour_levels.tolist() == [1.5]
+
+
+def test_both_mode_uses_contrasting_ink_over_blocks():
+    g = surface(lambda a, b: a**2 + b**2, (-3, 3, -2, 2), 7, 10)  # 13 = max in 4 corners
+    view = render_view(g, 7, 5, mode="both", contour_levels=6, axes=False)
+    lines = np.isin(view.raster.chars, list(CASE_GLYPHS["unicode"].strip()))
+    assert lines.any() and (view.raster.chars[~lines] == "▀").all()
+    assert set(view.raster.fg[lines].tolist()) <= {INK_LIGHT, INK_DARK}
+    assert view.contour_levels.tolist() == [2, 4, 6, 8, 10, 12]  # step 13/6 -> 2, inside (0, 13)
+
+
+def test_contour_level_specs():
+    g = surface(bowl, (-1, 1, -1, 1), 20, 20)
+    assert render_view(g, 20, 10, mode="contours", contour_levels=0).contour_levels.size == 0
+    q = render_view(g, 20, 10, mode="contours", contour_levels="quantile").contour_levels
+    assert q.size == 8 and np.all(np.diff(q) > 0)
+    assert render_view(g, 20, 10, mode="contours", contour_levels=[2, 1]).contour_levels.tolist() \
+        == [1, 2]
+    assert render_view(g, 20, 10, contour_levels=[1.0]).contour_levels.size == 0  # heatmap
+    rosen = surface(lambda a, b: (1 - a) ** 2 + 100 * (b - a * a) ** 2, (-2, 2, -1, 3), 60, 60)
+    logv = render_view(rosen, 40, 20, mode="contours", scale="log")
+    mantissas = logv.contour_levels / 10 ** np.floor(np.log10(logv.contour_levels))
+    assert np.allclose(mantissas, 1) or np.all(np.isin(np.round(mantissas, 9), [1, 2, 5]))
+    below = render_view(g, 20, 10, mode="contours", scale="log", contour_levels=[-5.0])
+    assert below.legend[-1].fg == 0  # below the log floor: the lowest level's colour
+    for bad in ("nice", [1.0, np.nan], -1):
+        with pytest.raises(RenderError):
+            render_view(g, 20, 10, mode="contours", contour_levels=bad)
+
+
+# ---------------------------------------------------------------- markers
+
+
+def test_markers_trail_and_walker():
+    ext = (0.0, 4.0, 0.0, 4.0)
+    g = surface(bowl, ext, 5, 10)
+    view = render_view(g, 5, 5, markers=[Marker(2, 2, "minimum", True), Marker(4, 4, "minimum")],
+                       trail=[(0, 0), (4, 0), (4, 2)], walker=(4, 2), axes=False)
+    r = view.raster
+    assert r.text() == ["▀▀▀▀◇", "▀▀▀▀▀", "▀▀★▀◉", "▀▀▀▀•", "•••••"]
+    assert (r.fg[2, 2], r.bold[2, 2]) == (GLOBAL_MIN, True)
+    assert (r.fg[0, 4], r.fg[2, 4], r.fg[4, 0]) == (LOCAL_MIN, WALKER, TRAIL)
+    assert not r.bold[4, 0] and r.bold[2, 4]
+    assert view.cell_at(4, 2) == (2, 4) and view.world_at(2, 4) == pytest.approx((4.0, 2.0))
+    assert view.world_at(5, 0) is None
+    on_top = render_view(g, 5, 5, markers=[Marker(2, 2, "saddle")], walker=(2, 2), axes=False)
+    assert on_top.raster.text()[2][2] == "◉"
+    key = [e.label for e in view.legend if e.kind == "marker"]
+    assert key == ["global min", "local min", "walker", "trail"]
+
+
+def test_critical_points_work_as_markers():
+    minima = pytest.importorskip("core.minima")
+    cp = minima.CriticalPoint(w1=0.0, w2=0.0, loss=0.0, kind="saddle", is_global=False)
+    view = render_view(surface(bowl, (-1, 1, -1, 1), 5, 5), 5, 5, style="ramp", charset="ascii",
+                       markers=[cp], axes=False)
+    assert view.raster.text()[2][2] == "S"
+    with pytest.raises(RenderError, match="marker kind"):
+        render_view(surface(bowl, (-1, 1, -1, 1), 5, 5), 5, 5, markers=[Marker(0, 0, "peak")])
+
+
+def test_ascii_glyph_sets_are_disjoint():
+    ascii_view = render_view(
+        surface(bowl, (-1, 1, -1, 1), 9, 9), 9, 9, charset="ascii", axes=False,
+        markers=[Marker(-1, -1, "minimum", True), Marker(1, 1, "minimum"),
+                 Marker(-1, 1, "saddle"), Marker(1, -1, "maximum")],
+        trail=[(0, 0), (0.5, 0)], walker=(0, 0))
+    marks = [e.glyph for e in ascii_view.legend if e.kind == "marker"]
+    assert marks == ["*", "m", "S", "M", "@", "o"]
+    contour = set(CASE_GLYPHS["ascii"]) - {" "}
+    assert len(set(marks)) == 6
+    assert not set(marks) & (contour | set(RAMPS["ascii"]) | {"?"})
+    assert not contour & set(RAMPS["ascii"])
+
+
+# ---------------------------------------------------------------- axes and legend
+
+
+def test_axes_literally():
+    view = render_view(surface(bowl, (-1, 1, -1, 1), 23, 16), 30, 10)
+    assert (view.x0, view.y0, view.map_w, view.map_h) == (7, 0, 23, 8)
+    rows = view.raster.text()
+    gutter = [row[:7] for row in rows]
+    assert gutter == ["    w2│", "      │", "      │", "      │", "     0┤", "      │", "      │",
+                      "    -1┤", "      └", "      -"]
+    # w1 ticks -1, 0, 1 at map columns 0, 11, 22; the label "1" gives way to the axis name
+    assert rows[8] == "      └┬──────────┬───────────"
+    assert rows[9] == "      -1          0         w1"
+    ascii_rows = render_view(surface(bowl, (-1, 1, -1, 1), 23, 8), 30, 10, charset="ascii")
+    assert ascii_rows.raster.text()[8] == "      ++----------+-----------"
+
+
+def test_legend_levels_contours_and_key():
+    g = surface(lambda a, b: np.minimum(a**2 + b**2, 8), (-3, 3, -2, 2), 31, 31)
+    view = render_view(g, 30, 12, mode="both", n_levels=4, contour_levels=[2.0, 5.0],
+                       walker=(0, 0))
+    assert view.levels.tolist() == [0, 2, 4, 6, 8]
+    legend = render_legend(view, 12, 12)
+    edges = ["6", "4", "2", "0"]
+    assert legend.text()[:8] == [
+        "loss".ljust(12), *[f"██ {e}".ljust(12) for e in edges],
+        "contours    ", "─ 5         ", "─ 2         "]
+    assert legend.text()[8:] == ["◉ walker    "] + [" " * 12] * 3
+    assert legend.fg[1:5, 0].tolist() == [3, 2, 1, 0]
+    small = render_legend(view, 8, 5)  # 5 rows: key 1, titles 2, so 2 left for levels+contours
+    assert small.text() == ["loss    ", f"██ {edges[0]}".ljust(8)[:8], "contours",
+                            "─ 5     ", "◉ walker"[:8]]
+
+
+def test_raster_runs_and_put():
+    r = Raster.blank(1, 5, render_view(make_grid(STAIRS), 1, 1).raster.palette)
+    r.put(0, 3, "abcd", fg=2, bold=True)
+    assert r.text() == ["   ab"]
+    assert r.runs(0) == [("   ", DEFAULT, DEFAULT, False), ("ab", 2, DEFAULT, True)]
+    assert Raster.blank(2, 0, r.palette).runs(1) == []
