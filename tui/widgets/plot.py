@@ -16,23 +16,16 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from core.text import ascii_only
+
 MIN_WIDTH = 5  # below this (or MIN_HEIGHT) the widget renders blank instead of a squashed figure
 MIN_HEIGHT = 3
 
 _PLOTEXT_LOCK = threading.Lock()  # plotext's figure is module-global state
 
-# plotext draws its frame with box-drawing characters whatever the markers; the legend marks
-# upper-axis series with a Greek gamma. Anything else non-ASCII falls back to "*".
-_ASCII = str.maketrans(
-    {"─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "┤": "+", "├": "+",
-     "┬": "+", "┴": "+", "┼": "+", "Γ": "^", "⅃": "J", "⅂": "7"}
-)
-
-
 def to_ascii(text: str) -> str:
-    """The text with plotext's frame glyphs in ASCII and any other non-ASCII character as '*'."""
-    text = text.translate(_ASCII)
-    return text if text.isascii() else "".join(c if c.isascii() else "*" for c in text)
+    """plotext's output in ASCII: frame glyphs spelt out, other non-ASCII (markers) as '*'."""
+    return ascii_only(text, unknown="*")
 
 
 class PlotextPlot(Widget):

@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from core.text import ascii_only
 from core.walker import ARROWS
 
 WIDE = 34  # from this many columns on, the panel uses long labels
@@ -26,7 +27,6 @@ GLYPHS = {  # rise, fall, no change, the walker at the centre of the rose
     "unicode": {"rise": "▲", "fall": "▼", "flat": "·", "walker": "●"},
     "ascii": {"rise": "+", "fall": "-", "flat": "=", "walker": "o"},
 }
-_ASCII_PUNCTUATION = str.maketrans({"—": "-", "–": "-", "…": "...", "∇": "grad "})
 ROSE_CELL = 8  # sign glyph + a 2-significant-digit magnitude like "1.2e-5"
 
 
@@ -148,7 +148,7 @@ class WalkerPanel(Widget):
             return [Text(state)]
         message = walker.message.removeprefix(f"{status}:").strip()
         if self._charset == "ascii":
-            message = message.translate(_ASCII_PUNCTUATION).encode("ascii", "replace").decode()
+            message = ascii_only(message)
         paragraph = Text(f"{state}: {message}" if message else state)
         paragraph.stylize(self._style("stopped"), 0, len(state))
         return list(paragraph.wrap(self.app.console, width))

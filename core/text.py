@@ -1,0 +1,23 @@
+"""Plain-ASCII spelling of the few non-ASCII glyphs losswalk's texts use (for --charset ascii)."""
+
+from __future__ import annotations
+
+_ASCII = str.maketrans(
+    {
+        # maths and punctuation in descriptions, messages and titles
+        "σ": "sigmoid", "·": "*", "²": "^2", "√": "sqrt", "π": "pi", "∇": "grad ", "λ": "lambda",
+        "ŷ": "y_hat", "→": "->", "…": "...", "–": "-", "—": "-", "×": "x", "±": "+/-",
+        "≈": "~", "≤": "<=", "≥": ">=", "∞": "inf", "‖": "|",
+        # box drawing (plotext frames, axes)
+        "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "┤": "+", "├": "+",
+        "┬": "+", "┴": "+", "┼": "+",
+        # plotext's legend marks for upper/right axes
+        "Γ": "^", "⅃": "J", "⅂": "7",
+    }
+)
+
+
+def ascii_only(text: str, unknown: str = "?") -> str:
+    """`text` with known glyphs spelt in ASCII and any other non-ASCII character as `unknown`."""
+    text = text.translate(_ASCII)
+    return text if text.isascii() else "".join(c if c.isascii() else unknown for c in text)
