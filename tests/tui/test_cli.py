@@ -1,0 +1,186 @@
+"""The headless command line: list, info, walk, render, and how it reports mistakes."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+from core.datasets import make_dataset
+from core.models import LANDSCAPES, LogisticModel
+from tui.cli import main
+
+ESC = "\x1b"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys, *argv: str) -> dict:
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_list_names_every_landscape_and_dataset(capsys) -> None:
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    for name in [*LANDSCAPES, "overlap", "separable", "xor", "moons", "circles", "noisy"]:
+        assert re.search(rf"^\s+{re.escape(name)}\s", out, re.M), name
+
+
+def test_info_json_has_the_documented_shape(capsys) -> None:
+    info = run_json(capsys, "info", "himmelblau", "--resolution", "65")
+    assert info["landscape"] == "himmelblau"
+    assert info["extent"] == [-5.0, 5.0, -5.0, 5.0]
+    assert info["grid_shape"] == [65, 65]
+    low, high = info["loss_range"]
+    assert 0 <= low < 1 and high == pytest.approx(890.0)  # f(-5,-5) = 890, the largest corner
+    for point in info["minima"]:
+        assert set(point) == {"w1", "w2", "loss", "kind", "global"}
+        assert point["kind"] in ("minimum", "saddle", "maximum")
+    found = sorted((round(p["w1"], 3), round(p["w2"], 3)) for p in info["minima"] if p["global"])
+    assert found == sorted([(3.0, 2.0), (-2.805, 3.131), (-3.779, -3.283), (3.584, -1.848)])
+
+
+def test_info_on_separable_data_says_the_minimum_is_at_infinity(capsys) -> None:
+    info = run_json(capsys, "info", "logistic", "--dataset", "separable")
+    assert info["unbounded"] is True
+    assert "infinity" in info["note"]
+    assert not any(p["global"] for p in info["minima"])
+    # With an L2 penalty the minimum is finite again.
+    info = run_json(capsys, "info", "logistic", "--dataset", "separable", "--l2", "0.1")
+    assert info["unbounded"] is False
+    best = next(p for p in info["minima"] if p["global"])
+    model = LogisticModel(make_dataset("separable"), l2=0.1)
+    assert np.linalg.norm(model.grad(np.array([best["w1"], best["w2"]]))) < 1e-6
+
+
+def test_info_text_lists_minima_and_saddles(capsys) -> None:
+    code, out, _ = run(capsys, "info", "saddle")
+    assert code == 0
+    assert "saddle" in out and "infinity" in out
+
+
+def test_walk_json_trajectory_starts_at_the_start_and_reaches_himmelblau_minimum(capsys) -> None:
+    result = run_json(capsys, "walk", "himmelblau", "--start", "0,0", "--steps", "500")
+    trajectory = result["trajectory"]
+    assert trajectory[0] == {"step": 0, "w1": 0.0, "w2": 0.0, "loss": 170.0,
+                             "grad_norm": pytest.approx(math.hypot(14, 22)), "lr": 0.0}
+    assert [row["step"] for row in trajectory] == list(range(len(trajectory)))
+    final = result["final_state"]
+    assert final["status"] == "converged"
+    assert (final["w1"], final["w2"]) == (pytest.approx(3, abs=1e-3), pytest.approx(2, abs=1e-3))
+    assert set(trajectory[1]) == {"step", "w1", "w2", "loss", "grad_norm", "lr"}
+
+
+def test_walk_first_sgd_step_matches_hand_computation(capsys) -> None:
+    # Himmelblau's gradient at (0,0) is (-14, -22); one step of lr 0.01 lands on (0.14, 0.22).
+    result = run_json(capsys, "walk", "himmelblau", "--start", "0,0", "--steps", "1",
+                      "--lr", "0.01")
+    step = result["trajectory"][1]
+    assert (step["w1"], step["w2"], step["lr"]) == (pytest.approx(0.14), pytest.approx(0.22), 0.01)
+
+
+def test_walk_with_absurd_learning_rate_reports_divergence_as_valid_json(capsys) -> None:
+    result = run_json(capsys, "walk", "bowl", "--lr", "1e6", "--steps", "50")
+    assert result["final_state"]["status"] == "diverged"
+    assert "learning rate" in result["final_state"]["message"]
+    assert all(row["loss"] is not None for row in result["trajectory"])
+
+
+def test_walk_csv_has_a_header_and_one_row_per_step(capsys) -> None:
+    code, out, _ = run(capsys, "walk", "bowl", "--steps", "5", "--optimizer", "adam", "--csv")
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[0] == "step,w1,w2,loss,grad_norm,lr" and len(lines) == 7
+
+
+def test_walk_schedule_shows_in_lr_column(capsys) -> None:
+    result = run_json(capsys, "walk", "bowl", "--lr", "0.1", "--schedule", "step", "--steps", "120")
+    lrs = [row["lr"] for row in result["trajectory"][1:]]
+    assert lrs[0] == pytest.approx(0.1) and min(lrs) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["info", "nosuch"], "unknown landscape 'nosuch'"),
+        (["walk", "bowl", "--lr", "abc"], "--lr"),
+        (["walk", "bowl", "--lr", "-1"], "--lr"),
+        (["walk", "bowl", "--start", "1"], "W1,W2"),
+        (["walk", "bowl", "--optimizer", "sdg"], "sdg"),
+        (["walk", "bowl", "--schedule", "wobbly"], "wobbly"),
+        (["info", "rosenbrock", "--dataset", "xor"], "data-driven"),
+        (["info", "logistic", "--dataset", "nope"], "nope"),
+        (["info", "logistic", "--extent", "1,2,3"], "--extent"),
+        (["info", "logistic", "--extent", "2,1,0,1"], "--extent"),
+        (["info", "logistic", "--l2", "nan"], "--l2"),
+        (["render", "bowl", "--width", "5"], "--width"),
+        (["render", "bowl", "--start", "1,1"], "--walk"),
+        (["info", "bowl", "--frobnicate"], "frobnicate"),
+    ],
+)
+def test_mistakes_exit_2_with_one_line_and_no_traceback(capsys, argv, fragment) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("losswalk: ")
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_malformed_csv_names_the_file_and_line(capsys, tmp_path) -> None:
+    path = tmp_path / "points.csv"
+    path.write_text("x1,x2,y\n0.5,1.0,1\n0.2,oops,0\n")
+    code, _, err = run(capsys, "info", "logistic", "--data", str(path))
+    assert code == 2 and "points.csv" in err and ":3" in err
+
+
+def test_csv_data_drives_the_landscape(capsys, tmp_path) -> None:
+    rng = np.random.default_rng(1)
+    x = np.vstack([rng.normal(1, 1, (40, 2)), rng.normal(-1, 1, (40, 2))])
+    y = np.r_[np.ones(40), np.zeros(40)]
+    path = tmp_path / "mine.csv"
+    path.write_text("\n".join(f"{a},{b},{int(c)}" for (a, b), c in zip(x, y, strict=True)))
+    info = run_json(capsys, "info", "logistic", "--data", str(path))
+    best = next(p for p in info["minima"] if p["global"])
+    assert best["w1"] > 0 and best["w2"] > 0  # class 1 sits up and to the right
+
+
+def test_render_without_colour_is_plain_text_of_the_requested_size(capsys) -> None:
+    code, out, _ = run(capsys, "render", "himmelblau", "--width", "70", "--height", "20",
+                       "--color", "none")
+    lines = out.splitlines()
+    assert code == 0 and ESC not in out
+    assert len(lines) == 20 and max(len(line) for line in lines) <= 70
+    assert "★" in out  # the global minima are marked
+    assert "-4" in out and "w1" in out and "w2" in out  # axes
+
+
+def test_render_ascii_is_printable_ascii_with_the_walk_drawn(capsys) -> None:
+    code, out, _ = run(capsys, "render", "two-dip", "--charset", "ascii", "--color", "none",
+                       "--width", "80", "--height", "24", "--walk", "momentum", "--steps", "200")
+    assert code == 0
+    assert all(32 <= ord(c) < 127 for c in out.replace("\n", ""))
+    assert "@" in out and "o" in out  # walker and trail
+
+
+@pytest.mark.parametrize("colour", ["truecolor", "256", "16"])
+def test_render_in_colour_uses_escape_codes_but_keeps_the_width(capsys, colour) -> None:
+    code, out, _ = run(capsys, "render", "bowl", "--width", "60", "--height", "16",
+                       "--color", colour)
+    assert code == 0 and ESC in out
+    visible = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in out.splitlines()]
+    assert len(visible) == 16 and max(len(line) for line in visible) <= 60
+
+
+def test_render_auto_colour_is_none_when_piped(capsys, monkeypatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    code, out, _ = run(capsys, "render", "bowl", "--width", "40", "--height", "10")
+    assert code == 0 and ESC not in out
