@@ -1,0 +1,145 @@
+"""The loss landscape as a grid of numbers: evaluate a model on a view, and move the view.
+
+A view is an Extent (w1_min, w1_max, w2_min, w2_max). `evaluate` scores the model on an
+inclusive grid over it, values[j, i] = loss(w1s[i], w2s[j]) with row 0 at the smallest w2, a
+few rows at a time so a caller can show progress and cancel a grid the user no longer wants.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.models import Extent, Model, ModelError
+
+MIN_HALF_WIDTH = 1e-9  # zoom stops here (relative to |centre| when that is > 1): floats run out
+MAX_HALF_WIDTH = 1e9  # and here: no weight worth walking is further out
+PROGRESS_STEPS = 8  # default number of row chunks in evaluate
+
+
+@dataclass(frozen=True)
+class ScaleStats:
+    """Robust colour-scale statistics of the finite values of a grid.
+
+    With log=True every number is in log units t = log10(v - floor + delta), floor = min(vmin, 0)
+    and delta = 1e-4 (vmax - floor): positive losses keep their decades, and negative ones (the
+    camel's -1.03, a saddle) are shifted so the lowest value still has a finite logarithm.
+    """
+
+    vmin: float
+    vmax: float
+    p02: float
+    p50: float
+    p98: float
+    finite_fraction: float
+    log: bool
+
+
+@dataclass(frozen=True, eq=False)
+class LossGrid:
+    """Loss values[j, i] at (w1s[i], w2s[j]) over the view extent; row 0 is the smallest w2."""
+
+    w1s: np.ndarray
+    w2s: np.ndarray
+    values: np.ndarray
+    extent: Extent
+
+    def __post_init__(self) -> None:
+        for name in ("w1s", "w2s", "values"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=float))
+        if self.values.shape != (len(self.w2s), len(self.w1s)):
+            raise ValueError(f"values must have shape (len(w2s), len(w1s)) = "
+                             f"{(len(self.w2s), len(self.w1s))}, got {self.values.shape}")
+
+    def stats(self, log: bool = False) -> ScaleStats:
+        """Min, max and 2/50/98th percentiles of the finite values (NaN if there are none)."""
+        finite = self.values[np.isfinite(self.values)]
+        if finite.size == 0:
+            return ScaleStats(*[math.nan] * 5, finite_fraction=0.0, log=log)
+        if log:
+            floor = min(float(finite.min()), 0.0)
+            span = float(finite.max()) - floor
+            finite = np.log10(finite - floor + (1e-4 * span if span > 0 else 1.0))
+        p02, p50, p98 = np.percentile(finite, [2, 50, 98])
+        return ScaleStats(float(finite.min()), float(finite.max()), float(p02), float(p50),
+                          float(p98), finite.size / self.values.size, log)
+
+
+def validate_extent(extent) -> Extent:
+    """The extent as four floats; ModelError unless all are finite with min < max on both axes."""
+    try:
+        e = tuple(float(v) for v in extent)
+    except (TypeError, ValueError):
+        e = ()
+    if len(e) != 4 or not all(map(math.isfinite, e)) or not (e[0] < e[1] and e[2] < e[3]):
+        raise ModelError(f"extent needs four finite numbers W1MIN,W1MAX,W2MIN,W2MAX with "
+                         f"min < max, got {extent!r}")
+    return e
+
+
+def parse_extent(text: str) -> Extent:
+    """Parse "W1MIN,W1MAX,W2MIN,W2MAX" (the --extent option); ModelError naming the text."""
+    try:
+        return validate_extent(float(part) for part in text.split(","))
+    except (ModelError, ValueError):
+        raise ModelError(f"--extent needs four numbers W1MIN,W1MAX,W2MIN,W2MAX with min < max, "
+                         f"got {text!r}") from None
+
+
+def axes(extent: Extent, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
+    """The grid's w1s (nx) and w2s (ny): inclusive linspace from min to max on each axis."""
+    w1_min, w1_max, w2_min, w2_max = validate_extent(extent)
+    if int(nx) < 2 or int(ny) < 2:
+        raise ModelError(f"a grid needs at least 2 points on each axis, got {nx} x {ny}")
+    return np.linspace(w1_min, w1_max, int(nx)), np.linspace(w2_min, w2_max, int(ny))
+
+
+def evaluate(model: Model, extent: Extent, nx: int, ny: int, *,
+             progress: Callable[[float], object] | None = None,
+             cancelled: Callable[[], bool] | None = None,
+             rows_per_chunk: int | None = None) -> LossGrid | None:
+    """The model's loss on an nx x ny grid over extent, computed a chunk of rows at a time.
+
+    progress(fraction done) is called after each chunk; if cancelled() turns True the work stops
+    and None is returned. Overflowing losses become inf/NaN values, never an exception.
+    """
+    w1s, w2s = axes(extent, nx, ny)
+    rows = math.ceil(len(w2s) / PROGRESS_STEPS) if rows_per_chunk is None else int(rows_per_chunk)
+    if rows < 1:
+        raise ValueError(f"rows_per_chunk must be >= 1, got {rows_per_chunk}")
+    values = np.empty((len(w2s), len(w1s)))
+    for start in range(0, len(w2s), rows):
+        if cancelled is not None and cancelled():
+            return None
+        stop = min(start + rows, len(w2s))
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            values[start:stop] = model.loss_grid(w1s, w2s[start:stop])
+        if progress is not None:
+            progress(stop / len(w2s))
+    if cancelled is not None and cancelled():
+        return None
+    return LossGrid(w1s, w2s, values, validate_extent(extent))
+
+
+def zoom(extent: Extent, center, factor: float) -> Extent:
+    """The view scaled by factor (< 1 zooms in) around center, which is first moved inside it."""
+    w1_min, w1_max, w2_min, w2_max = validate_extent(extent)
+    if not (math.isfinite(factor) and factor > 0):
+        raise ModelError(f"zoom factor must be a finite number > 0, got {factor}")
+    out = []
+    for lo, hi, c in ((w1_min, w1_max, center[0]), (w2_min, w2_max, center[1])):
+        c = min(max(float(c), lo), hi) if math.isfinite(c) else 0.5 * (lo + hi)
+        half = 0.5 * (hi - lo) * factor
+        half = min(max(half, MIN_HALF_WIDTH * max(1.0, abs(c))), MAX_HALF_WIDTH)
+        out += [c - half, c + half]
+    return validate_extent(out)
+
+
+def pan(extent: Extent, dx_frac: float, dy_frac: float) -> Extent:
+    """The view moved by dx_frac of its width along w1 and dy_frac of its height along w2."""
+    w1_min, w1_max, w2_min, w2_max = validate_extent(extent)
+    dx, dy = dx_frac * (w1_max - w1_min), dy_frac * (w2_max - w2_min)
+    return validate_extent((w1_min + dx, w1_max + dx, w2_min + dy, w2_max + dy))
