@@ -1,0 +1,132 @@
+"""Run the app in a pseudo-terminal and measure what an SSH user pays: bytes and time.
+
+Prints, as medians over several runs at 80x24 with 256 colours (TERM=xterm-256color):
+start-up to first frame, bytes of the first full frame, bytes per walker step (space),
+resident memory, and CPU used while idle. Run from the repo root:
+
+    python -m bench.bench_tui [--runs 5] [--steps 10] [--size 80x24]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import os
+import select
+import signal
+import statistics
+import struct
+import sys
+import termios
+import time
+from dataclasses import dataclass
+
+QUIET = 0.4  # seconds without output that end a burst
+TARGETS = {"startup_s": 1.0, "frame_kb": 20.0, "step_kb": 1.5, "rss_mb": 120.0}
+
+
+@dataclass
+class Run:
+    startup_s: float
+    frame_bytes: int
+    step_bytes: list[int]
+    rss_mb: float
+    idle_cpu_s: float
+
+
+def _read_burst(fd: int, first_timeout: float) -> tuple[bytes, float]:
+    """Read until the app has been quiet for QUIET seconds; returns (bytes, time of last byte)."""
+    data, last = b"", time.perf_counter()
+    deadline = time.perf_counter() + first_timeout
+    while True:
+        wait = QUIET if data else max(0.0, deadline - time.perf_counter())
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            return data, last
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            return data, last
+        if not chunk:
+            return data, last
+        data += chunk
+        last = time.perf_counter()
+
+
+def _proc_stat(pid: int) -> tuple[float, float]:
+    """(cpu seconds used, resident MB) of a process, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    with open(f"/proc/{pid}/status") as f:
+        rss_kb = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return cpu, rss_kb / 1024
+
+
+def measure_once(width: int, height: int, steps: int, argv: list[str]) -> Run:
+    """Start the app in a pty of width x height, wait for the map, take steps, then quit."""
+    pid, fd = os.forkpty()
+    if pid == 0:  # child: become the app
+        env = dict(os.environ, TERM="xterm-256color")
+        env.pop("COLORTERM", None)
+        env.pop("NO_COLOR", None)
+        os.execvpe(sys.executable, [sys.executable, "-c",
+                   "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))", *argv],
+                   env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+    start = time.perf_counter()
+    try:
+        frame, last = _read_burst(fd, first_timeout=30)
+        startup = last - start
+        more, _ = _read_burst(fd, first_timeout=2)  # the refined grid, if it comes later
+        frame_bytes = len(frame) + len(more)
+        step_bytes = []
+        for _ in range(steps):
+            os.write(fd, b" ")
+            burst, _ = _read_burst(fd, first_timeout=2)
+            step_bytes.append(len(burst))
+        cpu_before, rss = _proc_stat(pid)
+        time.sleep(3)
+        cpu_after, _ = _proc_stat(pid)
+        os.write(fd, b"q")
+        _read_burst(fd, first_timeout=2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return Run(startup, frame_bytes, step_bytes, rss, cpu_after - cpu_before)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--size", default="80x24")
+    parser.add_argument("app_args", nargs="*", help="arguments for losswalk (default: none)")
+    args = parser.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+    runs = [measure_once(width, height, args.steps, args.app_args) for _ in range(args.runs)]
+    steps = [b for r in runs for b in r.step_bytes]
+    figures = {
+        "startup_s": statistics.median(r.startup_s for r in runs),
+        "frame_kb": statistics.median(r.frame_bytes for r in runs) / 1024,
+        "step_kb": statistics.median(steps) / 1024,
+        "rss_mb": statistics.median(r.rss_mb for r in runs),
+    }
+    print(f"losswalk in a {width}x{height} pty, TERM=xterm-256color, "
+          f"median of {args.runs} runs ({args.steps} steps each), {os.cpu_count()} cores")
+    labels = {"startup_s": "start-up to first frame (s)", "frame_kb": "first full frame (KB)",
+              "step_kb": "one walker step (KB)", "rss_mb": "resident memory (MB)"}
+    for key, label in labels.items():
+        verdict = "ok" if figures[key] <= TARGETS[key] else "OVER TARGET"
+        print(f"  {label:<30} {figures[key]:8.3f}   target <= {TARGETS[key]:<5g} {verdict}")
+    print(f"  {'largest walker step (KB)':<30} {max(steps) / 1024:8.3f}")
+    idle = statistics.median(r.idle_cpu_s for r in runs)
+    print(f"  {'CPU while idle, 3 s (s)':<30} {idle:8.3f}   target ~0")
+
+
+if __name__ == "__main__":
+    main()
