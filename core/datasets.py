@@ -195,7 +195,7 @@ def load_csv(path: str | os.PathLike) -> Dataset:
             continue
         where = f"{path}:{lineno}"
         values = [_number(f) for f in fields]
-        if header is None and not rows and all(v is None for v in values):
+        if header is None and not rows and len(fields) == 3 and all(v is None for v in values):
             header = lineno  # the first row has nothing numeric in it: a header
             continue
         if len(fields) != 3:

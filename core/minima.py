@@ -8,6 +8,7 @@ both curvatures up = minimum, both down = maximum, one of each = saddle.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -241,8 +242,8 @@ def _newton_step(H: np.ndarray, g: np.ndarray, radius: float) -> np.ndarray:
     size = np.abs(lam)
     flat = size.max() == 0
     step = -g if flat else -vec @ ((vec.T @ g) / np.maximum(size, 1e-8 * size.max()))
-    length = float(np.linalg.norm(step))
-    return step * (radius / length) if length > radius or flat else step
+    length = math.hypot(*step)  # no underflow to 0 for tiny gradients, unlike np.linalg.norm
+    return step * (radius / length) if length > radius or (flat and length > 0) else step
 
 
 def _find_root(model: Model, w: np.ndarray, view: _View) -> tuple[np.ndarray, np.ndarray]:

@@ -87,6 +87,22 @@ def _nice_below(x: float) -> float:
     return max(m * power for m in (1.0, 2.0, 5.0) if m * power <= x)
 
 
+MAX_INPUT_SCALE = 1e100  # inputs of rms size outside [1/this, this] leave no room for the weights
+
+
+def _input_scale(X: np.ndarray, dataset: str) -> float:
+    """Root-mean-square size of the inputs (1 if all zero), computed without overflow;
+    ModelError if it is so far from 1 that the weights, on the scale 1/|x|, cannot be shown."""
+    peak = float(np.max(np.abs(X)))
+    if peak == 0.0:
+        return 1.0
+    rms = peak * math.sqrt(float(np.mean((X / peak) ** 2)))
+    if not 1.0 / MAX_INPUT_SCALE <= rms <= MAX_INPUT_SCALE:
+        raise ModelError(f"dataset {dataset!r}: inputs are about {rms:.0e} in size; rescale them "
+                         f"to between {1 / MAX_INPUT_SCALE:g} and {MAX_INPUT_SCALE:g}")
+    return rms
+
+
 class _DataModel:
     """What logistic regression and the tiny net share: a dataset, a loss kind, l2, minibatches."""
 
@@ -142,7 +158,7 @@ class LogisticModel(_DataModel):
         bias_text = f" {'-' if self.bias < 0 else '+'} {abs(self.bias):g}" if self.bias else ""
         self.description = self._describe(f"logistic regression σ(w1·x1 + w2·x2{bias_text})")
         # Weights matter on the scale 1/|x|: view about ±4 in those units, a round number.
-        rms = math.sqrt(float(np.mean(X**2))) or 1.0
+        rms = _input_scale(X, dataset.name)
         half = 4.0 * 10.0 ** -round(math.log10(rms))
         self.extent = (-half, half, -half, half)
         self.start = (-0.75 * half, 0.75 * half)
@@ -171,10 +187,11 @@ class TinyNet(_DataModel):
         self.name = "tiny-net"
         self.description = self._describe("tiny net σ(w2·tanh(w1·x))")
         x = self.dataset.X[:, 0]
-        scale = 10.0 ** -round(math.log10(math.sqrt(float(np.mean(x**2))) or 1.0))
+        scale = 10.0 ** -round(math.log10(_input_scale(x, self.dataset.name)))
         self.extent = (-4.0 * scale, 4.0 * scale, -4.0, 4.0)
         self.start = (-0.5 * scale, 3.5)  # wrong-way-round weights, high on a hillside
-        self.default_lr = 0.5
+        # The w1 slope grows with x: shrink the step with the view so big inputs do not overshoot.
+        self.default_lr = 0.5 * min(1.0, scale**2)
 
     def _logits(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = self.dataset.X[:, 0]

@@ -205,3 +205,11 @@ def test_load_csv_size_limits(tmp_path, monkeypatch):
     monkeypatch.setattr(datasets, "MAX_BYTES", 10)
     with pytest.raises(DatasetError, match=r"big\.csv: file is larger than the .* MB limit"):
         load_csv(path)
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_wrong_separator_is_reported_on_line_1_not_taken_for_a_header(tmp_path, sep):
+    path = tmp_path / "d.csv"
+    path.write_text(f"1{sep}2{sep}1\n-1{sep}-2{sep}0\n")
+    with pytest.raises(DatasetError, match=r"d\.csv:1: expected 3 columns"):
+        load_csv(path)

@@ -321,3 +321,14 @@ def test_bad_grid_shape_is_a_clear_error():
     bad = SimpleNamespace(w1s=grid.w1s, w2s=grid.w2s, values=grid.values.T, extent=grid.extent)
     with pytest.raises(ValueError, match="grid values have shape"):
         find_critical_points(make_bowl(), bad)
+
+
+def test_data_of_tiny_size_gives_no_division_by_zero():
+    # Inputs ~1e-10 put the weights at ~1e10: gradients ~1e-218 whose squares underflow to 0.
+    from core.datasets import Dataset
+
+    X = np.array([[1.0, 2.0], [-1.0, -0.5], [0.3, -1.0], [-0.2, 0.1]]) * 1e-10
+    model = make_model("logistic")
+    model = type(model)(Dataset("tiny", X, np.array([1.0, 0.0, 1.0, 0.0]), ""))
+    report = find_critical_points(model, evaluate(model, model.extent, 33, 33))
+    assert report.unbounded and report.global_minimum is None

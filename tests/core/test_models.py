@@ -306,3 +306,29 @@ def test_landscape_options_with_name_resets_extent_and_view_extent():
     assert moved == LandscapeOptions(name="tiny-net", dataset="xor")
     model = moved.build()
     assert moved.view_extent(model) == model.extent
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e-120, 1e120, 1e300])
+def test_inputs_too_far_from_unit_size_are_a_model_error_not_an_overflow(scale):
+    d = make_dataset("overlap", n=20)
+    for model_class in (LogisticModel, TinyNet):
+        with pytest.raises(ModelError, match="rescale"):
+            model_class(Dataset("far", d.X * scale, d.y, ""))
+
+
+def test_inputs_near_the_scale_limits_still_give_a_finite_view_and_step():
+    d = make_dataset("overlap", n=20)
+    for scale in (1e-90, 1e90):
+        for model_class in (LogisticModel, TinyNet):
+            model = model_class(Dataset("far", d.X * scale, d.y, ""))
+            assert all(math.isfinite(v) for v in model.extent) and model.extent[1] > 0
+            assert math.isfinite(model.default_lr) and model.default_lr > 0
+
+
+def test_tiny_net_default_lr_walks_downhill_on_big_inputs_too():
+    d = make_dataset("line")
+    model = TinyNet(Dataset("big", d.X * 1000, d.y, ""))
+    assert model.extent[1] == pytest.approx(0.004)
+    w = descend(model, model.start, 300, model.default_lr)
+    assert np.all(np.abs(w) <= [model.extent[1], model.extent[3]])  # did not fly off the map
+    assert model.loss(w) < model.loss(model.start) - 1.0
