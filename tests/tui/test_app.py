@@ -1,0 +1,337 @@
+"""Pilot tests of the losswalk app: every key, the size guard, colour modes, bad states."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from textual import constants
+
+from core.models import LANDSCAPES, LandscapeOptions, ModelError
+from core.optimizers import OPTIMIZERS, SCHEDULES
+from core.walker import WalkerStatus
+from tests.tui.conftest import screen_text, wait_for_map
+from tui.app import MIN_SIZE, LosswalkApp
+from tui.screens.help import KEYS, HelpScreen
+from tui.widgets.map_view import line_cells
+
+SIZE = (80, 24)
+
+
+def bowl() -> LosswalkApp:
+    return LosswalkApp(LandscapeOptions(name="bowl"))
+
+
+async def test_opens_default_landscape_and_names_it():
+    app = LosswalkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        assert app.model.name == "logistic" and app.model.dataset.name == "overlap"
+        assert app.grid is not None and app.grid.values.shape[::-1] == app.map.grid_shape()
+        text = screen_text(pilot)
+        assert "logistic: BCE on overlap" in text
+        assert "sgd" in text and "walking" in text
+
+
+MOVES = {
+    "h": (-1, 0), "left": (-1, 0), "l": (1, 0), "right": (1, 0),
+    "k": (0, 1), "up": (0, 1), "j": (0, -1), "down": (0, -1),
+    "H": (-10, 0), "shift+left": (-10, 0), "L": (10, 0), "shift+right": (10, 0),
+    "K": (0, 10), "shift+up": (0, 10), "J": (0, -10), "shift+down": (0, -10),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("key", list(MOVES))
+async def test_move_keys_move_by_map_cells(key):
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        w1_min, w1_max, w2_min, w2_max = app.extent
+        map_w, map_h = app.map.map_cells()
+        before = app.walker.position.copy()
+        await pilot.press(key)
+        cells = np.array(MOVES[key])
+        expected = before + cells * [(w1_max - w1_min) / map_w, (w2_max - w2_min) / map_h]
+        np.testing.assert_allclose(app.walker.position, expected, rtol=1e-12)
+
+
+async def test_space_steps_downhill_on_the_bowl():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        losses = [app.walker.trail[-1].loss]
+        for _ in range(3):
+            await pilot.press("space")
+            losses.append(app.walker.trail[-1].loss)
+        assert app.walker.steps == 3
+        assert all(b < a for a, b in itertools.pairwise(losses))
+
+
+async def test_enter_runs_then_pauses():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.walking and app.walker.steps > 0
+        await pilot.press("enter")
+        assert not app.walking
+        steps = app.walker.steps
+        await pilot.pause(0.2)
+        assert app.walker.steps == steps
+        assert "paused" in screen_text(pilot)
+
+
+async def test_walk_stops_itself_when_converged():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        app.walker.set_optimizer("adam")
+        app.walker.tol = 1e6  # everything counts as flat: the first step converges
+        app.walker.global_min_loss = None
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert not app.walking and app.walker.status == WalkerStatus.CONVERGED
+        assert app.walker.steps == 1 and "converged" in screen_text(pilot)
+
+
+async def test_optimizer_keys_cycle_both_ways():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        assert app.walker.optimizer_name == OPTIMIZERS[1]
+        await pilot.press("O", "O")
+        assert app.walker.optimizer_name == OPTIMIZERS[-1]
+        assert OPTIMIZERS[-1] in screen_text(pilot)
+
+
+async def test_learning_rate_keys():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        lr = app.walker.lr
+        await pilot.press("plus")
+        assert app.walker.lr == pytest.approx(lr * 1.5)
+        await pilot.press("equals_sign")
+        assert app.walker.lr == pytest.approx(lr * 2.25)
+        await pilot.press("minus", "minus")
+        assert app.walker.lr == pytest.approx(lr)
+
+
+async def test_schedule_key():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        assert app.walker.schedule_name == SCHEDULES[1]
+
+
+async def test_landscape_keys_keep_settings():
+    names = list(LANDSCAPES)
+    app = LosswalkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("o", "n")
+        assert app.model.name == names[1] and app.walker.optimizer_name == OPTIMIZERS[1]
+        await wait_for_map(pilot)
+        await pilot.press("p", "p")
+        assert app.model.name == names[-1]
+        await wait_for_map(pilot)
+        assert app.grid.extent == app.model.extent
+        assert names[-1] in screen_text(pilot)
+
+
+async def test_landscape_that_fails_to_load_keeps_the_old_one(monkeypatch):
+    def broken(self, strict=False):
+        raise ModelError("no such data")
+
+    app = LosswalkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        monkeypatch.setattr(LandscapeOptions, "build", broken)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.model.name == "logistic"
+        assert any("no such data" in str(n.message) for n in app._notifications)
+
+
+async def test_c_cycles_view_modes_and_e_toggles_log_scale():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        seen = [app.map.mode]
+        for _ in range(3):
+            await pilot.press("c")
+            seen.append(app.map.mode)
+        assert seen == ["heatmap", "contours", "both", "heatmap"]
+        await pilot.press("e")
+        assert app.map.scale == "log"
+        await pilot.press("e")
+        assert app.map.scale == "linear"
+
+
+async def test_zoom_keys_change_extent_and_zero_resets():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        home = app.extent
+        span = home[1] - home[0]
+        await pilot.press("z")
+        assert app.extent[1] - app.extent[0] == pytest.approx(span / 2)
+        x = app.walker.position[0]
+        assert (app.extent[0] + app.extent[1]) / 2 == pytest.approx(x)
+        await wait_for_map(pilot)
+        assert app.grid.extent == app.extent
+        await pilot.press("x", "x")
+        assert app.extent[1] - app.extent[0] == pytest.approx(span * 2)
+        await pilot.press("0")
+        assert app.extent == home
+        await wait_for_map(pilot)
+        assert app.grid.extent == home
+
+
+async def test_g_jumps_to_the_global_minimum():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("g")
+        best = app.report.global_minimum
+        np.testing.assert_allclose(app.walker.position, [best.w1, best.w2])
+        np.testing.assert_allclose(app.walker.position, app.model.known_minima[0], atol=1e-3)
+        assert "global minimum" in screen_text(pilot)
+
+
+async def test_g_on_an_unbounded_landscape_says_so():
+    app = LosswalkApp(LandscapeOptions(dataset="separable"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        assert app.report.unbounded
+        before = app.walker.position.copy()
+        await pilot.press("g")
+        np.testing.assert_array_equal(app.walker.position, before)
+        assert "no global minimum" in app.message
+
+
+async def test_r_resets_walker_and_trail():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("space", "space", "l")
+        assert len(app.walker.trail) == 4
+        await pilot.press("r")
+        assert app.walker.steps == 0 and len(app.walker.trail) == 1
+        np.testing.assert_array_equal(app.walker.position, app.model.start)
+
+
+async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press(*["plus"] * 20)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.walker.status == WalkerStatus.DIVERGED and not app.walking
+        text = screen_text(pilot)
+        assert "DIVERGED" in text and "r reset" in text
+        await pilot.press("space")  # does nothing harmful
+        await pilot.press("r")
+        assert app.walker.status == WalkerStatus.WALKING
+        assert "DIVERGED" not in screen_text(pilot)
+
+
+@pytest.mark.parametrize("close", ["question_mark", "escape", "q"])
+async def test_help_opens_and_closes(close):
+    app = LosswalkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press(close)
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.is_running
+
+
+def test_help_lists_every_bound_key():
+    listed = " ".join(keys for keys, _ in KEYS)
+    for binding in LosswalkApp.BINDINGS:
+        for key in binding.key.split(","):
+            short = {"question_mark": "?", "plus": "+", "minus": "-", "equals_sign": "=",
+                     "left": "arrows", "right": "arrows", "up": "arrows", "down": "arrows",
+                     "shift+left": "shift+arrows", "shift+right": "shift+arrows",
+                     "shift+up": "shift+arrows", "shift+down": "shift+arrows",
+                     "pagedown": "PgDn", "pageup": "PgUp", "full_stop": ".", "comma": ",",
+                     "left_square_bracket": "[", "right_square_bracket": "]"}.get(key, key)
+            assert short in listed.split(), key
+
+
+async def test_q_quits():
+    app = LosswalkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_too_small_terminal_shows_message_and_recovers():
+    app = LosswalkApp()
+    async with app.run_test(size=(50, 14)) as pilot:
+        await pilot.pause()
+        text = screen_text(pilot)
+        need = f"need {MIN_SIZE[0]}x{MIN_SIZE[1]}, have 50x14"
+        assert "terminal too small" in text and need in text
+        await pilot.press("l", "space", "enter")  # keys do nothing harmful meanwhile
+        assert app.walker.steps == 0 and not app.walking
+        await pilot.resize_terminal(*SIZE)
+        await wait_for_map(pilot)
+        text = screen_text(pilot)
+        assert "terminal too small" not in text and "logistic" in text
+        await pilot.resize_terminal(30, 10)
+        await pilot.resize_terminal(120, 40)
+        await wait_for_map(pilot)
+        assert app.grid.values.shape[::-1] == app.map.grid_shape()
+
+
+@pytest.mark.parametrize("setup", ["no_color", "standard", "ascii"])
+async def test_colourless_modes_use_the_ramp_and_render(setup, monkeypatch):
+    if setup == "no_color":
+        monkeypatch.setenv("NO_COLOR", "1")
+    if setup == "standard":
+        monkeypatch.setattr(constants, "COLOR_SYSTEM", "standard")
+    app = LosswalkApp(charset="ascii" if setup == "ascii" else "unicode")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        assert app.map.style_name == "ramp"
+        await pilot.press("space", "c", "question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "logistic" in text
+        if setup == "ascii":
+            assert text.isascii(), sorted({c for c in text if not c.isascii()})
+
+
+async def test_click_on_the_map_places_the_walker():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        view = app.map.view
+        row, col = view.y0 + view.map_h // 2, view.x0 + view.map_w // 3
+        await pilot.click("#map", offset=(col, row))
+        np.testing.assert_allclose(app.walker.position, view.world_at(row, col))
+
+
+async def test_a_walker_step_repaints_only_a_few_cells():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        refreshed = []
+        original = app.map.refresh
+        app.map.refresh = lambda *regions, **kw: (refreshed.extend(regions), original(*regions))
+        await pilot.press("space")
+        assert 0 < len(refreshed) <= 12
+        assert all(region.width == 1 and region.height == 1 for region in refreshed)
+
+
+def test_line_cells_joins_cells_without_gaps():
+    cells = line_cells((0, 0), (3, 7))
+    assert cells[0] == (0, 0) and cells[-1] == (3, 7) and len(cells) == 8
+    assert all(max(abs(a[0] - b[0]), abs(a[1] - b[1])) == 1 for a, b in itertools.pairwise(cells))

@@ -1,0 +1,366 @@
+"""MapView: the loss landscape as a terminal map (heatmap/contours, axes, legend), Line API.
+
+The base picture (heatmap, contours, critical-point markers, axes, legend) comes from
+core.raster and is cached as Strips per (grid, size, mode, scale, style). The walker and its
+trail are an overlay of a few cells: a walker step re-renders and refreshes only the cells
+whose overlay changed, so one step costs a few hundred bytes on the wire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.color import Color
+from textual.geometry import Region
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.widget import Widget
+
+from core.landscape import LossGrid
+from core.minima import MinimaReport
+from core.palette import GLOBAL_MIN, TRAIL, WALKER, Palette
+from core.raster import (
+    MODES,
+    Raster,
+    View,
+    grid_shape_for,
+    map_size,
+    render_legend,
+    render_view,
+)
+
+Cell = tuple[int, int]  # (row, col) in widget coordinates
+Paint = tuple[str, int, int, bool]  # (char, fg code, bg code, bold)
+
+GLYPHS = {  # the raster's own walker/trail glyphs (docs/architecture.md, core/raster.py)
+    "unicode": {"walker": "◉", "trail": "•"},
+    "ascii": {"walker": "@", "trail": "o"},
+}
+FLASH = ("[", "]")  # brackets either side of a point being shown (the global minimum after g)
+LEGEND_MIN_MAP = 30  # the legend shows only when the map keeps at least this many columns
+FLASH_SECONDS = 1.5
+
+
+def legend_width(width: int) -> int:
+    """Columns given to the legend beside the map (0 when the widget is too narrow)."""
+    legend = 10 if width < 90 else 14
+    return legend if width - legend >= LEGEND_MIN_MAP else 0
+
+
+def line_cells(a: Cell, b: Cell) -> list[Cell]:
+    """Cells on the straight line from a to b (Bresenham), both ends included."""
+    (r0, c0), (r1, c1) = a, b
+    n = max(abs(r1 - r0), abs(c1 - c0))
+    if n == 0:
+        return [a]
+    return [(round(r0 + (r1 - r0) * t / n), round(c0 + (c1 - c0) * t / n)) for t in range(n + 1)]
+
+
+class MapView(Widget):
+    """The landscape map with axes and legend, and the walker with its trail on top."""
+
+    MODES = MODES
+
+    DEFAULT_CSS = """
+    MapView {
+        width: 1fr;
+        height: 1fr;
+    }
+    """
+
+    mode: reactive[str] = reactive("heatmap")
+    scale: reactive[str] = reactive("linear")
+
+    class SizeChanged(Message):
+        """The map area changed size: the app should evaluate a grid of the new shape."""
+
+        def __init__(self, map_view: MapView | None = None) -> None:
+            super().__init__()
+            self.map_view = map_view
+
+        @property
+        def control(self) -> MapView | None:
+            """The map that changed size (lets handlers select one map with @on)."""
+            return self.map_view
+
+    class Clicked(Message):
+        """The user clicked a map cell at world point (w1, w2)."""
+
+        def __init__(self, w1: float, w2: float, map_view: MapView | None = None) -> None:
+            super().__init__()
+            self.w1, self.w2, self.map_view = w1, w2, map_view
+
+        @property
+        def control(self) -> MapView | None:
+            return self.map_view
+
+    def __init__(self, *, charset: str = "unicode", colour: bool = True, legend: bool = True,
+                 name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.charset = charset
+        self.colour = colour
+        self.legend = legend  # False: the whole width is map (the split view's half maps)
+        self.extent: tuple[float, float, float, float] | None = None  # the view wanted now
+        self.grid: LossGrid | None = None
+        self.report: MinimaReport | None = None
+        self.view: View | None = None
+        self._version = 0  # bumped with every new grid: part of the base cache key
+        self._base_key: tuple | None = None
+        self._base: list[list[Paint]] = []  # per widget row: the base cells (for overlays)
+        self._strips: list[Strip] = []  # per widget row: base strips
+        self._styles: dict[tuple[int, int, bool], Style] = {}
+        self._palette: Palette | None = None
+        self._walker: tuple[float, float] | None = None
+        self._trail: Sequence = ()
+        self._overlay: dict[Cell, Paint] = {}
+        self._rows: dict[int, tuple[tuple[int, Paint], ...]] = {}  # overlay indexed by row
+        self._line_cache: dict[int, tuple[tuple, Strip]] = {}
+        self._flash: tuple[float, float] | None = None
+        self._flash_timer: Timer | None = None
+        self._shown_cells = (64, 32)  # map cells at the last visible size (see cell_size)
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def style_name(self) -> str:
+        """Raster style: half-block heatmap in colour, density ramp otherwise (or in ASCII)."""
+        return "blocks" if self.colour and self.charset == "unicode" else "ramp"
+
+    def _view_size(self) -> tuple[int, int]:
+        width, height = self.size
+        return width - (legend_width(width) if self.legend else 0), height
+
+    def map_cells(self) -> tuple[int, int]:
+        """(map_w, map_h): map cells inside the axes."""
+        return map_size(*self._view_size())
+
+    def grid_shape(self) -> tuple[int, int] | None:
+        """(nx, ny) of the grid the map needs at its current size, None before layout."""
+        map_w, map_h = self.map_cells()
+        if map_w < 2 or map_h < 2:
+            return None
+        return grid_shape_for(map_w, map_h, self.style_name)
+
+    def cell_size(self) -> tuple[float, float]:
+        """World size of one map cell: (w1 span / map columns, w2 span / map rows)."""
+        w1_min, w1_max, w2_min, w2_max = self.extent
+        map_w, map_h = self.map_cells()
+        if map_w < 1 or map_h < 1:  # hidden (blind mode): keep the cells it had when shown
+            map_w, map_h = self._shown_cells
+        return (w1_max - w1_min) / max(map_w, 1), (w2_max - w2_min) / max(map_h, 1)
+
+    def set_grid(self, grid: LossGrid, report: MinimaReport | None) -> None:
+        """Show a new grid (coarse or full); critical points are drawn once the report comes."""
+        self.grid, self.report = grid, report
+        self._version += 1
+        self.refresh()
+
+    def clear_grid(self) -> None:
+        """Forget the grid (new landscape): the map is blank until the next grid arrives."""
+        self.grid = self.report = None
+        self._version += 1
+        self.refresh()
+
+    def set_walker(self, position, trail: Sequence) -> None:
+        """Move the walker overlay; only the cells whose overlay changed are repainted."""
+        self._walker = (float(position[0]), float(position[1]))
+        self._trail = trail
+        self._update_overlay()
+
+    def flash(self, w1: float, w2: float) -> None:
+        """Highlight a point (the global minimum after `g`) for a moment."""
+        self._flash = (w1, w2)
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        self._flash_timer = self.set_timer(FLASH_SECONDS, self._end_flash)
+        self._update_overlay()
+
+    def _end_flash(self) -> None:
+        self._flash = None
+        self._update_overlay()
+
+    # ------------------------------------------------------------------ events
+
+    def on_resize(self, event: events.Resize) -> None:
+        cells = self.map_cells()
+        if min(cells) >= 1:
+            self._shown_cells = cells
+        self.post_message(self.SizeChanged(self))
+
+    def watch_mode(self) -> None:
+        self.refresh()
+
+    def watch_scale(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        if self.view is not None:
+            point = self.view.world_at(event.y, event.x)
+            if point is not None:
+                self.post_message(self.Clicked(*point, self))
+
+    # ------------------------------------------------------------------ base picture
+
+    def _ensure_base(self) -> None:
+        """Re-render the base strips if grid, size, mode, scale or style changed."""
+        width, height = self.size
+        view_w, _ = self._view_size()
+        key = (self._version, width, height, self.mode, self.scale,
+               self.style_name, self.charset)
+        if key == self._base_key:
+            return
+        self._base_key = key
+        self._line_cache.clear()
+        self.view, legend = None, None
+        if self.grid is not None and width > 0 and height > 0:
+            markers = self.report.points if self.report is not None else ()
+            try:
+                self.view = render_view(self.grid, view_w, height, mode=self.mode,
+                                        charset=self.charset, style=self.style_name,
+                                        scale=self.scale, markers=markers)
+                legend = self._legend(width - view_w, height) if width > view_w else None
+            except ValueError as error:  # a grid the raster cannot draw: say so, keep running
+                self.view = None
+                self.notify(f"cannot draw this map: {error}", severity="error")
+        if self.view is None:
+            self._base = [[(" ", -1, -1, False)] * width for _ in range(height)]
+        else:
+            self._palette = self.view.raster.palette
+            self._base = [self._row_cells(self.view.raster, y)
+                          + self._legend_cells(legend, y, width - view_w) for y in range(height)]
+        self._strips = [self._strip(cells) for cells in self._base]
+        self._set_overlay(self._compute_overlay())
+
+    def _set_overlay(self, overlay: dict[Cell, Paint]) -> None:
+        self._overlay = overlay
+        rows: dict[int, list[tuple[int, Paint]]] = {}
+        for (row, col), paint in overlay.items():
+            rows.setdefault(row, []).append((col, paint))
+        self._rows = {row: tuple(sorted(cells)) for row, cells in rows.items()}
+
+    def _legend(self, width: int, height: int) -> Raster:
+        """The raster's legend (colour bar, contour values, markers) plus walker and trail keys,
+        which the raster does not know about because the overlay draws them."""
+        legend = render_legend(self.view, width - 1, max(height - 2, 0))
+        keys = Raster.blank(2, width - 1, legend.palette)
+        glyphs = GLYPHS[self.charset]
+        for row, (name, code) in enumerate((("walker", WALKER), ("trail", TRAIL))):
+            keys.put(row, 0, glyphs[name], code, True)
+            keys.put(row, 2, name)
+        return Raster(*(np.concatenate([getattr(legend, f), getattr(keys, f)])
+                        for f in ("chars", "fg", "bg", "bold")), legend.palette)
+
+    @staticmethod
+    def _row_cells(raster: Raster, y: int) -> list[Paint]:
+        return [(str(ch), int(fg), int(bg), bool(b)) for ch, fg, bg, b in
+                zip(raster.chars[y], raster.fg[y], raster.bg[y], raster.bold[y], strict=True)]
+
+    def _legend_cells(self, legend: Raster | None, y: int, width: int) -> list[Paint]:
+        """A legend row with one blank column between map and legend."""
+        if legend is None:
+            return []
+        if y >= legend.height:
+            return [(" ", -1, -1, False)] * width
+        return [(" ", -1, -1, False), *self._row_cells(legend, y)]
+
+    def _style(self, fg: int, bg: int, bold: bool) -> Style:
+        """Rich Style for a (fg, bg, bold) code triple, cached."""
+        key = (fg, bg, bold)
+        style = self._styles.get(key)
+        if style is None:
+            style = Style(color=self._rich_colour(fg), bgcolor=self._rich_colour(bg),
+                          bold=bold or None)
+            self._styles[key] = style
+        return style
+
+    def _rich_colour(self, code: int):
+        rgb = self._palette.rgb(code) if self._palette is not None else None
+        return None if rgb is None else Color(*rgb).rich_color
+
+    def _strip(self, cells: list[Paint]) -> Strip:
+        """One row of painted cells as a Strip: runs of equal style become one Segment."""
+        base = self.rich_style
+        segments: list[Segment] = []
+        run: list[str] = []
+        key = None
+        for ch, fg, bg, bold in cells:
+            if (fg, bg, bold) != key and run:
+                segments.append(Segment("".join(run), base + self._style(*key)))
+                run = []
+            key = (fg, bg, bold)
+            run.append(ch)
+        if run:
+            segments.append(Segment("".join(run), base + self._style(*key)))
+        return Strip(segments, len(cells)).simplify()
+
+    # ------------------------------------------------------------------ overlay
+
+    def _compute_overlay(self) -> dict[Cell, Paint]:
+        """Cells painted over the base: trail (joined cell to cell), then flash, then walker."""
+        view = self.view
+        if view is None:
+            return {}
+        glyphs = GLYPHS[self.charset]
+        overlay: dict[Cell, Paint] = {}
+        previous: Cell | None = None
+        for point in self._trail:
+            cell = view.cell_at(point.w1, point.w2)
+            if cell is not None:
+                path = line_cells(previous, cell) if previous is not None else [cell]
+                for row, col in path:
+                    if not self._base[row][col][3]:  # markers (bold) stay on top of the trail
+                        overlay[row, col] = (glyphs["trail"], TRAIL, self._base[row][col][2],
+                                             False)
+            previous = cell
+        flash = view.cell_at(*self._flash) if self._flash is not None else None
+        if flash is not None:
+            row, col = flash
+            for glyph, c in zip(FLASH, (col - 1, col + 1), strict=True):
+                if view.x0 <= c < view.x0 + view.map_w:
+                    overlay[row, c] = (glyph, GLOBAL_MIN, self._base[row][c][2], True)
+        walker = view.cell_at(*self._walker) if self._walker is not None else None
+        if walker is not None:
+            row, col = walker
+            overlay[walker] = (glyphs["walker"], WALKER, self._base[row][col][2], True)
+        return overlay
+
+    def _update_overlay(self) -> None:
+        """Recompute the overlay and refresh exactly the cells that changed."""
+        if self.view is None or self._base_key is None:
+            return
+        old, new = self._overlay, self._compute_overlay()
+        changed = {cell for cell in old.keys() | new.keys() if old.get(cell) != new.get(cell)}
+        self._set_overlay(new)
+        for row, _ in changed:
+            self._line_cache.pop(row, None)
+        regions = [Region(col, row, 1, 1) for row, col in changed]
+        if regions:
+            self.refresh(*regions)
+
+    def render_line(self, y: int) -> Strip:
+        """Row y: the cached base strip, or a copy with this row's overlay cells painted."""
+        self._ensure_base()
+        if y >= len(self._strips):
+            return Strip.blank(self.size.width, self.rich_style)
+        painted = self._rows.get(y)
+        if not painted:
+            return self._strips[y]
+        cached = self._line_cache.get(y)
+        if cached is not None and cached[0] == painted:
+            return cached[1]
+        cells = list(self._base[y])
+        for col, paint in painted:
+            cells[col] = paint
+        strip = self._strip(cells)
+        self._line_cache[y] = (painted, strip)
+        return strip
+
+
+__all__ = ["GLYPHS", "MapView", "legend_width", "line_cells"]
