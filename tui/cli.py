@@ -16,6 +16,8 @@ from typing import Any, NoReturn
 
 SUBCOMMANDS = ("list", "info", "walk", "render", "tour")
 EXIT_USAGE = 2
+TRAJECTORY_FIELDS = ("step", "w1", "w2", "loss", "grad_norm", "lr")
+NUMBER_LIST_OPTIONS = ("--extent", "--start")  # values that may begin with '-'
 
 
 class CliError(Exception):
@@ -258,9 +260,9 @@ def cmd_info(args: argparse.Namespace) -> None:
               f"{_fmt(p['loss']):>12}")
 
 
-def _run_walk(args: argparse.Namespace, optimizer: str):
-    """Build the model and walk it for args.steps steps; returns (model, extent, walker, report)."""
-    from core.walker import Walker, WalkerStatus
+def _walker(args: argparse.Namespace, optimizer: str):
+    """Build the model and a walker at the start; returns (model, extent, walker, report)."""
+    from core.walker import Walker
 
     model, extent, _grid, report = _model_and_minima(args)
     best = report.global_minimum
@@ -274,27 +276,38 @@ def _run_walk(args: argparse.Namespace, optimizer: str):
         extent=extent,
         global_min_loss=None if best is None else best.loss,
     )
-    for _ in range(args.steps):
-        if walker.step() is None or walker.status is WalkerStatus.DIVERGED:
-            break
     return model, extent, walker, report
 
 
-def cmd_walk(args: argparse.Namespace) -> None:
-    _model, _extent, walker, _report = _run_walk(args, args.optimizer)
-    rows = [
-        {
-            "step": p.step,
-            "w1": _jsonable(p.w1),
-            "w2": _jsonable(p.w2),
-            "loss": _jsonable(p.loss),
-            "grad_norm": _jsonable(p.grad_norm),
-            "lr": _jsonable(p.lr),
-        }
-        for p in walker.trail
-    ]
+def _walk(walker, steps: int):
+    """Yield the start point, then each step, stopping early once the walker stops walking
+    (converged, stuck or diverged): the rest would repeat the same point."""
+    from core.walker import WalkerStatus
+
+    yield walker.trail[-1]
+    for _ in range(steps):
+        if walker.status is not WalkerStatus.WALKING:
+            return
+        point = walker.step()
+        if point is None:
+            return
+        yield point
+
+
+def _row(point) -> dict[str, Any]:
+    return {
+        "step": point.step,
+        "w1": _jsonable(point.w1),
+        "w2": _jsonable(point.w2),
+        "loss": _jsonable(point.loss),
+        "grad_norm": _jsonable(point.grad_norm),
+        "lr": _jsonable(point.lr),
+    }
+
+
+def _final_state(walker) -> dict[str, Any]:
     last = walker.trail[-1]
-    final = {
+    return {
         "status": walker.status.value,
         "message": walker.message,
         "steps": walker.steps,
@@ -306,12 +319,22 @@ def cmd_walk(args: argparse.Namespace) -> None:
         "lr": walker.lr,
         "schedule": walker.schedule_name,
     }
+
+
+def cmd_walk(args: argparse.Namespace) -> None:
+    """Print the trajectory as it is walked (streamed: memory stays small for long walks)."""
+    model, _extent, walker, _report = _walker(args, args.optimizer)
+    rows = (_row(point) for point in _walk(walker, args.steps))
+    write = sys.stdout.write
     if args.json:
-        print(json.dumps({"landscape": args.name or "logistic", "trajectory": rows,
-                          "final_state": final}))
+        write(f'{{"landscape": {json.dumps(model.name)}, "trajectory": [')
+        for i, row in enumerate(rows):
+            write((", " if i else "") + json.dumps(row))
+        write(f'], "final_state": {json.dumps(_final_state(walker))}}}\n')
         return
     if args.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(TRAJECTORY_FIELDS),
+                                lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         return
@@ -319,7 +342,7 @@ def cmd_walk(args: argparse.Namespace) -> None:
     for r in rows:
         print(f"{r['step']:>6} {_fmt(r['w1']):>11} {_fmt(r['w2']):>11} {_fmt(r['loss']):>12} "
               f"{_fmt(r['grad_norm']):>11} {_fmt(r['lr']):>9}")
-    print(f"final: {final['status']} after {final['steps']} steps")
+    print(f"final: {walker.status.value} after {walker.steps} steps")
     if walker.message:
         print(walker.message)
 
@@ -381,7 +404,9 @@ def cmd_render(args: argparse.Namespace) -> None:
 
     colour = _colour_mode(args.color)
     if args.walk:
-        model, extent, walker, report = _run_walk(args, args.walk)
+        model, extent, walker, report = _walker(args, args.walk)
+        for _point in _walk(walker, args.steps):
+            pass  # the walker keeps its (bounded) trail
         trail = [(p.w1, p.w2) for p in walker.trail]
     else:
         if args.start is not None:
@@ -405,9 +430,20 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
 COMMANDS = {"list": cmd_list, "info": cmd_info, "walk": cmd_walk, "render": cmd_render}
 
 
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """'--extent -5,5,-5,5' -> '--extent=-5,5,-5,5': argparse would take '-5,...' for an option."""
+    joined: list[str] = []
+    for token in argv:
+        if joined and joined[-1] in NUMBER_LIST_OPTIONS and token.startswith("-"):
+            joined[-1] = f"{joined[-1]}={token}"
+        else:
+            joined.append(token)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `losswalk` console script; returns the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
     try:
         if argv and argv[0] == "tour":
             cmd_app(argv[1:], tour=True)

@@ -184,3 +184,18 @@ def test_render_auto_colour_is_none_when_piped(capsys, monkeypatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     code, out, _ = run(capsys, "render", "bowl", "--width", "40", "--height", "10")
     assert code == 0 and ESC not in out
+
+
+def test_negative_numbers_can_start_an_extent_or_a_start_point(capsys) -> None:
+    info = run_json(capsys, "info", "himmelblau", "--extent", "-6,6,-6,6", "--resolution", "33")
+    assert info["extent"] == [-6.0, 6.0, -6.0, 6.0]
+    result = run_json(capsys, "walk", "bowl", "--start", "-1,-2", "--steps", "1")
+    assert result["trajectory"][0]["w1"] == -1.0 and result["trajectory"][0]["w2"] == -2.0
+
+
+def test_walk_stops_once_converged_and_keeps_step_zero_on_long_walks(capsys) -> None:
+    result = run_json(capsys, "walk", "bowl", "--steps", "1000000")
+    trajectory, final = result["trajectory"], result["final_state"]
+    assert trajectory[0]["step"] == 0
+    assert final["status"] == "converged" and final["steps"] == len(trajectory) - 1 < 1000
+    assert (final["w1"], final["loss"]) == (trajectory[-1]["w1"], trajectory[-1]["loss"])
