@@ -25,6 +25,7 @@ MAX_ITER = 50  # descent steps per minimum candidate
 ROOT_ITER = 20  # Newton steps per saddle / maximum candidate (it converges fast or not at all)
 ESCAPE_ITER = 200  # steps allowed when following the loss off the edge of the map
 ESCAPE_DISTANCE = 1e6  # ... until this many map widths away: then the bottom is "at infinity"
+CRITICAL_TOL = 1e-8  # a point is critical if a Newton step would change the loss by less (relative)
 UNBOUNDED_NOTE = ("the loss keeps falling toward the edge of the map: "
                   "the lowest point lies at infinity (no finite minimum)")
 _NEIGHBOURS = [(dj, di) for dj in (-1, 0, 1) for di in (-1, 0, 1) if dj or di]
@@ -92,8 +93,9 @@ def find_critical_points(model: Model, grid: LossGrid) -> MinimaReport:
     trails: list[tuple[np.ndarray, float, tuple]] = []  # (point, loss, the minimum it led to)
     for j, i, _ in candidates[: 2 * MAX_POINTS]:
         w, f, _, path = _descend(model, np.array([w1s[i], w2s[j]]), view, MAX_ITER, True, trails)
-        if (view.contains(w)
-                and np.linalg.eigvalsh(hessian(model, w))[0] >= -view.curve_tol):
+        H = hessian(model, w)
+        if (view.contains(w) and np.linalg.eigvalsh(H)[0] >= -view.curve_tol
+                and _is_critical(model.grad(w), H, f, view)):
             trails += [(p, f_p, (w, f)) for p, f_p in path]
             if not np.any(_near(w, minima, view.cell)):
                 minima.append((w, f))
@@ -165,6 +167,14 @@ def _grid_minima(values: np.ndarray) -> list[tuple[int, int, bool]]:
             j, i = region[int(np.argmin(np.sum((cells - cells.mean(axis=0)) ** 2, axis=1)))]
             found.append((int(j), int(i), any(on_edge(*c) for c in region)))
     return found
+
+
+def _is_critical(g: np.ndarray, H: np.ndarray, f: float, view: _View) -> bool:
+    """True if a Newton step from here (on |curvature|, at most a cell long) would change the loss
+    by at most CRITICAL_TOL·max(1, |f|): a critical point up to rounding, whatever the map's
+    scale (a walk stopped short on a huge map has a slope that still matters)."""
+    step = _newton_step(H, g, float(np.max(view.cell)))
+    return bool(abs(g @ step) <= CRITICAL_TOL * max(1.0, abs(f)))  # False for nan
 
 
 def _curves_up(H: np.ndarray) -> bool:
@@ -298,7 +308,10 @@ def _saddles_and_maxima(model: Model, grid: LossGrid, view: _View, room: int,
             continue
         if np.any(_near(w, found, view.cell)):
             continue
-        lam = np.linalg.eigvalsh(hessian(model, w))
+        H = hessian(model, w)
+        if not _is_critical(g, H, model.loss(w), view):
+            continue
+        lam = np.linalg.eigvalsh(H)
         kind = ("maximum" if lam[1] < -view.curve_tol else
                 "saddle" if lam[0] < -view.curve_tol and lam[1] > view.curve_tol else None)
         if kind:

@@ -87,6 +87,8 @@ def _nice_below(x: float) -> float:
     return max(m * power for m in (1.0, 2.0, 5.0) if m * power <= x)
 
 
+GRID_BUDGET = 300_000_000  # tiny-net maps score at most this many (example, cell) pairs
+GRID_SEED = 0  # seed of the fixed sample of examples used above that budget
 MAX_INPUT_SCALE = 1e100  # inputs of rms size outside [1/this, this] leave no room for the weights
 
 
@@ -198,19 +200,36 @@ class TinyNet(_DataModel):
         h = np.tanh(w[0] * x)
         return w[1] * h, np.column_stack([w[1] * (1.0 - h**2) * x, h])
 
+    def grid_examples(self, nx: int, ny: int) -> int:
+        """How many examples loss_grid scores on an nx-by-ny grid: all of them, or a fixed seeded
+        sample keeping examples × cells within GRID_BUDGET (loss and grad always use all)."""
+        return min(self.dataset.n, max(1, GRID_BUDGET // max(1, nx * ny)))
+
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray,
                   max_bytes: int = 64 * 2**20) -> np.ndarray:
-        """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), in chunks of examples so the
-        (len(w2s), len(w1s), chunk) temporaries stay within about max_bytes."""
+        """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), exact on all examples (or on
+        the grid_examples sample), in chunks keeping the temporaries within about max_bytes."""
         w1s, w2s = np.asarray(w1s, dtype=float), np.asarray(w2s, dtype=float)
         x, y = self.dataset.X[:, 0], self.dataset.y
-        chunk = max(1, max_bytes // (8 * 8 * w1s.size * w2s.size))  # <= 8 temporaries alive
+        n = self.grid_examples(w1s.size, w2s.size)
+        if n < len(y):
+            keep = np.sort(np.random.default_rng(GRID_SEED).choice(len(y), n, replace=False))
+            x, y = x[keep], y[keep]
+        H = np.tanh(np.multiply.outer(x, w1s))  # (n, nx) hidden units, once per grid: z = w2 H
         total = np.zeros((w2s.size, w1s.size))
-        for s in range(0, len(y), chunk):
-            h = np.tanh(np.multiply.outer(w1s, x[s:s + chunk]))  # (nx, c)
-            z = np.multiply.outer(w2s, h)  # (ny, nx, c)
-            total += _data_loss(y[s:s + chunk], z, self.loss_kind, axis=-1) * h.shape[1]
-        return total / len(y) + 0.5 * self.l2 * np.add.outer(w2s**2, w1s**2)
+        rows = max(1, max_bytes // (8 * 4 * H.size))  # <= 4 temporaries of (rows, n, nx) alive
+        cols = max(1, max_bytes // (8 * 4 * w1s.size)) if rows == 1 else n  # examples per chunk
+        for j in range(0, w2s.size, rows):
+            for s in range(0, n, cols):
+                z = np.multiply.outer(w2s[j:j + rows], H[s:s + cols])  # (rows, c, nx)
+                if self.loss_kind == "bce":  # softplus(z) here, minus the linear sum y z below
+                    z = np.logaddexp(0.0, z, out=z)
+                else:
+                    z = np.square(sigmoid(z) - y[s:s + cols, None], out=z)
+                total[j:j + rows] += z.sum(axis=1)
+        if self.loss_kind == "bce":
+            total -= np.multiply.outer(w2s, y @ H)
+        return total / n + 0.5 * self.l2 * np.add.outer(w2s**2, w1s**2)
 
 
 # ----------------------------------------------------------------------------- registry

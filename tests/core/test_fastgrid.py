@@ -104,13 +104,24 @@ def test_chunking_does_not_change_the_result(loss):
         np.testing.assert_allclose(r, results[0], rtol=0, atol=1e-13)
 
 
-def test_working_memory_is_bounded():
+def test_mse_with_soft_labels_matches_slow_loop():
+    # labels strictly between 0 and 1 (the grid kernel takes any finite y)
+    X, _ = blobs(31, seed=8)
+    y = np.random.default_rng(8).uniform(0.0, 1.0, 31)
+    w1s, w2s = np.linspace(-7.0, 5.0, 19), np.linspace(-5.0, 8.0, 21)
+    fast = logistic_loss_grid(X, y, w1s, w2s, loss="mse", bias=-0.4)
+    np.testing.assert_allclose(fast, slow_grid(X, y, w1s, w2s, "mse", bias=-0.4),
+                               rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("loss", ["bce", "mse"])
+def test_working_memory_is_bounded(loss):
     X, y = blobs(20_000, seed=4)
     w = np.linspace(-4.0, 4.0, 101)
     out_bytes = 8 * w.size**2
     tracemalloc.start()
     try:
-        logistic_loss_grid(X, y, w, w, max_bytes=2**20)
+        logistic_loss_grid(X, y, w, w, loss=loss, max_bytes=2**20)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

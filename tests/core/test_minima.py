@@ -332,3 +332,17 @@ def test_data_of_tiny_size_gives_no_division_by_zero():
     model = type(model)(Dataset("tiny", X, np.array([1.0, 0.0, 1.0, 0.0]), ""))
     report = find_critical_points(model, evaluate(model, model.extent, 33, 33))
     assert report.unbounded and report.global_minimum is None
+
+
+@pytest.mark.parametrize("half", [1e6, 1e12])
+def test_huge_map_reports_no_point_where_the_slope_still_matters(half):
+    # on ±1e12 the descent's steps fall below 1e-12 map widths while the slope is still ~47
+    # (loss 136): that point must not be reported as a (global) minimum
+    model = SURFACES["himmelblau"]()
+    report = find_critical_points(model, evaluate(model, (-half, half, -half, half), 80, 60))
+    for p in report.points:
+        g = model.grad([p.w1, p.w2])
+        assert np.linalg.norm(g) < 1e-6, p
+    for p in report.points:
+        if p.kind == "minimum":
+            assert p.loss == pytest.approx(0.0, abs=1e-9)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core import models
 from core.datasets import Dataset, DatasetError, make_dataset
 from core.models import (
     DATA_LANDSCAPES,
@@ -332,3 +333,27 @@ def test_tiny_net_default_lr_walks_downhill_on_big_inputs_too():
     w = descend(model, model.start, 300, model.default_lr)
     assert np.all(np.abs(w) <= [model.extent[1], model.extent[3]])  # did not fly off the map
     assert model.loss(w) < model.loss(model.start) - 1.0
+
+
+def test_tiny_net_grid_uses_all_examples_under_the_budget():
+    model = TinyNet(make_dataset("line", n=300), loss="bce", l2=0.1)
+    w1s, w2s = np.linspace(-6, 6, 9), np.linspace(-5, 7, 8)
+    assert model.grid_examples(9, 8) == 300
+    np.testing.assert_allclose(model.loss_grid(w1s, w2s), per_point_grid(model, w1s, w2s),
+                               rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("loss", ["bce", "mse"])
+def test_tiny_net_grid_over_the_budget_uses_a_fixed_sample(monkeypatch, loss):
+    monkeypatch.setattr(models, "GRID_BUDGET", 20_000 * 6 * 5)  # 20 000 of the 200 000 examples
+    rng = np.random.default_rng(3)
+    x = rng.normal(0.0, 1.0, 200_000)
+    y = (x + rng.normal(0.0, 0.7, x.size) > 0).astype(float)
+    model = TinyNet(Dataset("big", np.c_[x, np.zeros_like(x)], y, "synthetic"), loss=loss)
+    w1s, w2s = np.linspace(-4, 4, 6), np.linspace(-4, 4, 5)
+    assert model.grid_examples(6, 5) == 20_000
+    grid = model.loss_grid(w1s, w2s)
+    np.testing.assert_array_equal(grid, model.loss_grid(w1s, w2s))  # the same sample every time
+    full = per_point_grid(model, w1s, w2s)  # loss() always uses all examples
+    assert not np.array_equal(grid, full)
+    np.testing.assert_allclose(grid, full, rtol=0, atol=0.02)
