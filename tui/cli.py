@@ -211,6 +211,12 @@ def _model_and_minima(args: argparse.Namespace, resolution: int = 65):
 def _landscape_info(args: argparse.Namespace) -> dict[str, Any]:
     model, extent, grid, report = _model_and_minima(args, args.resolution)
     stats = grid.stats()
+    notes = [report.note.rstrip(".")] if report.note else []
+    sample = getattr(model, "grid_examples", None)
+    if sample is not None and sample(*grid.values.shape[::-1]) < model.dataset.n:
+        used = sample(*grid.values.shape[::-1])
+        notes.append(f"the grid (not the minima) scores a fixed sample of {used} examples")
+    note = ". ".join(notes) + ("." if notes else "")
     return {
         "landscape": model.name,
         "description": model.description,
@@ -228,7 +234,7 @@ def _landscape_info(args: argparse.Namespace) -> dict[str, Any]:
             for p in report.points
         ],
         "unbounded": bool(report.unbounded),
-        "note": report.note,
+        "note": note,
     }
 
 
@@ -247,7 +253,7 @@ def cmd_info(args: argparse.Namespace) -> None:
     print(f"grid        {info['grid_shape'][1]} x {info['grid_shape'][0]} (w1 x w2)")
     low, high = info["loss_range"]
     print(f"loss range  {_fmt(low)} .. {_fmt(high)}")
-    if info["unbounded"]:
+    if info["note"]:
         print(f"note        {info['note']}")
     if not info["minima"]:
         print("critical points: none found in this extent")

@@ -199,3 +199,11 @@ def test_walk_stops_once_converged_and_keeps_step_zero_on_long_walks(capsys) -> 
     assert trajectory[0]["step"] == 0
     assert final["status"] == "converged" and final["steps"] == len(trajectory) - 1 < 1000
     assert (final["w1"], final["loss"]) == (trajectory[-1]["w1"], trajectory[-1]["loss"])
+
+
+def test_info_says_when_the_grid_scores_a_sample_of_the_data(capsys, monkeypatch) -> None:
+    import core.models
+
+    monkeypatch.setattr(core.models, "GRID_BUDGET", 10_000)  # 33x33 cells -> 9 examples
+    info = run_json(capsys, "info", "tiny-net", "--resolution", "33")
+    assert "fixed sample of 9 examples" in info["note"]
