@@ -1,8 +1,8 @@
 """The losswalk Textual app: the loss landscape as a map, and a blindfolded walker on it.
 
 The app owns the model, the view extent and the walker. The map's grid is evaluated in a thread
-worker (coarse first, then full size); walker steps never touch the grid, they only move overlay
-markers on the cached map and refresh the side panel.
+worker (a coarse picture first when the full grid is costly); walker steps never touch the grid,
+they only move overlay markers on the cached map and refresh the side panel.
 
 Teaching modes on top of the map: the lesson tour (t), blind walking (b), the data behind the
 landscape (d), BCE vs MSE side by side (v), L2 regularisation ([ ]), minibatch noise (B) and
@@ -44,6 +44,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.practice import PracticeScreen
 from tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from tui.widgets.data_view import DataView, costliest_text
+from tui.widgets.lines import TextLines
 from tui.widgets.map_view import MapView
 from tui.widgets.tour_panel import TOUR_PATH, TourPanel
 from tui.widgets.walker_panel import WalkerPanel
@@ -53,6 +54,7 @@ STEPS_PER_SECOND = 18  # animated walk speed
 CHART_EVERY = 3  # while walking, redraw the charts every few steps (they are the costly part)
 LR_FACTOR = 1.5
 RESIZE_DEBOUNCE = 0.25  # seconds of quiet before a resize re-evaluates the grid
+COARSE_ABOVE = 2e6  # grid cells x examples above which a coarse picture is shown first
 L2_LADDER = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # the λ values [ and ] step through
 
 BLIND_NOTE = "blind mode: you feel only the ground under your feet — press b to look"
@@ -153,12 +155,13 @@ class LosswalkApp(App[None]):
         self._walk_timer: Timer | None = None
         self._resize_timer: Timer | None = None
         self._requested_shape: tuple[int, int] | None = None
+        self._banner_text: str | None = None  # what the banner shows (updated only on change)
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         look = {"charset": self.charset, "colour": self._colour()}
-        yield Static(id="status")
+        yield TextLines(id="status")
         yield Static(id="banner")
         with Horizontal(id="main"):
             yield MapView(**look, id="map")
@@ -262,7 +265,8 @@ class LosswalkApp(App[None]):
 
     @work(thread=True, exclusive=True, group="grid", exit_on_error=False)
     def _compute_grid(self, model: Model, extent, shape: tuple[int, int], token: int) -> None:
-        """Coarse grid first (a quick picture), then the full grid and its critical points."""
+        """The full grid and its critical points; a coarse grid first (a quick picture) when the
+        full one is costly, judged by cells x examples."""
         worker = get_current_worker()
 
         def cancelled() -> bool:
@@ -273,11 +277,14 @@ class LosswalkApp(App[None]):
                 self.call_from_thread(self._grid_progress, token, fraction)
 
         nx, ny = shape
+        examples = model.dataset.n if hasattr(model, "dataset") else 1
         try:
-            coarse = evaluate(model, extent, max(8, nx // 4), max(8, ny // 4), cancelled=cancelled)
-            if coarse is None or worker.is_cancelled:
-                return
-            self.call_from_thread(self._grid_ready, token, coarse, None)
+            if nx * ny * examples > COARSE_ABOVE:
+                coarse = evaluate(model, extent, max(8, nx // 4), max(8, ny // 4),
+                                  cancelled=cancelled)
+                if coarse is None or worker.is_cancelled:
+                    return
+                self.call_from_thread(self._grid_ready, token, coarse, None)
             grid = evaluate(model, extent, nx, ny, progress=progress, cancelled=cancelled)
             if grid is None or worker.is_cancelled:
                 return
@@ -798,7 +805,6 @@ class LosswalkApp(App[None]):
     def _update_status(self) -> None:
         """Two lines: what and where (landscape, optimizer, walker), then the keys and news."""
         walker = self.walker
-        loss = walker.trail[-1].loss if walker.trail else self.model.loss(walker.position)
         state = "walking" if self.walking else walker.status.value
         sep = " | "
         title = landscape_title(self.model, long=self.size.width >= 120)
@@ -806,10 +812,16 @@ class LosswalkApp(App[None]):
             extras = [f"λ {self.model.l2:g}"] if self.model.l2 else []
             extras += [self._batch_label()] if walker.gradient is not None else []
             title = " ".join([title, *extras])
+        # step and loss change on every step: the side panel shows them, so the status repeats
+        # them only while the panel is hidden (split, data view) and a step resends no status row
+        where = []
+        if self.split or self.data_view:
+            loss = walker.trail[-1].loss if walker.trail else self.model.loss(walker.position)
+            where = [f"step {walker.steps} loss {_fmt(loss)}"]
         first = sep.join([
             title,
-            f"{walker.optimizer_name} lr {walker.current_lr():.3g} {walker.schedule_name}",
-            f"step {walker.steps} loss {_fmt(loss)}",
+            f"{walker.optimizer_name} lr {walker.lr:.3g} {walker.schedule_name}",
+            *where,
             state.upper() if walker.status == WalkerStatus.DIVERGED else state,
         ])
         if self._progress is not None:
@@ -822,12 +834,16 @@ class LosswalkApp(App[None]):
         banner = self._banner()
         if self.charset == "ascii":
             first, second, banner = ascii_only(first), ascii_only(second), ascii_only(banner)
-        width = max(self.size.width - 2, 1)  # inside the padding
-        text = Text(_clip(first, width, self.charset), style="bold", no_wrap=True)
-        text.append("\n" + _clip(second, width, self.charset), style="not bold")
-        self.query_one("#status", Static).update(text)
-        self.query_one("#banner", Static).update(banner)
-        self.set_class(bool(banner), "-banner")
+        # the one-column margin is part of the text (not CSS padding): fewer segments to send
+        width = max(self.size.width - 2, 1)
+        text = Text(no_wrap=True)
+        text.append(" " + _clip(first, width, self.charset), style="bold")
+        text.append("\n " + _clip(second, width, self.charset))
+        self.query_one("#status", TextLines).show(text)
+        if banner != self._banner_text:
+            self._banner_text = banner
+            self.query_one("#banner", Static).update(banner)
+            self.set_class(bool(banner), "-banner")
 
     def _keys_now(self) -> str:
         """The keys that matter in the walker's current state."""

@@ -3,6 +3,7 @@ landscape through the walker (what a slice of the map looks like in profile)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,8 @@ PLOT_LIMIT = 1e100  # plotext overflows on value spans near the float limit; cli
 LINE_MARKERS = {"unicode": "braille", "ascii": "*"}
 SECOND_MARKERS = {"unicode": "hd", "ascii": "+"}  # tells the two cross-sections apart in mono
 WALKER_MARKERS = {"unicode": "●", "ascii": "o"}
+MIN_STEPS = 20  # the loss chart's step axis starts at 0..MIN_STEPS and doubles when outgrown
+HEADROOM = 0.5  # room below the lowest loss, as a fraction of the loss span (linear axis)
 
 
 def plottable(values) -> np.ndarray:
@@ -35,31 +38,75 @@ def wants_log(values: np.ndarray) -> bool:
     return v.size > 1 and v.min() > 0 and v.max() / v.min() >= 100
 
 
+def step_range(last_step: float) -> float:
+    """Right end of the step axis: at least MIN_STEPS, doubling as the walk goes on, so a new
+    point seldom moves the axis (and the earlier points)."""
+    return float(max(MIN_STEPS, 2 ** math.ceil(math.log2(max(last_step, 1)))))
+
+
+def loss_range(finite: np.ndarray, log: bool) -> tuple[float, float]:
+    """y limits around the finite losses with room below for the loss still to fall: in whole
+    decades (log10 units, one spare) when `log`, else in loss units, not below 0 if losses >= 0."""
+    lo, hi = float(finite.min()), float(finite.max())
+    if log:
+        return float(math.floor(math.log10(lo)) - 1), float(math.ceil(math.log10(hi)))
+    span = hi - lo if hi > lo else abs(hi) or 1.0  # one point: room for it to halve
+    bottom = lo - HEADROOM * span
+    return (max(bottom, 0.0) if lo >= 0 else bottom), hi + 0.05 * span
+
+
 class LossHistoryChart(PlotextPlot):
-    """Loss against step along the walker's trail; log-scaled when the loss spans decades."""
+    """Loss against step along the walker's trail; log-scaled when the loss spans decades.
+
+    The axes stay put while the points fit (steps double, losses get headroom below), so a step
+    changes only the few rows the new point touches."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._steps = np.zeros(0)
         self._losses = np.zeros(0)
+        self._log = False
+        self._ylim: tuple[float, float] | None = None
+        self._first: tuple[float, float] | None = None  # a new first point means a new walk
 
     def show(self, trail: Sequence[TrailPoint]) -> None:
         """Plot the loss of every point on the trail (inf/nan after a divergence leave a gap)."""
         self._steps = np.array([p.step for p in trail], dtype=float)
         self._losses = plottable([p.loss for p in trail])
+        finite = self._losses[np.isfinite(self._losses)]
+        first = (trail[0].step, trail[0].loss) if trail else None
+        log = wants_log(self._losses)
+        if finite.size == 0:
+            self._ylim = None
+        elif self._ylim is None or first != self._first or log != self._log or not self._fits(
+                finite):
+            self._ylim = loss_range(finite, log)
+        self._first, self._log = first, log
         self.replot()
 
+    def _fits(self, finite: np.ndarray) -> bool:
+        lo, hi = self._ylim
+        values = np.log10(finite) if self._log else finite
+        return lo <= values.min() and values.max() <= hi
+
     def draw(self, plt, width: int, height: int) -> None:
-        """Loss line over steps, titled with the latest loss."""
+        """Loss line over steps on the stable axes, titled with the latest loss."""
         if self._losses.size == 0:
             plt.title("loss: no steps yet")
             return
         last = self._losses[-1]
         plt.title(f"loss {format_number(last)}" if np.isfinite(last) else "loss: diverged")
-        if np.isfinite(self._losses).any():
-            plt.plot(self._steps, self._losses, marker=LINE_MARKERS[self.charset], color="cyan+")
-            if wants_log(self._losses):
-                plt.yscale("log")
+        if self._ylim is None:
+            return
+        plt.plot(self._steps, self._losses, marker=LINE_MARKERS[self.charset], color="cyan+")
+        plt.xlim(min(0.0, self._steps[0]), step_range(self._steps[-1]))
+        plt.ylim(*self._ylim)
+        if self._log:
+            plt.yscale("log")
+            lo, hi = (int(v) for v in self._ylim)
+            stride = math.ceil((hi - lo + 1) / max(2, height - 4))  # at most a tick a row
+            decades = [10.0 ** k for k in range(hi, lo - 1, -stride)]
+            plt.yticks(decades, [format_number(d) for d in decades])
 
 
 class CrossSectionChart(PlotextPlot):

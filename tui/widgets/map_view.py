@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -24,7 +26,7 @@ from textual.widget import Widget
 
 from core.landscape import LossGrid
 from core.minima import MinimaReport
-from core.palette import GLOBAL_MIN, TRAIL, WALKER, Palette
+from core.palette import DEFAULT, GLOBAL_MIN, TRAIL, WALKER, Palette
 from core.raster import (
     MODES,
     Raster,
@@ -45,6 +47,9 @@ GLYPHS = {  # the raster's own walker/trail glyphs (docs/architecture.md, core/r
 FLASH = ("[", "]")  # brackets either side of a point being shown (the global minimum after g)
 LEGEND_MIN_MAP = 30  # the legend shows only when the map keeps at least this many columns
 FLASH_SECONDS = 1.5
+HALF_BLOCKS = ("▀", "▄")  # the heatmap's glyphs: a one-colour half block is drawn as a space
+DOWNGRADE = {"256": ColorSystem.EIGHT_BIT, "standard": ColorSystem.STANDARD,
+             "windows": ColorSystem.WINDOWS}  # console colour systems that need fewer colours
 
 
 def legend_width(width: int) -> int:
@@ -281,24 +286,48 @@ class MapView(Widget):
         return style
 
     def _rich_colour(self, code: int):
+        """The colour as the terminal will show it (downgraded on a 256/16-colour terminal, so
+        levels that look the same there share one escape sequence and half blocks merge)."""
         rgb = self._palette.rgb(code) if self._palette is not None else None
-        return None if rgb is None else Color(*rgb).rich_color
+        if rgb is None:
+            return None
+        system = DOWNGRADE.get(self.app.console.color_system)
+        colour = Color(*rgb).rich_color
+        if system is None:
+            return colour
+        return RichColor.from_ansi(colour.downgrade(system).number)  # one name per terminal colour
 
     def _strip(self, cells: list[Paint]) -> Strip:
-        """One row of painted cells as a Strip: runs of equal style become one Segment."""
+        """One row of painted cells as a Strip: runs of equal style become one Segment. A half
+        block whose halves share a colour is sent as a space on that background (fewer bytes)."""
         base = self.rich_style
         segments: list[Segment] = []
         run: list[str] = []
         key = None
         for ch, fg, bg, bold in cells:
-            if (fg, bg, bold) != key and run:
-                segments.append(Segment("".join(run), base + self._style(*key)))
+            # both halves one colour (as the terminal shows it)
+            bare = ch in HALF_BLOCKS and fg != DEFAULT and self._same_colours(fg, bg, bold)
+            if (fg, bg, bold, bare) != key and run:
+                segments.append(self._segment(run, key, base))
                 run = []
-            key = (fg, bg, bold)
-            run.append(ch)
+            key = (fg, bg, bold, bare)
+            run.append(" " if bare else ch)
         if run:
-            segments.append(Segment("".join(run), base + self._style(*key)))
+            segments.append(self._segment(run, key, base))
         return Strip(segments, len(cells)).simplify()
+
+    def _same_colours(self, fg: int, bg: int, bold: bool) -> bool:
+        style = self._style(fg, bg, bold)
+        return style.color == style.bgcolor
+
+    def _segment(self, run: list[str], key: tuple[int, int, bool, bool], base: Style) -> Segment:
+        """A run of cells in one style. One-colour half blocks (`bare`) are spaces on their
+        background without the widget's foreground: a shorter escape sequence, same picture."""
+        fg, bg, bold, bare = key
+        if bare:
+            return Segment("".join(run), self._style(DEFAULT, bg, bold))
+        return Segment("".join(run), base + self._style(fg, bg, bold))
+
 
     # ------------------------------------------------------------------ overlay
 

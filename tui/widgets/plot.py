@@ -2,7 +2,8 @@
 
 plotext keeps one global figure, so every build happens under a lock: clear the figure, size it
 to the widget, let the subclass's `draw` add data, build the text, and turn its ANSI codes into
-Strips for the Line API. The strips are cached until the data, the size or the style changes.
+Strips for the Line API. The rows are cached (LinesWidget): a replot resends only the rows that
+changed, so a chart with stable axes costs a few rows per new point.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 import threading
 
 import plotext as plt
-from rich.segment import Segment
 from rich.text import Text
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from core.text import ascii_only
+from tui.widgets.lines import LinesWidget, text_strips
 
 MIN_WIDTH = 5  # below this (or MIN_HEIGHT) the widget renders blank instead of a squashed figure
 MIN_HEIGHT = 3
@@ -28,7 +28,7 @@ def to_ascii(text: str) -> str:
     return ascii_only(text, unknown="*")
 
 
-class PlotextPlot(Widget):
+class PlotextPlot(LinesWidget):
     """A plotext figure drawn to fit the widget; subclasses add the data in `draw`."""
 
     DEFAULT_CSS = """
@@ -52,17 +52,13 @@ class PlotextPlot(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.set_reactive(PlotextPlot.charset, charset)
         self.set_reactive(PlotextPlot.colour, colour)
-        self._version = 0  # bumped by replot(); part of the cache key
-        self._key: tuple | None = None
-        self._strips: list[Strip] = []
 
     def draw(self, plt, width: int, height: int) -> None:
         """Add data, title and labels to the cleared, sized plotext figure (subclass hook)."""
 
     def replot(self) -> None:
-        """Mark the figure stale (call after changing the data) and repaint."""
-        self._version += 1
-        self.refresh()
+        """Redraw the figure (call after changing the data); only changed rows are resent."""
+        self.update_lines()
 
     @property
     def use_colour(self) -> bool:
@@ -87,20 +83,11 @@ class PlotextPlot(Widget):
         text = Text.from_ansi(out, no_wrap=True, end="")
         return text if self.use_colour else Text(text.plain, no_wrap=True, end="")
 
-    def render_line(self, y: int) -> Strip:
-        """One line of the cached figure, rebuilt only when data, size or style changed."""
-        width, height = self.size
-        style = self.rich_style
-        key = (width, height, self.charset, self.use_colour, self._version, style)
-        if key != self._key:
-            text = self.build_text(width, height)
-            lines = text.split("\n", allow_blank=True)[:height]
-            self._strips = [
-                Strip(Segment.apply_style(line.render(self.app.console), style))
-                .crop_extend(0, width, style)
-                for line in lines
-            ]
-            self._key = key
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(width, style)
+    def lines_key(self) -> tuple:
+        """Size, style, charset and colour: a change to any of them redraws every row."""
+        return (*super().lines_key(), self.charset, self.use_colour)
+
+    def build_lines(self, width: int, height: int) -> list[Strip]:
+        """The figure's rows, each exactly `width` cells."""
+        text = self.build_text(width, height)
+        return text_strips(text, width, self.rich_style, self.app.console)[:height]

@@ -2,6 +2,8 @@
 
 It shows no map: only the local readings (position, loss, slope, gradient, downhill direction and
 the 3x3 "feel" rose of rise/fall one small step away) plus the optimizer settings and state.
+Each row is one style (colour only where it means something: the rose, a stopped state), and a
+step resends only the rows whose text changed (LinesWidget).
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.widget import Widget
+from textual.strip import Strip
 
 from core.text import ascii_only
 from core.walker import ARROWS
+from tui.widgets.lines import LinesWidget, text_strips
 
 WIDE = 34  # from this many columns on, the panel uses long labels
 STATES = {
@@ -49,7 +52,7 @@ def _checked(charset: str) -> str:
     return charset
 
 
-class WalkerPanel(Widget):
+class WalkerPanel(LinesWidget):
     """The walker's senses and settings, compact at 26x12 and roomier when given more space."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -73,6 +76,7 @@ class WalkerPanel(Widget):
         self._feel = None
         self._walker = None
         self._charset = _checked(charset)
+        self._rows = 1  # compact height last measured
         self.colour = colour  # False: plain text (the app's NO_COLOR also removes colour)
 
     def show(self, feel, walker, charset: str | None = None) -> None:
@@ -81,9 +85,22 @@ class WalkerPanel(Widget):
         charset ("unicode" or "ascii") replaces the one given at construction when passed."""
         self._charset = _checked(charset or self._charset)
         self._feel, self._walker = feel, walker
-        self.refresh()
+        rows = self.get_content_height(self.size, self.size, self.size.width)
+        if rows != self._rows:  # a wrapped state message, or the first show: re-measure
+            self._rows = rows
+            self.refresh(layout=True)
+        self.update_lines()
 
-    def render(self) -> Text:
+    def get_content_height(self, container, viewport, width: int) -> int:
+        """Height for `height: auto`: the compact panel (no blank lines) at this width."""
+        if self._feel is None:
+            return 1
+        return sum(map(len, self._sections(wide=width >= WIDE, width=max(width, 1))))
+
+    def build_lines(self, width: int, height: int) -> list[Strip]:
+        return text_strips(self.panel_text(), width, self.rich_style, self.app.console)
+
+    def panel_text(self) -> Text:
         """The panel text for the current size (blank lines between sections if height allows)."""
         if self._feel is None:
             return Text("no walker yet", style=self._style("label"))
@@ -101,17 +118,14 @@ class WalkerPanel(Widget):
         return self.get_component_rich_style(f"walker-panel--{part}") if self.colour else Style()
 
     def _row_maker(self, pad: int):
-        """row(label, value, label, value, ...) -> a Text line; labels dimmed, the first padded."""
+        """row(label, value, label, value, ...) -> a Text line, the first label padded."""
 
         def row(*pairs: str) -> Text:
-            line = Text()
+            words = []
             for k in range(0, len(pairs), 2):
                 label = pairs[k].ljust(pad) if k == 0 else pairs[k]
-                if label:
-                    line.append(label + " ", style=self._style("label"))
-                line.append(pairs[k + 1] + " ")
-            line.rstrip()
-            return line
+                words += [label, pairs[k + 1]] if label else [pairs[k + 1]]
+            return Text(" ".join(words).rstrip())
 
         return row
 
