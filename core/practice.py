@@ -10,23 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-CHARSETS = ("unicode", "ascii")
-FORMULA = "L = -[y·log(ŷ) + (1-y)·log(1-ŷ)]"
+from core.text import for_charset
 
-# Every non-ASCII character used in this module's texts, and its ASCII spelling.
-_ASCII = str.maketrans({"·": "*", "ŷ": "y_hat", "→": "->", "∞": "inf", "×": "x", "≈": "~",
-                        "σ": "sigmoid", "—": "-", "≤": "<="})
+FORMULA = "L = -[y·log(ŷ) + (1-y)·log(1-ŷ)]"
 
 
 class PracticeError(ValueError):
     """A value the calculator cannot use: label not 0/1, ŷ outside (0, 1), not a number."""
-
-
-def for_charset(text: str, charset: str = "unicode") -> str:
-    """The text as is ("unicode") or with every symbol spelled in ASCII ("ascii": '·' -> '*')."""
-    if charset not in CHARSETS:
-        raise PracticeError(f"charset must be 'unicode' or 'ascii', got {charset!r}")
-    return text if charset == "unicode" else text.translate(_ASCII)
 
 
 def fmt_loss(value: float) -> str:

@@ -35,6 +35,7 @@ from core.palette import (
     RenderError,
     make_palette,
 )
+from core.text import CHARSETS
 
 if TYPE_CHECKING:
     from core.landscape import LossGrid
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 MODES = ("heatmap", "contours", "both")
-CHARSETS = ("unicode", "ascii")
 STYLES = ("blocks", "ramp")
 SCALES = ("linear", "log")
 DEFAULT_LEVELS = 10

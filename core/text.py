@@ -21,3 +21,18 @@ def ascii_only(text: str, unknown: str = "?") -> str:
     """`text` with known glyphs spelt in ASCII and any other non-ASCII character as `unknown`."""
     text = text.translate(_ASCII)
     return text if text.isascii() else "".join(c if c.isascii() else unknown for c in text)
+
+
+CHARSETS = ("unicode", "ascii")
+
+
+def check_charset(charset: str) -> str:
+    """charset itself, or ValueError when it is not one losswalk can draw."""
+    if charset not in CHARSETS:
+        raise ValueError(f"charset must be 'unicode' or 'ascii', got {charset!r}")
+    return charset
+
+
+def for_charset(text: str, charset: str = "unicode") -> str:
+    """The text as is ("unicode") or with every symbol spelt in ASCII ("ascii": '·' -> '*')."""
+    return text if check_charset(charset) == "unicode" else ascii_only(text)

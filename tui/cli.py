@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from core.text import CHARSETS
+
 SUBCOMMANDS = ("list", "info", "walk", "render", "tour")
 EXIT_USAGE = 2
 TRAJECTORY_FIELDS = ("step", "w1", "w2", "loss", "grad_norm", "lr")
@@ -135,7 +137,7 @@ def _build_parser() -> _Parser:
     render.add_argument("--mode", choices=("heatmap", "contours", "both"),
                         help="default: both when --contours > 0")
     render.add_argument("--scale", choices=("linear", "log"), default="linear")
-    render.add_argument("--charset", choices=("unicode", "ascii"), default="unicode")
+    render.add_argument("--charset", choices=CHARSETS, default="unicode")
     render.add_argument("--color", choices=("auto", "truecolor", "256", "16", "none"),
                         default="auto")
     render.add_argument("--walk", metavar="OPTIMIZER", help="draw a walk's trail")
@@ -153,7 +155,7 @@ def _app_parser() -> _Parser:
         "'losswalk tour' starts the lesson tour). Subcommands: list, info, walk, render, tour.",
     )
     _landscape_arguments(parser, name_required=False)
-    parser.add_argument("--charset", choices=("unicode", "ascii"), default="unicode")
+    parser.add_argument("--charset", choices=CHARSETS, default="unicode")
     return parser
 
 

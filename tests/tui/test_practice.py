@@ -10,7 +10,6 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
-from core.practice import PracticeError
 from tests.tui.conftest import screen_text
 from tui.screens.practice import CostChart, PracticeScreen
 
@@ -158,7 +157,7 @@ async def test_ascii_mode_is_ascii_only():
 
 
 def test_unknown_charset_is_refused():
-    with pytest.raises(PracticeError, match="charset"):
+    with pytest.raises(ValueError, match="charset"):
         PracticeScreen(charset="ebcdic")
 
 

@@ -25,9 +25,9 @@ from core.practice import (
     bce_working,
     check_answer,
     fmt_loss,
-    for_charset,
     parse_number,
 )
+from core.text import check_charset, for_charset
 from tui.widgets.charts import WALKER_MARKERS
 from tui.widgets.plot import PlotextPlot
 
@@ -175,8 +175,7 @@ class PracticeScreen(ModalScreen[None]):
 
     def __init__(self, charset: str = "unicode", colour: bool = True) -> None:
         super().__init__()
-        for_charset("", charset)  # PracticeError (a ValueError) on an unknown charset
-        self.charset = charset
+        self.charset = check_charset(charset)
         self.colour = colour
         self.problem = 0  # index into PROBLEMS
         self.revealed = False
