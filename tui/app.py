@@ -55,6 +55,9 @@ CHART_EVERY = 3  # while walking, redraw the charts every few steps (they are th
 LR_FACTOR = 1.5
 RESIZE_DEBOUNCE = 0.25  # seconds of quiet before a resize re-evaluates the grid
 COARSE_ABOVE = 2e6  # grid cells x examples above which a coarse picture is shown first
+# Textual paints the screen about three times while it starts (layout, resize, resume); holding
+# the output this long lets the first grid arrive and sends one full frame instead
+FIRST_FRAME_DELAY = 0.2
 L2_LADDER = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # the λ values [ and ] step through
 
 BLIND_NOTE = "blind mode: you feel only the ground under your feet — press b to look"
@@ -192,6 +195,8 @@ class LosswalkApp(App[None]):
         return not (self.no_color or self.charset == "ascii" or weak)
 
     def on_mount(self) -> None:
+        if not self.is_headless:  # a terminal: send the first frame once, grid and all
+            self.delay_update(FIRST_FRAME_DELAY)
         self.set_class(self.charset == "ascii", "-ascii")
         self._layout_for(self.size.width, self.size.height)
         self.map.extent = self.extent

@@ -8,11 +8,17 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from core.walker import Feel, TrailPoint, Walker, WalkerStatus
 from tui.widgets.charts import CrossSectionChart, LossHistoryChart, plottable, wants_log
+from tui.widgets.lines import TextLines, changed_end
 from tui.widgets.plot import PlotextPlot, to_ascii
 from tui.widgets.walker_panel import WalkerPanel, format_number
 
@@ -359,6 +365,25 @@ async def test_cross_section_samples_and_marks_walker():
     assert text.isascii()
 
 
+async def test_cross_section_axes_stay_put_while_the_slices_fit():
+    model, extent = Bowl(), (-1.0, 2.0, -3.0, 1.0)
+    chart = CrossSectionChart()
+    out = await rendered(chart, 50, 14, lambda c: c.show(model, (1.0, -2.0), extent))
+    ylim = chart._ylim
+    lo, hi = ylim
+    values = np.concatenate([chart._along_w1, chart._along_w2])
+    assert lo <= values.min() and values.max() <= hi and lo >= 0  # room for both slices
+    calls = []
+    chart.replot = lambda: calls.append(1)
+    chart.show(model, (0.9, -1.9), extent)  # a small step down: same axes
+    assert chart._ylim == ylim and calls == [1]
+    chart.show(model, (0.9, -1.9), extent)  # nothing moved: nothing to redraw
+    assert calls == [1]
+    chart.show(model, (0.9, -1.9), (-0.5, 0.5, -0.5, 0.5))  # a new view: new axes
+    assert chart._ylim != ylim and calls == [1, 1]
+    assert "cross-sections" in out[0]
+
+
 async def test_cross_section_with_overflowing_loss():
     class Steep(Plane):
         def loss(self, w):
@@ -372,3 +397,43 @@ async def test_cross_section_with_overflowing_loss():
     out = await rendered(chart, 40, 10, lambda c: c.show(Steep(), (800.0, 0.0), (0, 1000, 0, 1)))
     assert all(len(line) == 40 for line in out)
     assert not out[0].startswith("cannot plot")
+
+
+# --- row diff ----------------------------------------------------------------------------------
+
+
+def strip(*parts) -> Strip:
+    return Strip([Segment(text, style) for text, style in parts])
+
+
+RED = Style(color="red")
+
+
+@pytest.mark.parametrize(("old", "new", "end"), [
+    (strip(("abcdef", None)), strip(("abcdef", None)), 0),
+    (strip(("abcdef", None)), strip(("abXdef", None)), 3),
+    (strip(("abcdef", None)), strip(("Xbcdef", None)), 1),
+    (strip(("abcdef", None)), strip(("abcdeX", None)), 6),
+    (strip(("ab", None), ("cdef", None)), strip(("abcd", None), ("ef", None)), 0),  # same cells
+    (strip(("abcdef", None)), strip(("abcd", RED), ("ef", None)), 4),  # a style is a change
+    (strip(("abcdef", None)), strip(("ab●def", None)), 3),
+    (strip(("abcdef", None)), strip(("ab日ef", None)), 6),  # a wide character: the whole row
+])
+def test_changed_end(old, new, end):
+    assert changed_end(old, new) == end
+
+
+async def test_text_lines_repaint_only_up_to_the_last_change():
+    widget = TextLines()
+    app = Host(widget, 20, 2)
+    async with app.run_test(size=(40, 10)) as pilot:
+        widget.show(Text("step 9 loss 0.5\nkeys"))
+        await pilot.pause()
+        refreshed = []
+        original = widget.refresh
+        widget.refresh = lambda *regions, **kw: (refreshed.extend(regions), original(*regions))
+        widget.show(Text("step 10 loss 0.5\nkeys"))
+        assert refreshed == [Region(0, 0, 16, 1)]  # row 0 up to its last changed cell
+        refreshed.clear()
+        widget.show(Text("step 10 loss 0.5\nkeys"))
+        assert refreshed == []

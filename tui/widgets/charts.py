@@ -24,6 +24,7 @@ SECOND_MARKERS = {"unicode": "hd", "ascii": "+"}  # tells the two cross-sections
 WALKER_MARKERS = {"unicode": "●", "ascii": "o"}
 MIN_STEPS = 20  # the loss chart's step axis starts at 0..MIN_STEPS and doubles when outgrown
 HEADROOM = 0.5  # room below the lowest loss, as a fraction of the loss span (linear axis)
+SECTION_TOP = 0.2  # the cross-sections' room above their highest loss (a slice's ends can rise)
 
 
 def plottable(values) -> np.ndarray:
@@ -44,15 +45,35 @@ def step_range(last_step: float) -> float:
     return float(max(MIN_STEPS, 2 ** math.ceil(math.log2(max(last_step, 1)))))
 
 
-def loss_range(finite: np.ndarray, log: bool) -> tuple[float, float]:
-    """y limits around the finite losses with room below for the loss still to fall: in whole
-    decades (log10 units, one spare) when `log`, else in loss units, not below 0 if losses >= 0."""
+def loss_range(finite: np.ndarray, log: bool, top: float = 0.05) -> tuple[float, float]:
+    """y limits around the finite losses with room below for the loss still to fall (and `top`
+    of the span above): in whole decades (log10 units, one spare) when `log`, else in loss
+    units, not below 0 if losses >= 0."""
     lo, hi = float(finite.min()), float(finite.max())
     if log:
         return float(math.floor(math.log10(lo)) - 1), float(math.ceil(math.log10(hi)))
     span = hi - lo if hi > lo else abs(hi) or 1.0  # one point: room for it to halve
     bottom = lo - HEADROOM * span
-    return (max(bottom, 0.0) if lo >= 0 else bottom), hi + 0.05 * span
+    return (max(bottom, 0.0) if lo >= 0 else bottom), hi + top * span
+
+
+def fits(ylim: tuple[float, float] | None, finite: np.ndarray, log: bool) -> bool:
+    """True when every finite value lies inside ylim (log10 units when `log`)."""
+    if ylim is None or finite.size == 0 or (log and finite.min() <= 0):
+        return False
+    values = np.log10(finite) if log else finite
+    return ylim[0] <= values.min() and values.max() <= ylim[1]
+
+
+def set_y_axis(plt, ylim: tuple[float, float], log: bool, height: int) -> None:
+    """Fixed y limits; on a log axis (ylim in decades) one labelled tick per decade that fits."""
+    plt.ylim(*ylim)
+    if log:
+        plt.yscale("log")
+        lo, hi = (int(v) for v in ylim)
+        stride = math.ceil((hi - lo + 1) / max(2, height - 4))  # at most a tick a row
+        decades = [10.0 ** k for k in range(hi, lo - 1, -stride)]
+        plt.yticks(decades, [format_number(d) for d in decades])
 
 
 class LossHistoryChart(PlotextPlot):
@@ -78,16 +99,10 @@ class LossHistoryChart(PlotextPlot):
         log = wants_log(self._losses)
         if finite.size == 0:
             self._ylim = None
-        elif self._ylim is None or first != self._first or log != self._log or not self._fits(
-                finite):
+        elif first != self._first or log != self._log or not fits(self._ylim, finite, log):
             self._ylim = loss_range(finite, log)
         self._first, self._log = first, log
         self.replot()
-
-    def _fits(self, finite: np.ndarray) -> bool:
-        lo, hi = self._ylim
-        values = np.log10(finite) if self._log else finite
-        return lo <= values.min() and values.max() <= hi
 
     def draw(self, plt, width: int, height: int) -> None:
         """Loss line over steps on the stable axes, titled with the latest loss."""
@@ -100,47 +115,65 @@ class LossHistoryChart(PlotextPlot):
             return
         plt.plot(self._steps, self._losses, marker=LINE_MARKERS[self.charset], color="cyan+")
         plt.xlim(min(0.0, self._steps[0]), step_range(self._steps[-1]))
-        plt.ylim(*self._ylim)
-        if self._log:
-            plt.yscale("log")
-            lo, hi = (int(v) for v in self._ylim)
-            stride = math.ceil((hi - lo + 1) / max(2, height - 4))  # at most a tick a row
-            decades = [10.0 ** k for k in range(hi, lo - 1, -stride)]
-            plt.yticks(decades, [format_number(d) for d in decades])
+        set_y_axis(plt, self._ylim, self._log, height)
 
 
 class CrossSectionChart(PlotextPlot):
-    """Loss along w1 (bottom axis, w2 held) and along w2 (top axis, w1 held) through the walker."""
+    """Loss along w1 (bottom axis, w2 held) and along w2 (top axis, w1 held) through the walker.
+
+    The axes stay put while the slices fit: x spans the view, y gets headroom both ways and is
+    recomputed only when a slice leaves it or the view or landscape changes, so a step changes
+    only the rows the slices move through."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._w1s = self._w2s = self._along_w1 = self._along_w2 = np.zeros(0)
         self._walker = (0.0, 0.0, float("nan"))
+        self._shown: tuple | None = None  # (model, position, extent) last sliced
+        self._log = False
+        self._ylim: tuple[float, float] | None = None
 
     def show(self, model, position, extent: Extent) -> None:
-        """Slice `model` through `position` = (w1, w2) across the view `extent`."""
+        """Slice `model` through `position` = (w1, w2) across the view `extent` (nothing to do
+        when none of them changed since the last call)."""
         w1, w2 = (float(c) for c in position)
+        shown = (model, (w1, w2), tuple(extent))
+        if shown == self._shown:
+            return
+        new_view = self._shown is None or shown[0] is not model or shown[2] != self._shown[2]
+        self._shown = shown
         w1_min, w1_max, w2_min, w2_max = extent
         self._w1s = np.linspace(w1_min, w1_max, SAMPLES)
         self._w2s = np.linspace(w2_min, w2_max, SAMPLES)
         self._along_w1 = plottable(model.loss_grid(self._w1s, np.array([w2]))[0])
         self._along_w2 = plottable(model.loss_grid(np.array([w1]), self._w2s)[:, 0])
         self._walker = (w1, w2, float(plottable(model.loss(np.array([w1, w2])))))
+        values = np.concatenate([self._along_w1, self._along_w2, [self._walker[2]]])
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            self._ylim = None
+        elif new_view or not fits(self._ylim, finite, self._log):
+            self._log = wants_log(values)
+            self._ylim = loss_range(finite, self._log, top=SECTION_TOP)
         self.replot()
 
     def draw(self, plt, width: int, height: int) -> None:
-        """Both slices with a legend, and the walker marked on each."""
+        """Both slices with a legend on the stable axes, and the walker marked on each."""
         plt.title("cross-sections")
-        if self._w1s.size == 0:
+        if self._shown is None:
             return
         w1, w2, loss = self._walker
-        plt.plot(self._w1s, self._along_w1, marker=LINE_MARKERS[self.charset], color="cyan+",
-                 label="w1", xside="lower")
-        plt.plot(self._w2s, self._along_w2, marker=SECOND_MARKERS[self.charset],
-                 color="magenta+", label="w2", xside="upper")
+        slices = ((self._w1s, self._along_w1, LINE_MARKERS, "cyan+", "w1", "lower"),
+                  (self._w2s, self._along_w2, SECOND_MARKERS, "magenta+", "w2", "upper"))
+        for ws, losses, markers, colour, label, side in slices:
+            if np.isfinite(losses).any():  # plotext fails on a labelled line with no points
+                plt.plot(ws, losses, marker=markers[self.charset], color=colour, label=label,
+                         xside=side)
         if np.isfinite(loss):
             marker = WALKER_MARKERS[self.charset]
             plt.scatter([w1], [loss], marker=marker, color="red+", xside="lower")
             plt.scatter([w2], [loss], marker=marker, color="red+", xside="upper")
-        if wants_log(np.concatenate([self._along_w1, self._along_w2, [loss]])):
-            plt.yscale("log")
+        plt.xlim(self._w1s[0], self._w1s[-1], xside="lower")
+        plt.xlim(self._w2s[0], self._w2s[-1], xside="upper")
+        if self._ylim is not None:
+            set_y_axis(plt, self._ylim, self._log, height)

@@ -2,13 +2,11 @@
 
 Over SSH every byte counts: a widget that calls `refresh()` makes Textual resend all of its rows.
 A LinesWidget keeps the Strips it showed last; `update_lines()` builds the new ones and marks
-dirty only the runs of rows that differ (all rows when the size or style changed, none when
-nothing did). Subclasses implement `build_lines(width, height)`.
+dirty only the rows that differ, each up to its last changed cell (every row when the size or
+style changed, nothing when nothing did). Subclasses implement `build_lines(width, height)`.
 """
 
 from __future__ import annotations
-
-from itertools import groupby
 
 from rich.segment import Segment
 from rich.style import Style
@@ -38,6 +36,17 @@ def compact(strip: Strip) -> Strip:
                 continue
         out.append(segment)
     return Strip(out, strip.cell_length).simplify()
+
+
+def changed_end(old: Strip, new: Strip) -> int:
+    """Cells up to the last one where `new` differs from `old`: Textual resends a changed row
+    from its start, so only its end can be cut off (the whole row when a character is wider
+    than one cell)."""
+    a = [(ch, style) for text, style, _ in old for ch in text]
+    b = [(ch, style) for text, style, _ in new for ch in text]
+    if not len(a) == len(b) == old.cell_length == new.cell_length:
+        return new.cell_length
+    return next((x + 1 for x in range(len(b) - 1, -1, -1) if a[x] != b[x]), 0)
 
 
 class LinesWidget(Widget):
@@ -76,14 +85,11 @@ class LinesWidget(Widget):
             self._lines, self._lines_key = lines, key
             self.refresh()
             return
-        changed = [old != new for old, new in zip(self._lines, lines, strict=True)]
+        for y, (old, new) in enumerate(zip(self._lines, lines, strict=True)):
+            end = changed_end(old, new) if old != new else 0
+            if end:
+                self.refresh(Region(0, y, end, 1))
         self._lines = lines
-        y = 0
-        for dirty, run in groupby(changed):
-            rows = len(list(run))
-            if dirty:
-                self.refresh(Region(0, y, width, rows))
-            y += rows
 
     def render_line(self, y: int) -> Strip:
         """Row y from the cache (rebuilt first when the size or style changed)."""
