@@ -37,7 +37,7 @@ from core.models import (
     Model,
 )
 from core.optimizers import OPTIMIZERS, SCHEDULES
-from core.text import ascii_only
+from core.text import ascii_only, check_charset
 from core.tour import Slide, Tour, TourError, load_tour
 from core.walker import Walker, WalkerStatus
 from tui.screens.help import HelpScreen
@@ -135,8 +135,7 @@ class LosswalkApp(App[None]):
     def __init__(self, options: LandscapeOptions | None = None, *,
                  charset: str = "unicode", tour: bool = False) -> None:
         super().__init__()
-        if charset not in ("unicode", "ascii"):
-            raise ValueError(f"charset must be 'unicode' or 'ascii', got {charset!r}")
+        check_charset(charset)
         self.options = options or LandscapeOptions()
         self.charset = charset
         self.batch_size: int | None = None  # minibatch size of the walker's gradient (B)

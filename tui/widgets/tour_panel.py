@@ -13,17 +13,12 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from core.text import check_charset
 from core.tour import Tour
 
 TOUR_PATH = Path(__file__).resolve().parent.parent / "tour.toml"  # the packaged tui/tour.toml
 SEPARATORS = {"unicode": " · ", "ascii": " - "}
 
-
-def _checked(charset: str) -> str:
-    """charset itself, or ValueError when it is not one the panel can draw."""
-    if charset not in SEPARATORS:
-        raise ValueError(f"charset must be 'unicode' or 'ascii', got {charset!r}")
-    return charset
 
 
 class TourPanel(Widget):
@@ -45,7 +40,7 @@ class TourPanel(Widget):
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._tour: Tour | None = None
-        self._charset = _checked(charset)
+        self._charset = check_charset(charset)
         self.colour = colour  # False: plain text (the app's NO_COLOR also removes colour)
 
     def show(self, tour: Tour) -> None:

@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from core.text import ascii_only
+from core.text import ascii_only, check_charset
 from core.walker import ARROWS
 from tui.widgets.lines import LinesWidget, text_strips
 
@@ -45,12 +45,6 @@ def format_number(x: float, digits: int = 4) -> str:
     return f"{mantissa}e{int(exponent)}" if e else text  # 1.5e-05 -> 1.5e-5: narrower
 
 
-def _checked(charset: str) -> str:
-    """charset itself, or ValueError when it is not one the panel can draw."""
-    if charset not in GLYPHS:
-        raise ValueError(f"charset must be 'unicode' or 'ascii', got {charset!r}")
-    return charset
-
 
 class WalkerPanel(LinesWidget):
     """The walker's senses and settings, compact at 26x12 and roomier when given more space."""
@@ -75,7 +69,7 @@ class WalkerPanel(LinesWidget):
         super().__init__(name=name, id=id, classes=classes)
         self._feel = None
         self._walker = None
-        self._charset = _checked(charset)
+        self._charset = check_charset(charset)
         self._rows = 1  # compact height last measured
         self.colour = colour  # False: plain text (the app's NO_COLOR also removes colour)
 
@@ -83,7 +77,7 @@ class WalkerPanel(LinesWidget):
         """Display `feel` (a core.walker.Feel) and the settings/state of `walker`.
 
         charset ("unicode" or "ascii") replaces the one given at construction when passed."""
-        self._charset = _checked(charset or self._charset)
+        self._charset = check_charset(charset or self._charset)
         self._feel, self._walker = feel, walker
         rows = self.get_content_height(self.size, self.size, self.size.width)
         if rows != self._rows:  # a wrapped state message, or the first show: re-measure
