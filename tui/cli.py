@@ -104,6 +104,9 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, name_required: bool
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="losswalk",
+        usage="losswalk [NAME] [landscape options] [--charset unicode|ascii]  (the app)\n"
+        "       losswalk tour [NAME] [landscape options]        (the app, with the lesson tour)\n"
+        "       losswalk {list,info,walk,render} ...            (headless)",
         description="See and walk the loss landscape of a neural network in the terminal.",
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
         "'losswalk SUBCOMMAND --help' for each.",
