@@ -111,7 +111,7 @@ def _build_parser() -> _Parser:
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
         "'losswalk SUBCOMMAND --help' for each.",
     )
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="losswalk")
 
     sub.add_parser("list", help="the landscapes and datasets with their descriptions")
 
