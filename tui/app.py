@@ -58,6 +58,7 @@ COARSE_ABOVE = 2e6  # grid cells x examples above which a coarse picture is show
 # Textual paints the screen about three times while it starts (layout, resize, resume); holding
 # the output this long lets the first grid arrive and sends one full frame instead
 FIRST_FRAME_DELAY = 0.2
+MIN_TITLE = 12  # the status line clips the landscape's name to no fewer columns than this
 L2_LADDER = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # the λ values [ and ] step through
 
 BLIND_NOTE = "blind mode: you feel only the ground under your feet — press b to look"
@@ -205,6 +206,8 @@ class LosswalkApp(App[None]):
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width, event.size.height)
+        # the status lines are fitted to the width: redo them once the new size has landed
+        self.call_after_refresh(self._update_status)
 
     def _layout_for(self, width: int, height: int) -> None:
         """Size classes: too small, short (charts folded away), wide, huge side panel."""
@@ -458,8 +461,11 @@ class LosswalkApp(App[None]):
 
     # ------------------------------------------------------------------ actions
 
-    def _usable(self) -> bool:
-        return not self.has_class("-too-small")
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the terminal is too small nothing is shown, so of the app's keys only q works:
+        no key changes what the user cannot see."""
+        guarded = action in _KEY_ACTIONS and action != "quit"
+        return not (guarded and self.has_class("-too-small"))
 
     def _say(self, message: str) -> None:
         """Put a message on the status line (for keys that change nothing)."""
@@ -468,18 +474,19 @@ class LosswalkApp(App[None]):
 
     def action_move(self, cells_w1: int, cells_w2: int) -> None:
         """Move the walker by hand a number of map cells (one cell = span / map cells)."""
-        if not self._usable():
-            return
         dw1, dw2 = self.map.cell_size()
         self._stop_walk()
         self.walker.move(cells_w1 * dw1, cells_w2 * dw2)
-        self.message = "moved by hand (optimizer memory cleared)"
+        w1, w2 = self.walker.position
+        x0, x1, y0, y1 = self.extent
+        if x0 <= w1 <= x1 and y0 <= w2 <= y1:
+            self.message = "moved by hand (optimizer memory cleared)"
+        else:
+            self.message = f"off the map at w1={w1:.4g} w2={w2:.4g} - x zooms out, r goes back"
         self._show_walker()
 
     def action_step(self) -> None:
         """One optimizer step."""
-        if not self._usable():
-            return
         self._stop_walk()
         if self.walker.status == WalkerStatus.DIVERGED:
             self.message = self._stop_message()
@@ -490,8 +497,6 @@ class LosswalkApp(App[None]):
 
     def action_run(self) -> None:
         """Start or pause the animated walk."""
-        if not self._usable():
-            return
         if self.walking:
             self._stop_walk()
             self.message = "paused"
@@ -592,7 +597,8 @@ class LosswalkApp(App[None]):
         elif report.unbounded:
             self.message = f"no global minimum: {report.note}"
         elif report.global_minimum is None:
-            self.message = "no minimum found in this view - zoom out (x) or reset the view (0)"
+            where = report.note or "no minimum found in this view"
+            self.message = f"{where} - zoom out (x) or reset the view (0)"
         else:
             best = report.global_minimum
             self._stop_walk()
@@ -613,8 +619,6 @@ class LosswalkApp(App[None]):
 
     def action_practice(self) -> None:
         """The lesson's practice problems (escape comes back here)."""
-        if not self._usable():
-            return
         self._stop_walk()
         self.push_screen(PracticeScreen(charset=self.charset, colour=self._colour()))
 
@@ -630,8 +634,6 @@ class LosswalkApp(App[None]):
 
     def action_blind(self) -> None:
         """Hide the map (walk by feel alone) or show it again with the path walked."""
-        if not self._usable():
-            return
         self._set_blind(not self.blind)
         self.message = ("blind: step with space, enter or the arrows" if self.blind
                         else "looking again: the trail shows the path you walked")
@@ -645,8 +647,6 @@ class LosswalkApp(App[None]):
 
     def action_data(self) -> None:
         """Show or hide the data view (examples, boundary, costliest points)."""
-        if not self._usable():
-            return
         if self.split:
             self._say("the split view fills the screen - v closes it first")
             return
@@ -658,8 +658,6 @@ class LosswalkApp(App[None]):
 
     def action_split(self) -> None:
         """BCE and MSE maps of the same data side by side, or back to one map."""
-        if not self._usable():
-            return
         if self.split:
             self._set_split(False)
             self._say("split view closed")
@@ -690,8 +688,6 @@ class LosswalkApp(App[None]):
 
     def action_l2(self, direction: int) -> None:
         """λ (L2 regularisation) one rung down/up the ladder; the walker stays where it is."""
-        if not self._usable():
-            return
         if not self.is_data:
             self._say(f"λ (L2) applies to data landscapes only: {', '.join(DATA_LANDSCAPES)}")
             return
@@ -720,8 +716,6 @@ class LosswalkApp(App[None]):
 
     def action_batch(self) -> None:
         """Cycle the walker's gradient between the full batch and minibatches of 64, 16, 1."""
-        if not self._usable():
-            return
         if not self.is_data:
             self._say(f"minibatches need examples; {self.model.name} has none "
                       f"(try {' or '.join(DATA_LANDSCAPES)})")
@@ -735,8 +729,6 @@ class LosswalkApp(App[None]):
 
     def action_tour(self) -> None:
         """Start the lesson tour at slide 1, or end it (the app stays as it is)."""
-        if not self._usable():
-            return
         if self.touring:
             self.touring = False
             self.set_class(False, "-tour")
@@ -758,8 +750,6 @@ class LosswalkApp(App[None]):
 
     def action_slide(self, delta: int) -> None:
         """Next / previous tour slide."""
-        if not self._usable():
-            return
         if not self.touring:
             self._say("no tour running - t starts it")
         elif self.tour.next() if delta > 0 else self.tour.previous():
@@ -822,8 +812,7 @@ class LosswalkApp(App[None]):
         if self.split or self.data_view:
             loss = walker.trail[-1].loss if walker.trail else self.model.loss(walker.position)
             where = [f"step {walker.steps} loss {_fmt(loss)}"]
-        first = sep.join([
-            title,
+        rest = sep.join([
             f"{walker.optimizer_name} lr {walker.lr:.3g} {walker.schedule_name}",
             *where,
             state.upper() if walker.status == WalkerStatus.DIVERGED else state,
@@ -837,9 +826,17 @@ class LosswalkApp(App[None]):
         second = f"{keys}{sep}{news}" if news else keys
         banner = self._banner()
         if self.charset == "ascii":
-            first, second, banner = ascii_only(first), ascii_only(second), ascii_only(banner)
+            title, rest = ascii_only(title), ascii_only(rest)
+            news, second, banner = ascii_only(news), ascii_only(second), ascii_only(banner)
         # the one-column margin is part of the text (not CSS padding): fewer segments to send
         width = max(self.size.width - 2, 1)
+        # too narrow for everything: the title gives way first (the numbers and state matter
+        # more), and news that fits on its own pushes out the key hints (the footer has them)
+        room = width - len(rest) - len(sep)
+        first = f"{_clip(title, room, self.charset)}{sep}{rest}" if room >= MIN_TITLE else (
+            f"{title}{sep}{rest}")
+        if len(second) > width and news and len(news) <= width:
+            second = news
         text = Text(no_wrap=True)
         text.append(" " + _clip(first, width, self.charset), style="bold")
         text.append("\n " + _clip(second, width, self.charset))
@@ -860,6 +857,9 @@ class LosswalkApp(App[None]):
         if self.walker.status != WalkerStatus.WALKING:
             return "r reset  o optimizer  g global min  ? help"
         return "arrows/hjkl move  space step  enter run  ? help"
+
+
+_KEY_ACTIONS = frozenset(b.action.partition("(")[0] for b in LosswalkApp.BINDINGS)
 
 
 def _clip(line: str, width: int, charset: str) -> str:

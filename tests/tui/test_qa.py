@@ -1,0 +1,84 @@
+"""Regressions found by hand-testing the app in a terminal (status lines, the size guard, what
+the messages say at the edges of the map)."""
+
+from __future__ import annotations
+
+from core.models import LandscapeOptions
+from tests.tui.conftest import screen_text, wait_for_map
+from tui.app import LosswalkApp
+
+
+def status_lines(pilot) -> list[str]:
+    return [line.strip() for line in screen_text(pilot).splitlines()[:2]]
+
+
+async def test_status_lines_are_redone_for_the_new_width_after_a_resize():
+    app = LosswalkApp()
+    async with app.run_test(size=(62, 20)) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("n")  # a long message, clipped at 62 columns
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause()
+        first, second = status_lines(pilot)
+        assert first.startswith("tiny-net: binary cross-entropy on line | sgd lr 0.5 constant")
+        assert "…" not in first and "…" not in second
+        assert second.endswith(app.message)
+
+
+async def test_keys_change_nothing_while_the_terminal_is_too_small():
+    app = LosswalkApp()
+    async with app.run_test(size=(50, 14)) as pilot:
+        await pilot.pause()
+        extent, lr = app.extent, app.walker.lr
+        await pilot.press("n", "z", "o", "plus", "s", "b", "d", "t", "B", "right_square_bracket")
+        await pilot.pause()
+        assert app.model.name == "logistic" and app.extent == extent
+        assert app.walker.optimizer_name == "sgd" and app.walker.lr == lr
+        assert app.walker.schedule_name == "constant" and app.batch_size is None
+        assert not (app.blind or app.data_view or app.touring) and app.options.l2 == 0
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_status_keeps_step_loss_and_state_when_the_title_is_long():
+    app = LosswalkApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("v", "B")  # split view: the status line is the only place for the loss
+        await pilot.pause()
+        first = status_lines(pilot)[0]
+        assert first.endswith("| step 0 loss 2.509 | walking")
+        assert first.startswith("logistic: BCE on overlap") and "… |" in first
+
+
+async def test_a_message_that_fits_on_its_own_is_not_cut_for_the_key_hints():
+    app = LosswalkApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("b", "g")
+        await pilot.pause()
+        assert app.message.startswith("no peeking")
+        assert status_lines(pilot)[1] == app.message
+
+
+async def test_g_says_where_a_minimum_outside_the_view_lies():
+    app = LosswalkApp(LandscapeOptions(dataset="separable", l2=0.001))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        assert not app.report.unbounded and app.report.global_minimum is None
+        await pilot.press("g")
+        assert "the lowest point lies outside the map, near (w1, w2) = (" in app.message
+        assert "zoom out (x)" in app.message
+
+
+async def test_walking_off_the_map_by_hand_says_so():
+    app = LosswalkApp(LandscapeOptions(name="bowl"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("L")
+        assert app.message.startswith("moved by hand")
+        await pilot.press(*["L"] * 6)
+        w1 = app.walker.position[0]
+        assert w1 > app.extent[1]
+        assert app.message.startswith(f"off the map at w1={w1:.4g}")
