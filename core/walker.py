@@ -26,6 +26,8 @@ Gradient = Callable[[np.ndarray, int], np.ndarray]  # (w, step) -> gradient, e.g
 MAX_TRAIL = 10_000  # trail points kept (the oldest are dropped), so memory stays small
 FAR = 10.0  # more than this many map spans outside the extent counts as diverged
 STUCK_MARGIN = 1e-3  # flat ground this much (relative) above the best loss is a trap
+STALL_STEPS = 20  # this many steps in a row that move < STALL_MOVE map spans: stalled
+STALL_MOVE = 1e-12
 PROBE_FRACTION = 1 / 64  # default probe step for the rose, as a fraction of the map span
 _RESET = "; press r to reset"
 
@@ -125,6 +127,7 @@ class Walker:
         self.optimizer_name, self.schedule_name = optimizer, schedule
         self.lr = float(model.default_lr if lr is None else lr)
         self.start = _point(model.start if start is None else start, "start")
+        self._spans, self._still = spans, 0
         self.reset()
 
     # --- what the walker senses --------------------------------------------------------------
@@ -172,7 +175,18 @@ class Walker:
             return None
         self._state = state
         self.steps += 1
-        return self._arrive(w, loss, grad, lr)
+        moved = float(np.max(np.abs(w - self.position) / self._spans))
+        self._still = self._still + 1 if moved < STALL_MOVE else 0
+        point = self._arrive(w, loss, grad, lr)
+        if self.stalled:
+            self.message = (f"stalled: the learning rate {lr:g} is too small for the steps to "
+                            "move the walker at all; raise it with +")
+        return point
+
+    @property
+    def stalled(self) -> bool:
+        """Still walking, but the last STALL_STEPS steps did not visibly move the walker."""
+        return self.status is WalkerStatus.WALKING and self._still >= STALL_STEPS
 
     def move(self, dw1: float, dw2: float) -> None:
         """Step by hand; the optimizer forgets its momentum, as if training restarted here."""
@@ -224,6 +238,8 @@ class Walker:
 
     def _arrive(self, w: np.ndarray, loss: float, grad: np.ndarray, lr: float) -> TrailPoint:
         """Stand at w: remember the ground, extend the trail, judge converged / stuck / walking."""
+        if lr == 0.0:  # a hand move or a reset: nothing stalls
+            self._still = 0
         self.position, self._loss, self._grad = w, loss, grad
         slope = float(np.linalg.norm(grad))
         point = TrailPoint(self.steps, float(w[0]), float(w[1]), loss, slope, lr)
@@ -249,12 +265,20 @@ class Walker:
             )
         return WalkerStatus.CONVERGED, f"converged: the ground is flat here (slope {slope:.1e})"
 
+    def _reach(self, w: np.ndarray) -> float:
+        """How far w is from the map's centre, in map spans (0.5 = on the edge)."""
+        x0, x1, y0, y1 = self.extent
+        centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+        return float(np.max(np.abs(w - centre) / self._spans))
+
     def _divergence(self, w: np.ndarray, loss: float, lr: float) -> str:
         """Why arriving at w with this loss means the walk diverged, or "" if it did not."""
-        x0, x1, y0, y1 = self.extent
-        sx, sy = FAR * (x1 - x0), FAR * (y1 - y0)
         finite = math.isfinite(loss) and bool(np.all(np.isfinite(w)))
-        if finite and x0 - sx <= w[0] <= x1 + sx and y0 - sy <= w[1] <= y1 + sy:
+        # Farther than FAR spans beyond the map; a walker already out there (moved by hand)
+        # diverges only if a step takes it more than twice as far out as it stood.
+        here = self._reach(self.position)
+        limit = 0.5 + FAR if here <= 0.5 + FAR else 2.0 * here
+        if finite and self._reach(w) <= limit:
             return ""
         if finite and loss <= self._loss:
             return (

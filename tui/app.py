@@ -438,9 +438,9 @@ class LosswalkApp(App[None]):
         self._walk_timer = self.set_interval(1 / STEPS_PER_SECOND, self._tick)
 
     def _after_step(self, point) -> bool:
-        """Report a step; returns False when the walker has stopped (converged/diverged/stuck)."""
+        """Report a step; False when the walker has stopped (converged/diverged/stuck/stalled)."""
         status = self.walker.status
-        if point is None or status != WalkerStatus.WALKING:
+        if point is None or status != WalkerStatus.WALKING or self.walker.stalled:
             self.message = self._stop_message()
             return False
         return True

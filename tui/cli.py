@@ -292,12 +292,12 @@ def _walker(args: argparse.Namespace, optimizer: str):
 
 def _walk(walker, steps: int):
     """Yield the start point, then each step, stopping early once the walker stops walking
-    (converged, stuck or diverged): the rest would repeat the same point."""
+    (converged, stuck, diverged, or stalled by a learning rate too small to move it)."""
     from core.walker import WalkerStatus
 
     yield walker.trail[-1]
     for _ in range(steps):
-        if walker.status is not WalkerStatus.WALKING:
+        if walker.status is not WalkerStatus.WALKING or walker.stalled:
             return
         point = walker.step()
         if point is None:

@@ -8,7 +8,7 @@ import pytest
 import core.walker as walker_module
 from core.optimizers import make_schedule
 from core.surfaces import SURFACES
-from core.walker import ARROWS, COMPASS, TrailPoint, Walker, WalkerStatus
+from core.walker import ARROWS, COMPASS, STALL_STEPS, TrailPoint, Walker, WalkerStatus
 
 
 class Bowl:
@@ -413,3 +413,33 @@ def test_trail_is_bounded(monkeypatch):
     monkeypatch.setattr(walker_module, "MAX_TRAIL", 5)
     walker = walk(Walker(Bowl(), lr=0.01), 20)
     assert [p.step for p in walker.trail] == [16, 17, 18, 19, 20]
+
+
+def test_a_walker_moved_far_off_the_map_by_hand_can_still_step():
+    # Plane extent spans 8 x 4; 200 to the right is ~25 spans out, beyond the 10-span limit.
+    walker = Walker(Plane(1.0, 0.0), lr=1.0)
+    walker.move(200.0, 0.0)
+    assert walker.step() is not None  # one step of -1: not a divergence, it was put there
+    assert walker.status is WalkerStatus.WALKING and walker.position[0] == 199.0
+
+
+def test_a_walker_far_out_that_shoots_further_out_still_diverges():
+    walker = Walker(Plane(1.0, 0.0), lr=1e3)
+    walker.move(-200.0, 0.0)  # ~25 spans left; a step of -1000 takes it to ~150 spans
+    assert walker.step() is None and walker.status is WalkerStatus.DIVERGED
+
+
+def test_a_learning_rate_too_small_to_move_is_reported_as_stalled():
+    walker = Walker(Bowl(), lr=1e-30)
+    walk(walker, STALL_STEPS - 1)
+    assert not walker.stalled and walker.message == ""
+    walker.step()
+    assert walker.stalled and walker.status is WalkerStatus.WALKING
+    assert "too small" in walker.message and "1e-30" in walker.message
+    walker.move(0.1, 0.0)  # a hand move starts the count again
+    assert not walker.stalled
+
+
+def test_slow_but_moving_walks_are_not_stalled():
+    walker = walk(Walker(Bowl(), lr=1e-6), 3 * STALL_STEPS)
+    assert not walker.stalled

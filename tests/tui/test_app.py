@@ -238,6 +238,20 @@ async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
         assert "DIVERGED" not in screen_text(pilot)
 
 
+async def test_a_learning_rate_too_small_to_move_stops_the_run_and_says_so():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press(*["minus"] * 170)  # 1.5^-170 ~ 1e-30 times the default
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not app.walking:
+                break
+        assert not app.walking and app.walker.stalled
+        assert "too small" in app.message
+
+
 @pytest.mark.parametrize("close", ["question_mark", "escape", "q"])
 async def test_help_opens_and_closes(close):
     app = LosswalkApp()

@@ -207,3 +207,10 @@ def test_info_says_when_the_grid_scores_a_sample_of_the_data(capsys, monkeypatch
     monkeypatch.setattr(core.models, "GRID_BUDGET", 10_000)  # 33x33 cells -> 9 examples
     info = run_json(capsys, "info", "tiny-net", "--resolution", "33")
     assert "fixed sample of 9 examples" in info["note"]
+
+
+def test_walk_with_a_learning_rate_too_small_to_move_stops_and_says_so(capsys) -> None:
+    result = run_json(capsys, "walk", "bowl", "--lr", "1e-30", "--steps", "1000000")
+    final = result["final_state"]
+    assert final["status"] == "walking" and "too small" in final["message"]
+    assert final["steps"] < 100
