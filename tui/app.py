@@ -580,6 +580,8 @@ class LosswalkApp(App[None]):
         """Zoom in (factor < 1) or out around the walker."""
         self.extent = zoom(self.extent, tuple(self.walker.position), factor)
         self.message = "zoomed in" if factor < 1 else "zoomed out"
+        if self.blind:
+            self.message += " (the map is hidden: b shows it; the arrows' step changed too)"
         self._new_view()
 
     def action_reset_view(self) -> None:
