@@ -24,7 +24,7 @@ MAX_POINTS = 64  # Rastrigin in ±5.12 has 121 minima: only the lowest 64 are ke
 MAX_ITER = 50  # descent steps per minimum candidate
 ROOT_ITER = 20  # Newton steps per saddle / maximum candidate (it converges fast or not at all)
 ESCAPE_ITER = 200  # steps allowed when following the loss off the edge of the map
-ESCAPE_DISTANCE = 1e6  # ... until this many map widths away: then the bottom is "at infinity"
+ESCAPE_DISTANCE = 1e6  # ... until this many "problem sizes" away: then the bottom is "at infinity"
 CRITICAL_TOL = 1e-8  # a point is critical if a Newton step would change the loss by less (relative)
 UNBOUNDED_NOTE = ("the loss keeps falling toward the edge of the map: "
                   "the lowest point lies at infinity (no finite minimum)")
@@ -92,10 +92,12 @@ def find_critical_points(model: Model, grid: LossGrid) -> MinimaReport:
     minima: list[tuple[np.ndarray, float]] = []
     trails: list[tuple[np.ndarray, float, tuple]] = []  # (point, loss, the minimum it led to)
     for j, i, _ in candidates[: 2 * MAX_POINTS]:
-        w, f, _, path = _descend(model, np.array([w1s[i], w2s[j]]), view, MAX_ITER, True, trails)
+        w, f, moving, path = _descend(model, np.array([w1s[i], w2s[j]]), view, MAX_ITER, True,
+                                      trails)
         H = hessian(model, w)
-        if (view.contains(w) and np.linalg.eigvalsh(H)[0] >= -view.curve_tol
-                and _is_critical(model.grad(w), H, f, view)):
+        smooth = np.linalg.eigvalsh(H)[0] >= -view.curve_tol and _is_critical(
+            model.grad(w), H, f, view)
+        if view.contains(w) and (smooth or (not moving and _lowest_nearby(model, w, f, view))):
             trails += [(p, f_p, (w, f)) for p, f_p in path]
             if not np.any(_near(w, minima, view.cell)):
                 minima.append((w, f))
@@ -117,6 +119,7 @@ class _View:
         self.lo = np.array([extent[0], extent[2]], dtype=float)
         self.hi = np.array([extent[1], extent[3]], dtype=float)
         self.span = float(np.max(self.hi - self.lo))
+        self.centre = 0.5 * (self.lo + self.hi)
         self.cell = (self.hi - self.lo) / np.array([w1s.size - 1, w2s.size - 1])
         self.loss_range = loss_range
         self.grad_tol = 1e-6 * (loss_range + 1e-12) / self.span  # |grad| below this is zero
@@ -177,6 +180,13 @@ def _is_critical(g: np.ndarray, H: np.ndarray, f: float, view: _View) -> bool:
     return bool(abs(g @ step) <= CRITICAL_TOL * max(1.0, abs(f)))  # False for nan
 
 
+def _lowest_nearby(model: Model, w: np.ndarray, f: float, view: _View) -> bool:
+    """True if the loss a millionth of a cell away, toward each of the 8 grid neighbours, is
+    higher than f: a minimum where the slope says nothing (the tip of Ackley's cone, a cusp
+    whose gradient jumps), found where the descent could no longer step lower."""
+    return all(model.loss(w + 1e-6 * view.cell * np.array(d)) > f for d in _NEIGHBOURS)
+
+
 def _curves_up(H: np.ndarray) -> bool:
     """True if H is clearly positive definite: a real bowl, not a flat or tilted floor."""
     lam = np.linalg.eigvalsh(H)
@@ -188,8 +198,14 @@ def _beyond_edge(model: Model, w: np.ndarray, view: _View) -> tuple[bool, str, f
 
     Returns (unbounded, note, loss of the minimum found outside the map or inf): unbounded if
     the walk is still falling when it stops, or ends on a floor that no longer curves up.
+    "Far away" is measured by the problem, not the view (a zoomed-in map is tiny): the map's
+    width, the size of the weights in view and the length of a full Newton step from here.
     """
-    w, f, moving, _ = _descend(model, w, view, ESCAPE_ITER, stay=False)
+    H = hessian(model, w)
+    curved = np.all(np.isfinite(H)) and np.any(H)  # else no Newton step: no limit but the count
+    newton = np.linalg.norm(_newton_step(H, model.grad(w), np.inf)) if curved else np.inf
+    far = ESCAPE_DISTANCE * max(view.span, float(np.linalg.norm(view.centre)), float(newton))
+    w, f, moving, _ = _descend(model, w, view, ESCAPE_ITER, stay=False, far=far)
     if view.contains(w):
         return False, "", np.inf
     if moving or not _curves_up(hessian(model, w)):
@@ -200,18 +216,17 @@ def _beyond_edge(model: Model, w: np.ndarray, view: _View) -> tuple[bool, str, f
 
 
 def _descend(model: Model, w: np.ndarray, view: _View, max_iter: int, stay: bool,
-             trails: Sequence[tuple[np.ndarray, float, tuple]] = ()) -> tuple:
+             trails: Sequence[tuple[np.ndarray, float, tuple]] = (), far: float = np.inf) -> tuple:
     """Walk downhill from w by damped Newton steps on |curvature| (saddle-free Newton, which
     falls back to a gradient step where the surface is flat). Never raises the loss.
 
     Returns (point, loss, still_moving, path of (point, loss)); stops when no step lowers the
-    loss, when the walk leaves the map by more than a cell (if stay), gets ESCAPE_DISTANCE map
-    widths away, or comes within a cell of an earlier walk's trail point no higher than here
-    (then it returns the minimum that walk reached: it would only retrace it).
+    loss, when the walk leaves the map by more than a cell (if stay), gets `far` from the map's
+    centre, or comes within a cell of an earlier walk's trail point no higher than here (then it
+    returns the minimum that walk reached: it would only retrace it).
     """
     f = model.loss(w)
     radius = 2.0 * float(np.max(view.cell))
-    centre = 0.5 * (view.lo + view.hi)
     trail_w = np.array([p for p, _, _ in trails]).reshape(-1, 2)
     trail_f = np.array([f_p for _, f_p, _ in trails])
     path = [(w, f)]
@@ -240,7 +255,7 @@ def _descend(model: Model, w: np.ndarray, view: _View, max_iter: int, stay: bool
             return w, f, False, path
         if stay and not view.contains(w, margin=float(np.max(view.cell)) / view.span):
             return w, f, True, path
-        if not np.isfinite(f) or np.linalg.norm(w - centre) > ESCAPE_DISTANCE * view.span:
+        if not np.isfinite(f) or np.linalg.norm(w - view.centre) > far:
             return w, f, True, path
     return w, f, True, path
 

@@ -174,6 +174,31 @@ def test_ackley_global_minimum_at_the_tip_of_its_cone():
     assert_well_ordered(report)
 
 
+@pytest.mark.parametrize(("name", "n"), [("ackley", 16), ("ackley", 33), ("ackley", 64),
+                                         ("ackley", 116), ("ackley", 129), ("rastrigin", 33),
+                                         ("rastrigin", 64), ("rastrigin", 116),
+                                         ("rastrigin", 129)])
+def test_global_minimum_at_the_origin_whether_or_not_the_grid_has_a_point_there(name, n):
+    # even n puts no grid point at 0: Ackley's cone tip (a cusp, no Newton step settles there)
+    # must still be found by walking in from the four cells around it
+    report = report_for(SURFACES[name](), n=n)
+    assert_found([p for p in report.points if p.is_global], [(0.0, 0.0)], tol=1e-6)
+    assert abs(report.global_minimum.loss) < 1e-6 and not report.unbounded
+
+
+def test_cusp_minima_along_a_crease_are_found_off_the_grid():
+    # |w1 - 0.3| is a crease (no grid point on it for n = 40); along it a tilted double well
+    # whose two minima are roots of 4 w2^3 - 4 w2 + 0.1; the sloping crease between is no minimum
+    model = formula(lambda w1, w2: np.abs(w1 - 0.3) + (w2 * w2 - 1) ** 2 + 0.1 * w2,
+                    lambda w1, w2: (np.sign(w1 - 0.3) + 0.0 * w2, 4 * w2 * (w2 * w2 - 1) + 0.1))
+    low, _, high = np.sort(np.roots([4.0, 0.0, -4.0, 0.1]).real)
+    report = report_for(model, n=40)
+    minima = of_kind(report, "minimum")
+    assert_found(minima, [(0.3, low), (0.3, high)], tol=1e-6)
+    assert [p.is_global for p in minima] == [True, False]
+    assert minima[0].loss == pytest.approx((low**2 - 1) ** 2 + 0.1 * low, abs=1e-9)
+
+
 def test_saddle_surface_has_a_saddle_and_no_bottom():
     report = report_for(SURFACES["saddle"]())
     assert [(p.kind, p.is_global) for p in report.points] == [("saddle", False)]
@@ -194,6 +219,48 @@ def test_minimum_outside_the_view_is_not_invented_on_the_edge():
     report = report_for(make_bowl(), extent=(1.0, 5.0, 0.5, 3.0))
     assert report.points == () and not report.unbounded
     assert report.note == "the lowest point lies outside the map, near (w1, w2) = (0, 0)"
+
+
+def gd_minimum(model, w=(0.0, 0.0), lr: float = 1.0, tol: float = 1e-10) -> np.ndarray:
+    """Independent: plain gradient descent until the gradient vanishes."""
+    w = np.array(w, dtype=float)
+    for _ in range(100_000):
+        g = model.grad(w)
+        if np.linalg.norm(g) < tol:
+            return w
+        w = w - lr * g
+    raise AssertionError("gradient descent did not converge")
+
+
+def note_point(note: str) -> np.ndarray:
+    """The (w1, w2) named by the 'lowest point lies outside the map' note."""
+    prefix = "the lowest point lies outside the map, near (w1, w2) = ("
+    assert note.startswith(prefix) and note.endswith(")"), note
+    return np.array([float(x) for x in note[len(prefix):-1].split(",")])
+
+
+@pytest.mark.parametrize("centre", [(-3.0, 3.0), (0.0, 0.0), (5.0, -5.0), (-40.0, 70.0)])
+@pytest.mark.parametrize("half", [1e-6, 1e-3])
+def test_zoomed_in_far_from_the_bottom_points_to_it_not_to_infinity(centre, half):
+    # a map 2e-6 wide is tiny, but the minimum ~2.3 away is not "at infinity"
+    model = make_model("logistic", dataset="overlap")
+    extent = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+    report = report_for(model, extent, n=33)
+    assert not report.unbounded and report.points == ()
+    np.testing.assert_allclose(note_point(report.note), gd_minimum(model), atol=1e-3)
+
+
+@pytest.mark.parametrize(("name", "half"), [("separable", 1e-6), ("separable", 1e-3),
+                                           ("separable", 10.0), ("saddle", 1e-6),
+                                           ("saddle", 1e-3), ("saddle", 1e6), ("saddle", 1e12)])
+@pytest.mark.parametrize("centre", [(-3.0, 3.0), (0.0, 0.0), (5.0, -5.0)])
+def test_separable_data_and_saddle_stay_unbounded_zoomed_in_or_out(name, half, centre):
+    model = (make_model("logistic", dataset="separable") if name == "separable"
+             else SURFACES["saddle"]())
+    extent = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+    report = report_for(model, extent, n=33)
+    assert report.unbounded and report.note == UNBOUNDED_NOTE
+    assert report.global_minimum is None
 
 
 # ----------------------------------------------------------------------------- data models
