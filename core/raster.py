@@ -61,8 +61,8 @@ NAN_GLYPH = "?"
 
 # kind -> (unicode glyph, ascii glyph, colour code, legend label), in legend order
 _MARKS = {
-    "global": ("★", "*", GLOBAL_MIN, "global min"),
-    "minimum": ("◇", "m", LOCAL_MIN, "local min"),
+    "global": ("★", "*", GLOBAL_MIN, "global"),  # short labels fit a 9-column legend
+    "minimum": ("◇", "m", LOCAL_MIN, "local"),
     "saddle": ("✕", "S", SADDLE, "saddle"),
     "maximum": ("▲", "M", MAXIMUM, "maximum"),
     "walker": ("◉", "@", WALKER, "walker"),
@@ -332,13 +332,50 @@ def _contour_values(spec, scale: _Scale, values: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- drawing
 
 
-def _fmt(v: float, width: int = 6) -> str:
-    """Shortest of 3/2/1 significant digits that fits in `width` characters."""
-    for digits in (3, 2, 1):
-        s = f"{v:.{digits}g}"
-        if len(s) <= width:
-            return s
-    return s[:width]
+def _short(v: float, digits: int) -> str:
+    """v to `digits` significant digits, fixed or exponent notation, whichever is shorter."""
+    fixed = f"{v:.{digits}g}"
+    mantissa, _, exp = f"{v:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return min(fixed, f"{mantissa}e{int(exp)}", key=len)
+
+
+_DIGITS = (3, 2, 1, *range(4, 18))  # 3 significant digits read best; more only when needed
+
+
+def _labels(values, width: int = 6) -> list[str]:
+    """Labels of ascending values in `width` characters, each within a quarter of the smallest
+    gap (so neighbours never read the same); gaps too fine: every k-th only ('' between)."""
+    v = np.asarray(values, dtype=float)
+    for k in range(1, len(v) + 1):
+        shown = v[::k]
+        gap = float(np.min(np.diff(shown))) if len(shown) > 1 else math.inf
+        for digits in _DIGITS:
+            labels = [_short(x, digits) for x in shown]
+            if all(len(s) <= width and abs(float(s) - x) <= gap / 4
+                   for s, x in zip(labels, shown, strict=True)):
+                out = [""] * len(v)
+                out[::k] = labels
+                return out
+    return [""] * len(v)
+
+
+def _tick_labels(ticks: np.ndarray, width: int) -> list[str]:
+    """Axis labels; when fewer than two can be told apart, the middle-most tick that fits is shown
+    in full and the others as offsets from it ("3", "+2e-7"), else the one label that fits."""
+    labels = _labels(ticks, width)
+    if len(ticks) < 2 or sum(map(bool, labels)) >= 2:
+        return labels
+    step = float(ticks[1] - ticks[0])
+    for i in sorted(range(len(ticks)), key=lambda i: abs(i - (len(ticks) - 1) / 2)):
+        base = next((b for d in _DIGITS if len(b := _short(ticks[i], d)) <= width
+                     and abs(float(b) - ticks[i]) <= step / 4), None)
+        if base is not None:
+            offsets = _labels(ticks - ticks[i], width - 1)
+            return [base if j == i else "+" * (o[:1] not in ("", "-")) + o
+                    for j, o in enumerate(offsets)]
+    return labels
 
 
 def _ink(palette: Palette, code: int) -> int:
@@ -412,21 +449,21 @@ def _draw_axes(r: Raster, extent: Extent, map_w: int, map_h: int, style: str, ch
     r.chars[map_h, x0:] = hline
     r.put(0, x0 - 3, "w2")
     pad = 1e-9 * (w2_max - w2_min)
-    for v in nice_levels(w2_min - pad, w2_max + pad, max(2, map_h // 3)):
+    ticks = nice_levels(w2_min - pad, w2_max + pad, max(2, map_h // 3))
+    for v, label in zip(ticks, _tick_labels(ticks, x0 - 1), strict=True):
         row, _ = world_to_cell(extent, map_w, map_h, w1_min, min(max(v, w2_min), w2_max), style)
-        if row > 0:
-            label = _fmt(v, x0 - 1)
+        if row > 0 and label:
             r.put(row, x0 - 1 - len(label), label)
             r.chars[row, x0 - 1] = tick
     name_col = r.width - 2
     r.put(map_h + 1, name_col, "w1")
     free = 0  # first column the next label may use
     pad = 1e-9 * (w1_max - w1_min)
-    for v in nice_levels(w1_min - pad, w1_max + pad, max(2, map_w // 10)):
+    ticks = nice_levels(w1_min - pad, w1_max + pad, max(2, map_w // 10))
+    for v, label in zip(ticks, _tick_labels(ticks, x0 - 1), strict=True):
         _, col = world_to_cell(extent, map_w, map_h, min(max(v, w1_min), w1_max), w2_min, style)
-        label = _fmt(v)
         start = x0 + col - len(label) // 2
-        if start >= free and start + len(label) < name_col:
+        if label and start >= free and start + len(label) < name_col:
             r.put(map_h + 1, start, label)
             r.chars[map_h, x0 + col] = btick
             free = start + len(label) + 1
@@ -498,16 +535,17 @@ def _legend(pal, sc: _Scale, levels, mode, style, charset, kinds) -> tuple[Legen
     ramp = RAMPS[charset]
     entries = []
     if mode != "contours":
+        labels = _labels(edges[:-1])
         for k in reversed(range(sc.n)):
             glyph = "█" if style == "blocks" else ramp[k * len(ramp) // sc.n]
-            entries.append(LegendEntry("level", glyph, k, DEFAULT, False, _fmt(edges[k]),
+            entries.append(LegendEntry("level", glyph, k, DEFAULT, False, labels[k],
                                        float(edges[k])))
     line = CASE_GLYPHS[charset][3]
     over_blocks = mode == "both" and style == "blocks"
-    for v in levels[::-1]:
+    for v, label in reversed(list(zip(levels, _labels(levels), strict=True))):
         code = int(sc.level(v))
         fg, bg = (_ink(pal, code), code) if over_blocks else (code, DEFAULT)
-        entries.append(LegendEntry("contour", line, fg, bg, False, _fmt(v), float(v)))
+        entries.append(LegendEntry("contour", line, fg, bg, False, label, float(v)))
     for kind, (_, _, code, label) in _MARKS.items():
         if kind in kinds:
             glyph = _mark(kind, charset)[0]

@@ -1,8 +1,11 @@
 """Text rasters: literal expected glyphs, cell geometry against the grid axes, markers, legend."""
 
+import itertools
+import re
+
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from core.contours import CASE_GLYPHS
@@ -26,7 +29,9 @@ from core.raster import (
     Marker,
     Raster,
     RenderError,
+    _labels,
     _resample,
+    _tick_labels,
     cell_to_world,
     grid_shape_for,
     map_size,
@@ -276,7 +281,7 @@ def test_markers_trail_and_walker():
     on_top = render_view(g, 5, 5, markers=[Marker(2, 2, "saddle")], walker=(2, 2), axes=False)
     assert on_top.raster.text()[2][2] == "◉"
     key = [e.label for e in view.legend if e.kind == "marker"]
-    assert key == ["global min", "local min", "walker", "trail"]
+    assert key == ["global", "local", "walker", "trail"]
 
 
 def test_critical_points_work_as_markers():
@@ -335,6 +340,97 @@ def test_legend_levels_contours_and_key():
     small = render_legend(view, 8, 5)  # 5 rows: key 1, titles 2, so 2 left for levels+contours
     assert small.text() == ["loss    ", f"██ {edges[0]}".ljust(8)[:8], "contours",
                             "─ 5     ", "◉ walker"[:8]]
+
+
+def test_labels_by_hand():
+    assert _labels([0.0, 2.0, 4.0]) == ["0", "2", "4"]
+    assert _labels([0.125, 0.5]) == ["0.125", "0.5"]  # 3 digits are within a quarter gap
+    assert _labels([-3.004, -3.002, -3.0, -2.998]) == ["-3.004", "-3.002", "-3", "-2.998"]
+    assert _labels([-1e15, -5e14, 0.0, 5e14, 1e15]) == ["-1e15", "-5e14", "0", "5e14", "1e15"]
+    assert _labels([1e-6, 2e-6]) == ["1e-6", "2e-6"]
+    assert _labels([0.0, 0.05, 0.1, 0.15], width=3) == ["0", "", "0.1", ""]  # "0.1" for 0.05: far
+    assert _labels([2.51, 2.51001, 2.51002]) == ["2.51", "", ""]  # 6 columns can't tell them apart
+    assert _labels([]) == []
+
+
+def test_tick_labels_fall_back_to_offsets():
+    ticks = np.array([1e6 - 5e-4, 1e6, 1e6 + 5e-4])
+    assert _tick_labels(ticks, 6) == ["-5e-4", "1e6", "+5e-4"]
+    assert _tick_labels(np.array([1.0, 2.0]), 6) == ["1", "2"]
+    assert _tick_labels(np.array([0.5]), 6) == ["0.5"] and _tick_labels(np.empty(0), 6) == []
+
+
+@given(st.floats(-1e12, 1e12), st.floats(1e-9, 1e9), st.integers(1, 12), st.integers(3, 8))
+def test_labels_are_close_distinct_and_fit(start, step, n, width):
+    values = start + step * np.arange(n)
+    assume(np.all(np.diff(values) > 0))  # a step below the float spacing at start gives ties
+    labels = _labels(values, width)
+    shown = [(v, s) for v, s in zip(values, labels, strict=True) if s]
+    assert len(labels) == n and all(len(s) <= width for s in labels)
+    parsed = [float(s) for _, s in shown]
+    assert parsed == sorted(set(parsed))  # strictly increasing, so pairwise distinct
+    if len(shown) > 1:
+        gap = min(b[0] - a[0] for a, b in itertools.pairwise(shown))
+        assert all(abs(float(s) - v) <= gap / 4 for v, s in shown)
+
+
+def axis_ticks(view):
+    """(world coordinate of the tick, label) for w2 (gutter) and w1 (bottom row)."""
+    rows, x0, h = view.raster.text(), view.x0, view.map_h
+    w2 = [(view.world_at(r, x0)[1], rows[r][:x0 - 1].strip()) for r in range(h)
+          if rows[r][x0 - 1] == "┤"]
+    labels = {m.start() + len(m.group()) // 2: m.group()
+              for m in re.finditer(r"\S+", rows[h + 1]) if m.group() != "w1"}
+    w1 = [(view.world_at(0, c)[0], labels[c]) for c in range(x0, view.raster.width)
+          if rows[h][c] == "┬"]
+    return w2, w1
+
+
+def absolute(labels):
+    """Tick values from labels, resolving offsets ("+2e-7") against the one base label."""
+    if not any(s.startswith("+") for s in labels):
+        return [float(s) for s in labels]
+    base = [s for s in labels if not s.startswith(("+", "-"))]
+    if not base:  # a negative base: the label not within the offsets' scale
+        base = [max(labels, key=lambda s: abs(float(s)))]
+    assert len(base) == 1
+    return [float(base[0]) + (0.0 if s == base[0] else float(s)) for s in labels]
+
+
+@pytest.mark.parametrize("extent", [
+    (-3.005, -2.995, 2.995, 3.005), (3.0, 3.000001, -5e-7, 5e-7),
+    (1e6 - 1e-3, 1e6 + 1e-3, -1e6 - 1e-3, -1e6 + 1e-3), (-1e9, 1e9, -1e9, 1e9),
+    (-1e15, 1e15, 0.0, 1e15)])
+def test_axis_labels_distinct_in_gutter_and_right(extent):
+    g = surface(lambda a, b: (a - extent[0]) + (b - extent[2]), extent, 73, 44)
+    view = render_view(g, 80, 24, mode="both")
+    assert [len(row) for row in view.raster.text()] == [80] * 24
+    cell = ((extent[3] - extent[2]) / view.map_h, (extent[1] - extent[0]) / view.map_w)
+    for ticks, size in zip(axis_ticks(view), cell, strict=True):
+        assert len(ticks) >= 2
+        assert all(0 < len(s) <= AXIS_LEFT - 1 for _, s in ticks)
+        values = absolute([s for _, s in ticks])
+        assert len(set(values)) == len(values)
+        for (pos, _), v in zip(ticks, values, strict=True):
+            assert abs(v - pos) <= size + 1e-9 * abs(pos)  # the tick sits on its value
+    assert "w1" in view.raster.text()[-1]
+
+
+@pytest.mark.parametrize(("lo", "hi", "shown"), [
+    (2.51, 2.5101, 2), (1e9, 1e9 + 1, 1), (-1e15, 1e15, 2), (0, 1e-9, 2)])
+def test_legend_labels_distinct_for_any_range(lo, hi, shown):
+    """Levels closer than 6 columns can show get fewer labels (1e9 + 1 is '1e9' at best)."""
+    g = make_grid(np.linspace(lo, hi, 100).reshape(10, 10))
+    view = render_view(g, 40, 24, mode="both")
+    for kind in ("level", "contour"):
+        entries = [e for e in view.legend if e.kind == kind and e.label]
+        assert len(entries) >= min(shown, 1 if kind == "contour" else 2)
+        labels = [e.label for e in entries]
+        assert len(set(labels)) == len(labels) and all(len(s) <= 6 for s in labels)
+        assert [float(s) for s in labels] == sorted(map(float, labels), reverse=True)
+        assert all(abs(float(e.label) - e.value) <= (hi - lo) / 4 for e in entries)
+    legend = render_legend(view, 9, 22)
+    assert legend.width == 9 and all(len(row) == 9 for row in legend.text())
 
 
 def test_raster_runs_and_put():
