@@ -45,7 +45,7 @@ Extent = tuple[float, float, float, float]
 __all__ = [
     "AXIS_BOTTOM", "AXIS_LEFT", "CHARSETS", "DEFAULT_CONTOURS", "DEFAULT_LEVELS", "MODES",
     "RAMPS", "SCALES", "STYLES", "LegendEntry", "Marker", "Raster", "RenderError", "View",
-    "cell_to_world", "grid_shape_for", "map_size", "render_legend", "render_view",
+    "cell_to_world", "grid_shape_for", "map_size", "marker_glyph", "render_legend", "render_view",
     "world_to_cell",
 ]
 
@@ -390,6 +390,11 @@ def _ink(palette: Palette, code: int) -> int:
 def _mark(kind: str, charset: str) -> tuple[str, int]:
     uni, asc, code, _ = _MARKS[kind]
     return (uni if charset == "unicode" else asc), code
+
+
+def marker_glyph(kind: str, charset: str = "unicode") -> str:
+    """The glyph drawn for a marker kind: global, minimum, saddle, maximum, walker or trail."""
+    return _mark(kind, charset)[0]
 
 
 def _marker_kind(marker) -> str:

@@ -349,3 +349,11 @@ def test_line_cells_joins_cells_without_gaps():
     cells = line_cells((0, 0), (3, 7))
     assert cells[0] == (0, 0) and cells[-1] == (3, 7) and len(cells) == 8
     assert all(max(abs(a[0] - b[0]), abs(a[1] - b[1])) == 1 for a, b in itertools.pairwise(cells))
+
+
+@pytest.mark.parametrize(("charset", "expected"), [
+    ("unicode", "★ global minimum, ◇ local minimum, ✕ saddle point, ▲ maximum, ◉ the walker"),
+    ("ascii", "* global minimum, m local minimum, S saddle point, M maximum, @ the walker"),
+])
+def test_help_names_the_markers_as_the_map_draws_them(charset, expected):
+    assert HelpScreen(charset=charset)._markers().startswith(expected)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from rich.table import Table
@@ -11,6 +12,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from core.raster import marker_glyph
 
 # (keys, what they do) in the order a newcomer needs them; the app's BINDINGS match this list.
 KEYS: tuple[tuple[str, str], ...] = (
@@ -47,8 +50,6 @@ SCREEN_TEXT = (
                 "low/high loss. Without colour a density ramp of characters does the same."),
     ("Contour lines", "join points of equal loss; the legend lists each line's loss value. "
                       "Lines packed close together mean a steep slope."),
-    ("Markers", "* global minimum, o local minimum, x saddle point, @ the walker, "
-                ". its trail (the path it walked)."),
     ("Panel", "what the blindfolded walker can feel where it stands: the loss, the gradient "
               "(slope and downhill direction), the loss change one step away in each "
               "direction; then the optimizer, learning rate and schedule, and the step count."),
@@ -82,6 +83,13 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(self._body(), id="help-text")
 
+    def _markers(self) -> str:
+        """The map's marker glyphs, as drawn in this charset."""
+        glyph = partial(marker_glyph, charset=self.charset)
+        return (f"{glyph('global')} global minimum, {glyph('minimum')} local minimum, "
+                f"{glyph('saddle')} saddle point, {glyph('maximum')} maximum, "
+                f"{glyph('walker')} the walker, {glyph('trail')} its trail (the path it walked).")
+
     def _body(self) -> Table:
         """The whole help as one Rich table (keys, then screen legend, then the lesson)."""
         table = Table.grid(padding=(0, 2))
@@ -94,6 +102,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_row(Text("On screen", style="bold underline"), "")
         for name, what in SCREEN_TEXT:
             table.add_row(name, what)
+            if name == "Contour lines":
+                table.add_row("Markers", self._markers())
         table.add_row("", "")
         table.add_row(Text("The idea", style="bold underline"), LESSON)
         return table

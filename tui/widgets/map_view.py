@@ -33,6 +33,7 @@ from core.raster import (
     View,
     grid_shape_for,
     map_size,
+    marker_glyph,
     render_legend,
     render_view,
 )
@@ -40,10 +41,6 @@ from core.raster import (
 Cell = tuple[int, int]  # (row, col) in widget coordinates
 Paint = tuple[str, int, int, bool]  # (char, fg code, bg code, bold)
 
-GLYPHS = {  # the raster's own walker/trail glyphs (docs/architecture.md, core/raster.py)
-    "unicode": {"walker": "◉", "trail": "•"},
-    "ascii": {"walker": "@", "trail": "o"},
-}
 FLASH = ("[", "]")  # brackets either side of a point being shown (the global minimum after g)
 LEGEND_MIN_MAP = 30  # the legend shows only when the map keeps at least this many columns
 FLASH_SECONDS = 1.5
@@ -255,9 +252,8 @@ class MapView(Widget):
         which the raster does not know about because the overlay draws them."""
         legend = render_legend(self.view, width - 1, max(height - 2, 0))
         keys = Raster.blank(2, width - 1, legend.palette)
-        glyphs = GLYPHS[self.charset]
         for row, (name, code) in enumerate((("walker", WALKER), ("trail", TRAIL))):
-            keys.put(row, 0, glyphs[name], code, True)
+            keys.put(row, 0, marker_glyph(name, self.charset), code, True)
             keys.put(row, 2, name)
         return Raster(*(np.concatenate([getattr(legend, f), getattr(keys, f)])
                         for f in ("chars", "fg", "bg", "bold")), legend.palette)
@@ -336,7 +332,7 @@ class MapView(Widget):
         view = self.view
         if view is None:
             return {}
-        glyphs = GLYPHS[self.charset]
+        glyphs = {name: marker_glyph(name, self.charset) for name in ("walker", "trail")}
         overlay: dict[Cell, Paint] = {}
         previous: Cell | None = None
         for point in self._trail:
@@ -392,4 +388,4 @@ class MapView(Widget):
         return strip
 
 
-__all__ = ["GLYPHS", "MapView", "legend_width", "line_cells"]
+__all__ = ["MapView", "legend_width", "line_cells"]
