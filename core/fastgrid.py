@@ -60,6 +60,9 @@ def logistic_loss_grid(X, y, w1s, w2s, *, loss: str = "bce", l2: float = 0.0, bi
         sy = y @ X
         total -= np.add.outer(w2s * sy[1] + bias * y.sum(), w1s * sy[0])
     total /= n
+    # softplus(z) - y z >= 0, but for huge |z| the two sums cancel and rounding can leave a
+    # tiny negative: clip so a saturated valley floor reads as the 0 it is.
+    np.maximum(total, 0.0, out=total)
     if l2:
         total += 0.5 * l2 * np.add.outer(w2s**2, w1s**2)
     return total

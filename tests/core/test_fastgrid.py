@@ -167,3 +167,15 @@ def test_bad_input_is_a_clear_error(kwargs, message):
     X, y, w1s, w2s = (args.pop(k) for k in ("X", "y", "w1s", "w2s"))
     with pytest.raises(ValueError, match=message):
         logistic_loss_grid(X, y, w1s, w2s, **args)
+
+
+def test_saturated_bce_grid_is_never_negative():
+    # Far out on separable data every example is classified with |z| in the hundreds: the two
+    # sums (softplus and y z) are huge and nearly equal, and rounding used to leave -4e-14.
+    from core.datasets import make_dataset
+
+    data = make_dataset("separable")
+    axis = np.linspace(-100.0, 100.0, 65)
+    values = logistic_loss_grid(data.X, data.y, axis, axis)
+    assert values.min() >= 0.0
+    assert values.min() == pytest.approx(0.0, abs=1e-12)
