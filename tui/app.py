@@ -571,10 +571,12 @@ class LosswalkApp(App[None]):
         self._say(f"view: {self.map.mode}")
 
     def action_toggle_scale(self) -> None:
-        scale = "log" if self.map.scale == "linear" else "linear"
+        self._set_scale("log" if self.map.scale == "linear" else "linear")
+        self._say(f"colour scale: {self.map.scale}")
+
+    def _set_scale(self, scale: str) -> None:
         for map_view in self._maps():
             map_view.scale = scale
-        self._say(f"colour scale: {scale}")
 
     def action_zoom(self, factor: float) -> None:
         """Zoom in (factor < 1) or out around the walker."""
@@ -764,8 +766,10 @@ class LosswalkApp(App[None]):
         self._stop_walk()
         setup = slide.setup
         options = setup.options()
-        if options is not None and not self._open(options, ""):
-            return
+        if options is not None:
+            if not self._open(options, ""):
+                return
+            self._set_scale("linear")  # each slide's map as its text describes it
         try:
             if setup.optimizer is not None:
                 self.walker.set_optimizer(setup.optimizer)
@@ -794,8 +798,12 @@ class LosswalkApp(App[None]):
         if self.blind:
             return BLIND_NOTE
         report = self.report
-        if report is not None and report.unbounded and not self.split:
+        if report is None or self.split:
+            return ""
+        if report.unbounded:
             return NO_MINIMUM if self.is_data else report.note
+        if report.global_minimum is None and report.note:  # e.g. a small λ on separable data
+            return f"{report.note} - x zooms out"
         return ""
 
     def _update_status(self) -> None:

@@ -136,3 +136,11 @@ async def test_big_dataset_is_thinned_for_the_scatter_only():
     (screen,) = await rendered([(model, (1.0, 0.5))], size=(120, 30))
     assert "(2000 of 5000 shown)" in screen[0]
     assert f"acc {accuracy(model, (1.0, 0.5)):.0%}" in screen[0]  # accuracy over all 5000
+
+
+async def test_tiny_net_on_two_column_data_draws_its_curve_over_x1_not_a_line():
+    # the tiny net reads only x1, so w1·x1 + w2·x2 = 0 would be a boundary it does not have
+    model = make_model("tiny-net", dataset="overlap")
+    (screen,) = await rendered([(model, (1.5, 2.0))])
+    assert "p = σ(2·tanh(1.5·x1))" in screen[0] and "boundary" not in screen[0]
+    assert any(line.strip().startswith("x1") or " x1" in line for line in screen[-2:])

@@ -356,3 +356,37 @@ async def test_ascii_modes_stay_ascii():
             await press(pilot, *keys)
             text = screen_text(pilot)
             assert text.isascii(), (keys, sorted({c for c in text if not c.isascii()}))
+
+
+# ------------------------------------------------------------------- walkthrough regressions
+
+async def test_tour_slides_reset_the_log_scale_and_n_from_slide_one_opens_tiny_net_on_line():
+    app = LosswalkApp(LandscapeOptions(name="camel"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await press(pilot, "e", "t")  # log colours left on from before: slide 1 starts clean
+        assert app.map.scale == "linear" and "(log" not in screen_text(pilot)
+        await press(pilot, "pagedown", "e", "pagedown")  # log on slide 2, then camel's slide 3
+        assert app.model.name == "camel" and app.map.scale == "linear"
+        await press(pilot, "t", "t", "n")  # slide 1 names no dataset: tiny-net gets its own
+        assert app.model.name == "tiny-net" and app.model.dataset.name == "line"
+
+
+async def test_blind_on_a_tour_slide_at_80x24_still_shows_step_and_state():
+    app = LosswalkApp(tour=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await press(pilot, *["pagedown"] * 3, "b", "space", "space")  # the blindfolded slide
+        assert app.blind and app.touring
+        text = screen_text(pilot)
+        assert "step 2" in text and "walking" in text.split("step 2")[1]
+        assert displayed(app, "#history")  # the chart beside the panel, not an empty half
+
+
+async def test_lowest_point_outside_the_map_is_said_in_the_banner():
+    app = LosswalkApp(LandscapeOptions(dataset="separable", l2=0.001))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        assert app.report.global_minimum is None and not app.report.unbounded
+        text = " ".join(screen_text(pilot).split())
+        assert "the lowest point lies outside the map" in text and "x zooms out" in text

@@ -10,8 +10,9 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
+from core.practice import PROBLEMS, fmt_loss
 from tests.tui.conftest import screen_text
-from tui.screens.practice import CostChart, PracticeScreen
+from tui.screens.practice import NOT_A_NUMBER, CostChart, PracticeScreen
 
 SIZE = (80, 24)
 
@@ -105,7 +106,7 @@ async def test_problem_three_takes_infinity_and_shows_its_table():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+n", "ctrl+n")
         await pilot.press(*"hello", "enter")
-        assert "type a number, e.g. 0.105" in screen_text(pilot)
+        assert NOT_A_NUMBER in screen_text(pilot)
         await pilot.press("ctrl+u", *"inf", "enter")
         assert "correct: the loss grows without bound" in screen_text(pilot)
         await pilot.press("ctrl+r")
@@ -202,3 +203,17 @@ async def test_tab_walks_the_fields():
             await pilot.press("tab")
             order.append(app.focused.id)
         assert order == ["solution", "y", "y-hat", "answer"]
+
+
+@pytest.mark.parametrize("problem", range(3))
+@pytest.mark.parametrize("typed", ["abc", ""])
+async def test_a_non_number_answer_does_not_give_the_answer_away(problem, typed):
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.action_problem(problem)
+        await type_into(pilot, "answer", typed)
+        await pilot.press("enter")
+        verdict = str(app.screen.query_one("#feedback", Static).render())
+        assert verdict.startswith("type a number")
+        answer = PROBLEMS[problem].answer
+        assert math.isinf(answer) or fmt_loss(answer) not in verdict

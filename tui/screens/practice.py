@@ -34,6 +34,7 @@ from tui.widgets.plot import PlotextPlot
 Y_MAX = 7.0  # the chart's loss axis stops here: -log(ŷ) = 7 at ŷ = e^-7 ~ 0.0009
 SAMPLES = 200
 CURVE_MARKERS = {"unicode": ("braille", "braille"), "ascii": ("*", "+")}  # (y=1, y=0)
+NOT_A_NUMBER = "type a number, like 1.5 or 2e-3 (or inf)"  # never a problem's own answer
 FIELD_HINTS = {"y": "y: type 0 or 1 (the true label)",
                "y-hat": "ŷ: type a number between 0 and 1, e.g. 0.9"}
 
@@ -271,7 +272,12 @@ class PracticeScreen(ModalScreen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "answer":
-            self.feedback = check_answer(event.value, PROBLEMS[self.problem].answer)
+            try:
+                parse_number(event.value)
+            except PracticeError:  # core's own example number is problem 1's answer
+                self.feedback = (False, NOT_A_NUMBER)
+            else:
+                self.feedback = check_answer(event.value, PROBLEMS[self.problem].answer)
             self.show_problem()
 
     def action_problem(self, index: int) -> None:

@@ -78,7 +78,8 @@ class DataView(PlotextPlot):
         """Title with accuracy and the model's formula, the points, the line or curve, the worst."""
         model, w = self._model, self._w
         data = model.dataset
-        one_d = data.X.shape[1] == 1
+        # the tiny net reads only x1: on 2-D data its p is a curve over x1 too, not a line in x1, x2
+        one_d = data.X.shape[1] == 1 or model.name == "tiny-net"
         X = data.X[:, 0] if one_d else data.X
         acc = accuracy(model, w)
         acc_text = f"acc {acc:.0%}" if math.isfinite(acc) else "acc -"
@@ -88,8 +89,9 @@ class DataView(PlotextPlot):
         xlim, ylim = _box(xs), ((-0.1, 1.1) if one_d else _box(ys))
         title = f"data: {data.name}  {acc_text}  "
         if one_d:
-            title += self._curve(plt, model, w, xlim)
-            plt.xlabel("x")
+            x = "x" if data.X.shape[1] == 1 else "x1"
+            title += self._curve(plt, model, w, xlim, x)
+            plt.xlabel(x)
             plt.ylabel("y, p")
         else:
             title += self._boundary(plt, model, w, xlim, ylim)
@@ -126,7 +128,7 @@ class DataView(PlotextPlot):
                  label="p = 0.5")
         return equation
 
-    def _curve(self, plt, model, w, xlim) -> str:
+    def _curve(self, plt, model, w, xlim, x: str = "x") -> str:
         """Draw the network's output p(x) across the data and give its formula."""
         w1, w2 = (float(c) for c in w)
         if not (math.isfinite(w1) and math.isfinite(w2)):
@@ -135,4 +137,4 @@ class DataView(PlotextPlot):
         p = sigmoid(logits(model, w, grid[:, None]))
         plt.plot(grid, p, marker=LINE_MARKERS[self.charset], color=LINE_COLOUR, label="p(x)")
         return (f"p = {SIGMA[self.charset]}({format_number(w2, 3)}·tanh("
-                f"{format_number(w1, 3)}·x))")
+                f"{format_number(w1, 3)}·{x}))")
