@@ -579,7 +579,7 @@ def render_legend(view: View, width: int, height: int) -> Raster:
     con = _thin(con, budget - len(lev))
     r = Raster.blank(height, width, view.raster.palette)
     row = 0
-    title = "loss (log)" if view.scale == "log" else "loss"
+    title = "log loss" if view.scale == "log" else "loss"
     for head, entries in ((title, lev), ("contours", con), (None, mk)):
         if entries and head:
             r.put(row, 0, head)

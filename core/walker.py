@@ -179,8 +179,8 @@ class Walker:
         self._still = self._still + 1 if moved < STALL_MOVE else 0
         point = self._arrive(w, loss, grad, lr)
         if self.stalled:
-            self.message = (f"stalled: the learning rate {lr:g} is too small for the steps to "
-                            "move the walker at all; raise it with +")
+            self.message = (f"stalled: the learning rate {lr:.4g} is too small for the steps "
+                            "to move the walker at all; raise it with +")
         return point
 
     @property
@@ -283,7 +283,7 @@ class Walker:
         if finite and loss <= self._loss:
             return (
                 f"diverged: the walker ran off the map to ({w[0]:.3g}, {w[1]:.3g}) with learning "
-                f"rate {lr:g} — the loss keeps falling that way" + _RESET
+                f"rate {lr:.4g} — the loss keeps falling that way" + _RESET
             )
         blew = "became NaN" if math.isnan(loss) else f"blew up to {loss:.1e}"
-        return f"diverged: the learning rate {lr:g} is too large — the loss {blew}" + _RESET
+        return f"diverged: the learning rate {lr:.4g} is too large — the loss {blew}" + _RESET

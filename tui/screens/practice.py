@@ -33,7 +33,8 @@ from tui.widgets.plot import PlotextPlot
 
 Y_MAX = 7.0  # the chart's loss axis stops here: -log(ŷ) = 7 at ŷ = e^-7 ~ 0.0009
 SAMPLES = 200
-CURVE_MARKERS = {"unicode": ("braille", "braille"), "ascii": ("*", "+")}  # (y=1, y=0)
+# (y=1, y=0): different markers so the two curves read apart without colour
+CURVE_MARKERS = {"unicode": ("braille", "•"), "ascii": ("*", "+")}
 NOT_A_NUMBER = "type a number, like 1.5 or 2e-3 (or inf)"  # never a problem's own answer
 FIELD_HINTS = {"y": "y: type 0 or 1 (the true label)",
                "y-hat": "ŷ: type a number between 0 and 1, e.g. 0.9"}
