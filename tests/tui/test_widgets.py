@@ -168,6 +168,15 @@ async def test_panel_stuck_state_and_spacious_labels():
     assert "" in [line.strip() for line in out[:10]]  # blank lines between sections
 
 
+@pytest.mark.parametrize("charset", ["unicode", "ascii"])
+async def test_panel_too_short_for_the_message_ends_in_an_ellipsis(charset):
+    walker = fake_walker(status=WalkerStatus.STUCK, message="stuck: " + "flat here " * 20)
+    out = await rendered(WalkerPanel(), 26, 12, lambda p: p.show(fake_feel(), walker, charset))
+    assert len(out) == 12
+    assert out[-1].rstrip().endswith("…" if charset == "unicode" else "...")
+    assert all(len(line) <= 26 for line in out)
+
+
 async def test_panel_compact_fits_26_by_12():
     walker = fake_walker(lr=0.001234, current=0.0009876)
     walker.optimizer_name, walker.schedule_name = "nesterov", "warmup-cosine"

@@ -106,6 +106,13 @@ class WalkerPanel(LinesWidget):
             if s:
                 out.append("\n\n" if spacious else "\n")
             out.append(Text("\n").join(section))
+        lines = out.split("\n")
+        if 0 < height < len(lines):  # too tall: show that something is cut, not a half sentence
+            ellipsis = "..." if self._charset == "ascii" else "…"
+            last = lines[height - 1]
+            last.truncate(max(width - len(ellipsis), 0))
+            last.append(ellipsis)
+            out = Text("\n", no_wrap=True, overflow="crop", end="").join(lines[:height])
         return out
 
     def _style(self, part: str) -> Style:
