@@ -41,7 +41,7 @@ def test_info_json_has_the_documented_shape(capsys) -> None:
     assert info["extent"] == [-5.0, 5.0, -5.0, 5.0]
     assert info["grid_shape"] == [65, 65]
     low, high = info["loss_range"]
-    assert 0 <= low < 1 and high == pytest.approx(890.0)  # f(-5,-5) = 890, the largest corner
+    assert 0 <= low < 1 and high == pytest.approx(890.0)  # f(5,5) = 19² + 23², the top corner
     for point in info["minima"]:
         assert set(point) == {"w1", "w2", "loss", "kind", "global"}
         assert point["kind"] in ("minimum", "saddle", "maximum")
