@@ -19,8 +19,8 @@ import time
 
 import numpy as np
 
-from core.fastgrid import logistic_loss_grid
-from core.losses import sigmoid
+from losswalk.core.landscapes.fastgrid import logistic_loss_grid
+from losswalk.core.landscapes.losses import sigmoid
 
 HALF = 4.0
 LOOP_BUDGET_S = 1.5  # time the per-point loop on about this much work, scale up if it is bigger

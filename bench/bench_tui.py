@@ -76,7 +76,8 @@ def measure_once(width: int, height: int, steps: int, argv: list[str]) -> Run:
         env.pop("COLORTERM", None)
         env.pop("NO_COLOR", None)
         os.execvpe(sys.executable, [sys.executable, "-c",
-                   "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))", *argv],
+                   "import sys; from losswalk.tui.cli import main; sys.exit(main(sys.argv[1:]))",
+                   *argv],
                    env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
     start = time.perf_counter()

@@ -22,14 +22,15 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "core").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "core").rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(ROOT / "core")))
 def test_core_never_imports_the_presentation_layer(path: Path) -> None:
     assert not _imported_modules(path) & {"textual", "rich", "tui", "plotext"}
 
 
 def test_headless_cli_does_not_import_textual() -> None:
     code = (
-        "import sys; from tui.cli import main; main(['list']); "
+        "import sys; from losswalk.tui.cli import main; main(['list']); "
         "sys.exit(1 if 'textual' in sys.modules else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True)

@@ -25,10 +25,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from core.landscape import LossGrid, evaluate, zoom
-from core.minibatch import BATCH_SIZES, MinibatchGradient
-from core.minima import MinimaReport, find_critical_points
-from core.models import (
+from losswalk.core.drawing.text import ascii_only, check_charset
+from losswalk.core.landscapes.landscape import LossGrid, evaluate, zoom
+from losswalk.core.landscapes.minima import MinimaReport, find_critical_points
+from losswalk.core.landscapes.models import (
     DATA_LANDSCAPES,
     LANDSCAPES,
     LOSS_KINDS,
@@ -36,18 +36,18 @@ from core.models import (
     LandscapeOptions,
     Model,
 )
-from core.optimizers import OPTIMIZERS, SCHEDULES
-from core.text import ascii_only, check_charset
-from core.tour import Slide, Tour, TourError, load_tour
-from core.walker import Walker, WalkerStatus
-from tui.screens.help import HelpScreen
-from tui.screens.practice import PracticeScreen
-from tui.widgets.charts import CrossSectionChart, LossHistoryChart
-from tui.widgets.data_view import DataView, costliest_text
-from tui.widgets.lines import TextLines
-from tui.widgets.map_view import MapView
-from tui.widgets.tour_panel import TOUR_PATH, TourPanel
-from tui.widgets.walker_panel import WalkerPanel
+from losswalk.core.lesson.tour import Slide, Tour, TourError, load_tour
+from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
+from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
+from losswalk.core.walk.walker import Walker, WalkerStatus
+from losswalk.tui.screens.help import HelpScreen
+from losswalk.tui.screens.practice import PracticeScreen
+from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
+from losswalk.tui.widgets.data_view import DataView, costliest_text
+from losswalk.tui.widgets.lines import TextLines
+from losswalk.tui.widgets.map_view import MapView
+from losswalk.tui.widgets.tour_panel import TOUR_PATH, TourPanel
+from losswalk.tui.widgets.walker_panel import WalkerPanel
 
 MIN_SIZE = (60, 18)  # below this the app shows "terminal too small" instead of the UI
 STEPS_PER_SECOND = 18  # animated walk speed

@@ -12,9 +12,10 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from typing import Any, NoReturn
 
-from core.text import CHARSETS
+from losswalk.core.drawing.text import CHARSETS
 
 SUBCOMMANDS = ("list", "info", "walk", "render", "tour")
 EXIT_USAGE = 2
@@ -76,7 +77,7 @@ def _count(low: int, high: int):
 
 
 def _extent(text: str):
-    from core.landscape import parse_extent
+    from losswalk.core.landscapes.landscape import parse_extent
 
     try:
         return parse_extent(text)
@@ -163,7 +164,7 @@ def _app_parser() -> _Parser:
 
 
 def _options(args: argparse.Namespace):
-    from core.models import DEFAULT_LANDSCAPE, LandscapeOptions
+    from losswalk.core.landscapes.models import DEFAULT_LANDSCAPE, LandscapeOptions
 
     return LandscapeOptions(
         name=args.name or DEFAULT_LANDSCAPE,
@@ -186,8 +187,8 @@ def _jsonable(value: float) -> float | None:
 
 
 def cmd_list(_args: argparse.Namespace) -> None:
-    from core.datasets import BUILTIN_DATASETS
-    from core.models import DATA_LANDSCAPES, DEFAULT_LANDSCAPE, LANDSCAPES
+    from losswalk.core.landscapes.datasets import BUILTIN_DATASETS
+    from losswalk.core.landscapes.models import DATA_LANDSCAPES, DEFAULT_LANDSCAPE, LANDSCAPES
 
     width = max(len(name) for name in LANDSCAPES)
     print("Landscapes:")
@@ -203,8 +204,8 @@ def cmd_list(_args: argparse.Namespace) -> None:
 
 def _model_and_minima(args: argparse.Namespace, resolution: int = 65):
     """Build the landscape the options name and find its critical points on a grid."""
-    from core.landscape import evaluate
-    from core.minima import find_critical_points
+    from losswalk.core.landscapes.landscape import evaluate
+    from losswalk.core.landscapes.minima import find_critical_points
 
     options = _options(args)
     model = options.build(strict=True)
@@ -273,7 +274,7 @@ def cmd_info(args: argparse.Namespace) -> None:
 
 def _walker(args: argparse.Namespace, optimizer: str):
     """Build the model and a walker at the start; returns (model, extent, walker, report)."""
-    from core.walker import Walker
+    from losswalk.core.walk.walker import Walker
 
     model, extent, _grid, report = _model_and_minima(args)
     best = report.global_minimum
@@ -293,7 +294,7 @@ def _walker(args: argparse.Namespace, optimizer: str):
 def _walk(walker, steps: int):
     """Yield the start point, then each step, stopping early once the walker stops walking
     (converged, stuck, diverged, or stalled by a learning rate too small to move it)."""
-    from core.walker import WalkerStatus
+    from losswalk.core.walk.walker import WalkerStatus
 
     yield walker.trail[-1]
     for _ in range(steps):
@@ -374,9 +375,15 @@ LEGEND_WIDTH = 15  # one blank column, then the legend
 
 def _render_page(model, extent, report, trail, args, colour: str):
     """Compose title, map with axes and legend into one Raster for printing."""
-    from core.landscape import evaluate
-    from core.raster import Raster, grid_shape_for, map_size, render_legend, render_view
-    from core.text import ascii_only
+    from losswalk.core.drawing.raster import (
+        Raster,
+        grid_shape_for,
+        map_size,
+        render_legend,
+        render_view,
+    )
+    from losswalk.core.drawing.text import ascii_only
+    from losswalk.core.landscapes.landscape import evaluate
 
     size = os.get_terminal_size(sys.stdout.fileno()) if sys.stdout.isatty() else None
     width = args.width or (size.columns if size else 80)
@@ -411,7 +418,7 @@ def _paste(target, source, row: int, col: int) -> None:
 
 
 def cmd_render(args: argparse.Namespace) -> None:
-    from core.ansi import to_ansi
+    from losswalk.core.drawing.ansi import to_ansi
 
     colour = _colour_mode(args.color)
     if args.walk:
@@ -433,7 +440,7 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
     args = _app_parser().parse_args(list(argv))
     options = _options(args)
     options.build(strict=True)  # report a bad landscape or data file before the screen opens
-    from tui.app import run
+    from losswalk.tui.app import run
 
     run(options, charset=args.charset, tour=tour)
 
@@ -463,6 +470,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             COMMANDS[args.command](args)
         elif argv and argv[0] in ("-h", "--help"):
             _build_parser().print_help()
+        elif argv and argv[0] == "--version":
+            print(f"losswalk {version('losswalk')}")
         else:
             cmd_app(argv)
     except CliError as exc:

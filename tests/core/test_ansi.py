@@ -5,9 +5,9 @@ import re
 import numpy as np
 import pytest
 
-from core.ansi import COLOR_MODES, to_ansi
-from core.palette import GLOBAL_MIN, WALKER, make_palette
-from core.raster import MODES, STYLES, Marker, Raster, RenderError, render_view
+from losswalk.core.drawing.ansi import COLOR_MODES, to_ansi
+from losswalk.core.drawing.palette import GLOBAL_MIN, WALKER, make_palette
+from losswalk.core.drawing.raster import MODES, STYLES, Marker, Raster, RenderError, render_view
 from tests.core.test_raster import bowl, surface
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")

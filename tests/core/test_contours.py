@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from core.contours import (
+from losswalk.core.drawing.contours import (
     CASE_GLYPHS,
     contour_cells,
     corner_values,

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from core import datasets
-from core.datasets import (
+from losswalk.core.landscapes import datasets
+from losswalk.core.landscapes.datasets import (
     BUILTIN_DATASETS,
     DEFAULT_DATASET,
     Dataset,

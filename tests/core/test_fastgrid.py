@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import fastgrid
-from core.fastgrid import logistic_loss_grid
+from losswalk.core.landscapes import fastgrid
+from losswalk.core.landscapes.fastgrid import logistic_loss_grid
 
 
 def slow_grid(X, y, w1s, w2s, loss="bce", l2=0.0, bias=0.0):
@@ -172,7 +172,7 @@ def test_bad_input_is_a_clear_error(kwargs, message):
 def test_saturated_bce_grid_is_never_negative():
     # Far out on separable data every example is classified with |z| in the hundreds: the two
     # sums (softplus and y z) are huge and nearly equal, and rounding used to leave -4e-14.
-    from core.datasets import make_dataset
+    from losswalk.core.landscapes.datasets import make_dataset
 
     data = make_dataset("separable")
     axis = np.linspace(-100.0, 100.0, 65)

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.datasets import Dataset, make_dataset
-from core.inspect import (
+from losswalk.core.landscapes.datasets import Dataset, make_dataset
+from losswalk.core.landscapes.models import LogisticModel, ModelError, TinyNet, make_model
+from losswalk.core.lesson.inspect import (
     Example,
     accuracy,
     costliest,
@@ -19,7 +20,6 @@ from core.inspect import (
     per_example_losses,
     predictions,
 )
-from core.models import LogisticModel, ModelError, TinyNet, make_model
 
 # Three examples, w = (2, -0.5), bias 0: z = (2, -1, -1.5) by hand.
 THREE = Dataset("three", np.array([[1.0, 0.0], [0.0, 2.0], [-1.0, -1.0]]),

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.landscape import (
+from losswalk.core.landscapes.landscape import (
     LossGrid,
     ScaleStats,
     axes,
@@ -17,7 +17,7 @@ from core.landscape import (
     validate_extent,
     zoom,
 )
-from core.models import ModelError, make_model
+from losswalk.core.landscapes.models import ModelError, make_model
 
 
 class FakeModel:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.losses import (
+from losswalk.core.landscapes.losses import (
     EPS,
     binary_cross_entropy,
     binary_cross_entropy_grad,

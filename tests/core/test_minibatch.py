@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.datasets import make_dataset
-from core.losses import sigmoid
-from core.minibatch import BATCH_SIZES, MinibatchGradient
-from core.models import LogisticModel, ModelError, TinyNet, make_model
-from core.walker import Walker
+from losswalk.core.landscapes.datasets import make_dataset
+from losswalk.core.landscapes.losses import sigmoid
+from losswalk.core.landscapes.models import LogisticModel, ModelError, TinyNet, make_model
+from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
+from losswalk.core.walk.walker import Walker
 
 
 @pytest.fixture(scope="module")

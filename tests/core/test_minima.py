@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from core.landscape import evaluate
-from core.minima import (
+from losswalk.core.landscapes.landscape import evaluate
+from losswalk.core.landscapes.minima import (
     MAX_POINTS,
     UNBOUNDED_NOTE,
     CriticalPoint,
@@ -23,9 +23,9 @@ from core.minima import (
     find_critical_points,
     hessian,
 )
-from core.models import make_model
-from core.surfaces import SURFACES, Surface
-from core.surfaces import bowl as make_bowl
+from losswalk.core.landscapes.models import make_model
+from losswalk.core.landscapes.surfaces import SURFACES, Surface
+from losswalk.core.landscapes.surfaces import bowl as make_bowl
 
 KIND_ORDER = {"minimum": 0, "saddle": 1, "maximum": 2}
 
@@ -392,7 +392,7 @@ def test_bad_grid_shape_is_a_clear_error():
 
 def test_data_of_tiny_size_gives_no_division_by_zero():
     # Inputs ~1e-10 put the weights at ~1e10: gradients ~1e-218 whose squares underflow to 0.
-    from core.datasets import Dataset
+    from losswalk.core.landscapes.datasets import Dataset
 
     X = np.array([[1.0, 2.0], [-1.0, -0.5], [0.3, -1.0], [-0.2, 0.1]]) * 1e-10
     model = make_model("logistic")

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import models
-from core.datasets import Dataset, DatasetError, make_dataset
-from core.models import (
+from losswalk.core.landscapes import models
+from losswalk.core.landscapes.datasets import Dataset, DatasetError, make_dataset
+from losswalk.core.landscapes.models import (
     DATA_LANDSCAPES,
     DEFAULT_LANDSCAPE,
     LANDSCAPES,
@@ -20,7 +20,7 @@ from core.models import (
     TinyNet,
     make_model,
 )
-from core.surfaces import SURFACES
+from losswalk.core.landscapes.surfaces import SURFACES
 
 LN3 = math.log(3.0)
 coordinate = st.floats(-4.0, 4.0)

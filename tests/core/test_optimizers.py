@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.optimizers import (
+from losswalk.core.walk.optimizers import (
     OPTIMIZERS,
     SCHEDULES,
     adam,

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.palette import (
+from losswalk.core.drawing.palette import (
     ANSI16_RGB,
     DEFAULT,
     GLOBAL_MIN,

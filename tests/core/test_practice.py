@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.losses import binary_cross_entropy
-from core.practice import (
+from losswalk.core.landscapes.losses import binary_cross_entropy
+from losswalk.core.lesson.practice import (
     PROBLEMS,
     PracticeError,
     bce_working,

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from core.contours import CASE_GLYPHS
-from core.landscape import LossGrid
-from core.palette import (
+from losswalk.core.drawing.contours import CASE_GLYPHS
+from losswalk.core.drawing.palette import (
     DEFAULT,
     GLOBAL_MIN,
     INK_DARK,
@@ -19,7 +18,7 @@ from core.palette import (
     TRAIL,
     WALKER,
 )
-from core.raster import (
+from losswalk.core.drawing.raster import (
     AXIS_BOTTOM,
     AXIS_LEFT,
     CHARSETS,
@@ -39,6 +38,7 @@ from core.raster import (
     render_view,
     world_to_cell,
 )
+from losswalk.core.landscapes.landscape import LossGrid
 
 
 def make_grid(values, extent=(-1.0, 1.0, -1.0, 1.0)) -> LossGrid:
@@ -285,7 +285,7 @@ def test_markers_trail_and_walker():
 
 
 def test_critical_points_work_as_markers():
-    minima = pytest.importorskip("core.minima")
+    minima = pytest.importorskip("losswalk.core.landscapes.minima")
     cp = minima.CriticalPoint(w1=0.0, w2=0.0, loss=0.0, kind="saddle", is_global=False)
     view = render_view(surface(bowl, (-1, 1, -1, 1), 5, 5), 5, 5, style="ramp", charset="ascii",
                        markers=[cp], axes=False)

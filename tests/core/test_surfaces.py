@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from core.surfaces import SURFACES, Surface, bowl
+from losswalk.core.landscapes.surfaces import SURFACES, Surface, bowl
 
 NAMES = list(SURFACES)
 SURFACE = {name: make() for name, make in SURFACES.items()}

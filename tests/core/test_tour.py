@@ -8,12 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from core.models import LANDSCAPES, LandscapeOptions
-from core.optimizers import OPTIMIZERS, SCHEDULES
-from core.tour import MAX_TEXT, Slide, SlideSetup, Tour, TourError, load_tour, parse_tour
-from core.walker import Walker, WalkerStatus
+from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions
+from losswalk.core.lesson.tour import (
+    MAX_TEXT,
+    Slide,
+    SlideSetup,
+    Tour,
+    TourError,
+    load_tour,
+    parse_tour,
+)
+from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
+from losswalk.core.walk.walker import Walker, WalkerStatus
 
-SHIPPED = Path(__file__).resolve().parents[2] / "tui" / "tour.toml"  # core tests never import tui
+SHIPPED = Path(__file__).resolve().parents[2] / "tui" / "tour.toml"  # core tests import no tui
 SLIDES = load_tour(SHIPPED)
 
 

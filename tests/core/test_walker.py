@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-import core.walker as walker_module
-from core.optimizers import make_schedule
-from core.surfaces import SURFACES
-from core.walker import ARROWS, COMPASS, STALL_STEPS, TrailPoint, Walker, WalkerStatus
+import losswalk.core.walk.walker as walker_module
+from losswalk.core.landscapes.surfaces import SURFACES
+from losswalk.core.walk.optimizers import make_schedule
+from losswalk.core.walk.walker import ARROWS, COMPASS, STALL_STEPS, TrailPoint, Walker, WalkerStatus
 
 
 class Bowl:

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from textual import constants
 
-from core.models import LANDSCAPES, LandscapeOptions, ModelError
-from core.optimizers import OPTIMIZERS, SCHEDULES
-from core.walker import WalkerStatus
+from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions, ModelError
+from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
+from losswalk.core.walk.walker import WalkerStatus
+from losswalk.tui.app import MIN_SIZE, LosswalkApp
+from losswalk.tui.screens.help import KEYS, HelpScreen
+from losswalk.tui.widgets.map_view import line_cells
 from tests.tui.conftest import screen_text, wait_for_map
-from tui.app import MIN_SIZE, LosswalkApp
-from tui.screens.help import KEYS, HelpScreen
-from tui.widgets.map_view import line_cells
 
 SIZE = (80, 24)
 

@@ -9,9 +9,9 @@ import re
 import numpy as np
 import pytest
 
-from core.datasets import make_dataset
-from core.models import LANDSCAPES, LogisticModel
-from tui.cli import main
+from losswalk.core.landscapes.datasets import make_dataset
+from losswalk.core.landscapes.models import LANDSCAPES, LogisticModel
+from losswalk.tui.cli import main
 
 ESC = "\x1b"
 
@@ -202,9 +202,9 @@ def test_walk_stops_once_converged_and_keeps_step_zero_on_long_walks(capsys) -> 
 
 
 def test_info_says_when_the_grid_scores_a_sample_of_the_data(capsys, monkeypatch) -> None:
-    import core.models
+    from losswalk.core.landscapes import models
 
-    monkeypatch.setattr(core.models, "GRID_BUDGET", 10_000)  # 33x33 cells -> 9 examples
+    monkeypatch.setattr(models, "GRID_BUDGET", 10_000)  # 33x33 cells -> 9 examples
     info = run_json(capsys, "info", "tiny-net", "--resolution", "33")
     assert "fixed sample of 9 examples" in info["note"]
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from textual.app import App, ComposeResult
 
-from core.datasets import Dataset, make_dataset
-from core.inspect import NO_DATA, accuracy, costliest
-from core.models import LogisticModel, make_model
-from tui.widgets.data_view import DataView, costliest_text
+from losswalk.core.landscapes.datasets import Dataset, make_dataset
+from losswalk.core.landscapes.models import LogisticModel, make_model
+from losswalk.core.lesson.inspect import NO_DATA, accuracy, costliest
+from losswalk.tui.widgets.data_view import DataView, costliest_text
 
 
 class Host(App):

@@ -6,16 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.datasets import make_dataset
-from core.losses import sigmoid
-from core.models import LandscapeOptions
-from core.tour import TourError, load_tour
+from losswalk.core.landscapes.datasets import make_dataset
+from losswalk.core.landscapes.losses import sigmoid
+from losswalk.core.landscapes.models import LandscapeOptions
+from losswalk.core.lesson.tour import TourError, load_tour
+from losswalk.tui.app import BLIND_NOTE, L2_LADDER, NO_MINIMUM, SPLIT_CAPTIONS, LosswalkApp
+from losswalk.tui.screens.practice import PracticeScreen
+from losswalk.tui.widgets.data_view import DataView
+from losswalk.tui.widgets.map_view import MapView
+from losswalk.tui.widgets.tour_panel import TOUR_PATH, TourPanel
 from tests.tui.conftest import screen_text, wait_for_map
-from tui.app import BLIND_NOTE, L2_LADDER, NO_MINIMUM, SPLIT_CAPTIONS, LosswalkApp
-from tui.screens.practice import PracticeScreen
-from tui.widgets.data_view import DataView
-from tui.widgets.map_view import MapView
-from tui.widgets.tour_panel import TOUR_PATH, TourPanel
 
 SIZE = (80, 24)
 SLIDES = load_tour(TOUR_PATH)
@@ -94,7 +94,7 @@ async def test_tour_file_error_is_reported_not_raised(monkeypatch):
     def broken(path):
         raise TourError("tour.toml: slide 2: setup.lr: must be a finite number > 0, got 0")
 
-    monkeypatch.setattr("tui.app.load_tour", broken)
+    monkeypatch.setattr("losswalk.tui.app.load_tour", broken)
     app = LosswalkApp()
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "t", "pagedown")

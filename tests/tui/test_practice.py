@@ -10,9 +10,9 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
-from core.practice import PROBLEMS, fmt_loss
+from losswalk.core.lesson.practice import PROBLEMS, fmt_loss
+from losswalk.tui.screens.practice import NOT_A_NUMBER, CostChart, PracticeScreen
 from tests.tui.conftest import screen_text
-from tui.screens.practice import NOT_A_NUMBER, CostChart, PracticeScreen
 
 SIZE = (80, 24)
 

@@ -3,9 +3,9 @@ the messages say at the edges of the map)."""
 
 from __future__ import annotations
 
-from core.models import LandscapeOptions
+from losswalk.core.landscapes.models import LandscapeOptions
+from losswalk.tui.app import LosswalkApp
 from tests.tui.conftest import screen_text, wait_for_map
-from tui.app import LosswalkApp
 
 
 def status_lines(pilot) -> list[str]:

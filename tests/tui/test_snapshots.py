@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from textual import constants
 
-from core.models import LandscapeOptions
+from losswalk.core.landscapes.models import LandscapeOptions
+from losswalk.tui.app import LosswalkApp
 from tests.tui.conftest import wait_for_map
-from tui.app import LosswalkApp
 
 SIZE = (80, 24)
 

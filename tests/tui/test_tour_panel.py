@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from core.tour import Tour, load_tour, parse_tour
-from tui.widgets.tour_panel import TOUR_PATH, TourPanel
+from losswalk.core.lesson.tour import Tour, load_tour, parse_tour
+from losswalk.tui.widgets.tour_panel import TOUR_PATH, TourPanel
 
 SLIDES = load_tour(TOUR_PATH)
 

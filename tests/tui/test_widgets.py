@@ -16,11 +16,11 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from core.walker import Feel, TrailPoint, Walker, WalkerStatus
-from tui.widgets.charts import CrossSectionChart, LossHistoryChart, plottable, wants_log
-from tui.widgets.lines import TextLines, changed_end
-from tui.widgets.plot import PlotextPlot, to_ascii
-from tui.widgets.walker_panel import WalkerPanel, format_number
+from losswalk.core.walk.walker import Feel, TrailPoint, Walker, WalkerStatus
+from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart, plottable, wants_log
+from losswalk.tui.widgets.lines import TextLines, changed_end
+from losswalk.tui.widgets.plot import PlotextPlot, to_ascii
+from losswalk.tui.widgets.walker_panel import WalkerPanel, format_number
 
 
 class Plane:

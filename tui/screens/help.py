@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from core.raster import marker_glyph
+from losswalk.core.drawing.raster import marker_glyph
 
 # (keys, what they do) in the order a newcomer needs them; the app's BINDINGS match this list.
 KEYS: tuple[tuple[str, str], ...] = (

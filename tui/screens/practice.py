@@ -18,7 +18,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from core.practice import (
+from losswalk.core.drawing.text import check_charset, for_charset
+from losswalk.core.lesson.practice import (
     FORMULA,
     PROBLEMS,
     PracticeError,
@@ -27,9 +28,8 @@ from core.practice import (
     fmt_loss,
     parse_number,
 )
-from core.text import check_charset, for_charset
-from tui.widgets.charts import WALKER_MARKERS
-from tui.widgets.plot import PlotextPlot
+from losswalk.tui.widgets.charts import WALKER_MARKERS
+from losswalk.tui.widgets.plot import PlotextPlot
 
 Y_MAX = 7.0  # the chart's loss axis stops here: -log(ŷ) = 7 at ŷ = e^-7 ~ 0.0009
 SAMPLES = 200

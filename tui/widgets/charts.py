@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tui.widgets.plot import PlotextPlot
-from tui.widgets.walker_panel import format_number
+from losswalk.tui.widgets.plot import PlotextPlot
+from losswalk.tui.widgets.walker_panel import format_number
 
 if TYPE_CHECKING:
-    from core.walker import TrailPoint
+    from losswalk.core.walk.walker import TrailPoint
 
 Extent = tuple[float, float, float, float]
 

@@ -8,10 +8,17 @@ import math
 import numpy as np
 from rich.text import Text
 
-from core.inspect import FLAT_WEIGHTS, NO_DATA, accuracy, costliest, decision_boundary, logits
-from core.losses import sigmoid
-from tui.widgets.plot import PlotextPlot
-from tui.widgets.walker_panel import format_number
+from losswalk.core.landscapes.losses import sigmoid
+from losswalk.core.lesson.inspect import (
+    FLAT_WEIGHTS,
+    NO_DATA,
+    accuracy,
+    costliest,
+    decision_boundary,
+    logits,
+)
+from losswalk.tui.widgets.plot import PlotextPlot
+from losswalk.tui.widgets.walker_panel import format_number
 
 MAX_SHOWN = 2000  # the scatter thins bigger datasets evenly (the numbers use them all)
 CURVE_SAMPLES = 100

@@ -24,10 +24,8 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 
-from core.landscape import LossGrid
-from core.minima import MinimaReport
-from core.palette import DEFAULT, GLOBAL_MIN, TRAIL, WALKER, Palette
-from core.raster import (
+from losswalk.core.drawing.palette import DEFAULT, GLOBAL_MIN, TRAIL, WALKER, Palette
+from losswalk.core.drawing.raster import (
     MODES,
     Raster,
     View,
@@ -37,6 +35,8 @@ from core.raster import (
     render_legend,
     render_view,
 )
+from losswalk.core.landscapes.landscape import LossGrid
+from losswalk.core.landscapes.minima import MinimaReport
 
 Cell = tuple[int, int]  # (row, col) in widget coordinates
 Paint = tuple[str, int, int, bool]  # (char, fg code, bg code, bold)

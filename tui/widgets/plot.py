@@ -15,8 +15,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from core.text import ascii_only
-from tui.widgets.lines import LinesWidget, text_strips
+from losswalk.core.drawing.text import ascii_only
+from losswalk.tui.widgets.lines import LinesWidget, text_strips
 
 MIN_WIDTH = 5  # below this (or MIN_HEIGHT) the widget renders blank instead of a squashed figure
 MIN_HEIGHT = 3

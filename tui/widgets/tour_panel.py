@@ -13,8 +13,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from core.text import check_charset
-from core.tour import Tour
+from losswalk.core.drawing.text import check_charset
+from losswalk.core.lesson.tour import Tour
 
 TOUR_PATH = Path(__file__).resolve().parent.parent / "tour.toml"  # the packaged tui/tour.toml
 SEPARATORS = {"unicode": " · ", "ascii": " - "}

@@ -15,9 +15,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from core.text import ascii_only, check_charset
-from core.walker import ARROWS
-from tui.widgets.lines import LinesWidget, text_strips
+from losswalk.core.drawing.text import ascii_only, check_charset
+from losswalk.core.walk.walker import ARROWS
+from losswalk.tui.widgets.lines import LinesWidget, text_strips
 
 WIDE = 34  # from this many columns on, the panel uses long labels
 STATES = {
@@ -74,7 +74,7 @@ class WalkerPanel(LinesWidget):
         self.colour = colour  # False: plain text (the app's NO_COLOR also removes colour)
 
     def show(self, feel, walker, charset: str | None = None) -> None:
-        """Display `feel` (a core.walker.Feel) and the settings/state of `walker`.
+        """Display `feel` (a losswalk.core.walk.walker.Feel) and the settings/state of `walker`.
 
         charset ("unicode" or "ascii") replaces the one given at construction when passed."""
         self._charset = check_charset(charset or self._charset)

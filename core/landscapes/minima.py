@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from core.landscape import LossGrid
-    from core.models import Model
+    from losswalk.core.landscapes.landscape import LossGrid
+    from losswalk.core.landscapes.models import Model
 
 MAX_POINTS = 64  # Rastrigin in ±5.12 has 121 minima: only the lowest 64 are kept
 MAX_ITER = 50  # descent steps per minimum candidate

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.losses import sigmoid, softplus
+from losswalk.core.landscapes.losses import sigmoid, softplus
 
 LOSSES = ("bce", "mse")
 _GROUP = {"bce": 2, "mse": 1}  # examples per factor matrix: rank 2**k

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.models import Extent, Model, ModelError
+from losswalk.core.landscapes.models import Extent, Model, ModelError
 
 MIN_HALF_WIDTH = 1e-9  # zoom stops here (relative to |centre| when that is > 1): floats run out
 MAX_HALF_WIDTH = 1e9  # and here: no weight worth walking is further out

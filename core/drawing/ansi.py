@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.palette import DEFAULT, Palette, RenderError
-from core.raster import Raster
+from losswalk.core.drawing.palette import DEFAULT, Palette, RenderError
+from losswalk.core.drawing.raster import Raster
 
 COLOR_MODES = ("truecolor", "256", "16", "none")
 _PLAIN = ("22", "39", "49")  # bold off, default fg, default bg

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from core.contours import (
+from losswalk.core.drawing.contours import (
     CASE_GLYPHS,
     contour_cells,
     corner_values,
@@ -21,7 +21,7 @@ from core.contours import (
     nice_log_levels,
     quantile_levels,
 )
-from core.palette import (
+from losswalk.core.drawing.palette import (
     DEFAULT,
     GLOBAL_MIN,
     INK_DARK,
@@ -35,10 +35,10 @@ from core.palette import (
     RenderError,
     make_palette,
 )
-from core.text import CHARSETS
+from losswalk.core.drawing.text import CHARSETS
 
 if TYPE_CHECKING:
-    from core.landscape import LossGrid
+    from losswalk.core.landscapes.landscape import LossGrid
 
 Extent = tuple[float, float, float, float]
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from core.losses import sigmoid, softplus
-from core.models import LogisticModel, ModelError, TinyNet
+from losswalk.core.landscapes.losses import sigmoid, softplus
+from losswalk.core.landscapes.models import LogisticModel, ModelError, TinyNet
 
 if TYPE_CHECKING:
-    from core.models import Model
+    from losswalk.core.landscapes.models import Model
 
 NO_DATA = "this landscape has no data"
 FLAT_WEIGHTS = 1e-12  # |w| below this: no decision boundary (the model ignores the inputs)

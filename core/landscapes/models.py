@@ -14,16 +14,16 @@ from typing import Protocol
 
 import numpy as np
 
-from core.datasets import DEFAULT_DATASET, Dataset, load_csv, make_dataset
-from core.fastgrid import logistic_loss_grid
-from core.losses import (
+from losswalk.core.landscapes.datasets import DEFAULT_DATASET, Dataset, load_csv, make_dataset
+from losswalk.core.landscapes.fastgrid import logistic_loss_grid
+from losswalk.core.landscapes.losses import (
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
     mean_squared_error,
     mean_squared_error_grad,
     sigmoid,
 )
-from core.surfaces import SURFACES
+from losswalk.core.landscapes.surfaces import SURFACES
 
 Extent = tuple[float, float, float, float]  # (w1_min, w1_max, w2_min, w2_max)
 

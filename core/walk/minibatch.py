@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.models import ModelError
+from losswalk.core.landscapes.models import ModelError
 
 if TYPE_CHECKING:
-    from core.models import Model
+    from losswalk.core.landscapes.models import Model
 
 BATCH_SIZES: tuple[int | None, ...] = (None, 64, 16, 1)  # None = full batch; the app's B cycles
 

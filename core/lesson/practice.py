@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core.text import for_charset
+from losswalk.core.drawing.text import for_charset
 
 FORMULA = "L = -[y·log(ŷ) + (1-y)·log(1-ŷ)]"
 

@@ -16,10 +16,16 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from core.datasets import BUILTIN_DATASETS
-from core.models import DATA_LANDSCAPES, LANDSCAPES, LOSS_KINDS, LandscapeOptions, ModelError
-from core.optimizers import OPTIMIZERS, SCHEDULES
-from core.raster import MODES
+from losswalk.core.drawing.raster import MODES
+from losswalk.core.landscapes.datasets import BUILTIN_DATASETS
+from losswalk.core.landscapes.models import (
+    DATA_LANDSCAPES,
+    LANDSCAPES,
+    LOSS_KINDS,
+    LandscapeOptions,
+    ModelError,
+)
+from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
 
 MAX_TITLE = 40  # "Tour 3/7 · " + title fits one 78-column line
 MAX_TEXT = 240  # three to four lines of a 78-column panel
@@ -34,15 +40,15 @@ class TourError(ValueError):
 class SlideSetup:
     """How a slide sets up the app; None leaves that setting as the user has it."""
 
-    landscape: str | None = None  # a name from core.models.LANDSCAPES
+    landscape: str | None = None  # a name from landscapes.models.LANDSCAPES
     dataset: str | None = None  # data landscapes only, like loss and l2
     loss: str | None = None  # "bce" | "mse"
     l2: float | None = None
     mode: str | None = None  # "heatmap" | "contours" | "both"
     start: tuple[float, float] | None = None  # where the walker starts (inside the view)
-    optimizer: str | None = None  # a name from core.optimizers.OPTIMIZERS
+    optimizer: str | None = None  # a name from walk.optimizers.OPTIMIZERS
     lr: float | None = None
-    schedule: str | None = None  # a name from core.optimizers.SCHEDULES
+    schedule: str | None = None  # a name from walk.optimizers.SCHEDULES
     blind: bool | None = None  # hide the map: feel only the slope underfoot
     run: bool | None = None  # start walking at once
     hint: str | None = None  # the keys to try, e.g. "space step · o optimizer"

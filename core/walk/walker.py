@@ -2,7 +2,7 @@
 
 The walker never looks at the loss grid. All it knows is what `model.loss` and `model.grad`
 say at its own position (and a few probe steps away), exactly like gradient descent in training.
-An optimizer from core.optimizers turns each felt gradient into a step; the trail records the walk.
+An optimizer (walk.optimizers) turns each felt gradient into a step; the trail records the walk.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.optimizers import make_optimizer, make_schedule
+from losswalk.core.walk.optimizers import make_optimizer, make_schedule
 
 if TYPE_CHECKING:
-    from core.models import Model
+    from losswalk.core.landscapes.models import Model
 
 Extent = tuple[float, float, float, float]
 Gradient = Callable[[np.ndarray, int], np.ndarray]  # (w, step) -> gradient, e.g. of a minibatch
