@@ -27,8 +27,9 @@ async def test_opens_default_landscape_and_names_it():
     app = LosswalkApp()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        assert app.model.name == "logistic" and app.model.dataset.name == "overlap"
-        assert app.grid is not None and app.grid.values.shape[::-1] == app.map.grid_shape()
+        assert app.explorer.model.name == "logistic"
+        assert app.explorer.model.dataset.name == "overlap"
+        assert app.map.grid is not None and app.map.grid.values.shape[::-1] == app.map.grid_shape()
         text = screen_text(pilot)
         assert "logistic: BCE on overlap" in text
         assert "sgd" in text and "walking" in text
@@ -47,24 +48,24 @@ async def test_move_keys_move_by_map_cells(key):
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        w1_min, w1_max, w2_min, w2_max = app.extent
+        w1_min, w1_max, w2_min, w2_max = app.explorer.extent
         map_w, map_h = app.map.map_cells()
-        before = app.walker.position.copy()
+        before = app.explorer.walker.position.copy()
         await pilot.press(key)
         cells = np.array(MOVES[key])
         expected = before + cells * [(w1_max - w1_min) / map_w, (w2_max - w2_min) / map_h]
-        np.testing.assert_allclose(app.walker.position, expected, rtol=1e-12)
+        np.testing.assert_allclose(app.explorer.walker.position, expected, rtol=1e-12)
 
 
 async def test_space_steps_downhill_on_the_bowl():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        losses = [app.walker.trail[-1].loss]
+        losses = [app.explorer.walker.trail[-1].loss]
         for _ in range(3):
             await pilot.press("space")
-            losses.append(app.walker.trail[-1].loss)
-        assert app.walker.steps == 3
+            losses.append(app.explorer.walker.trail[-1].loss)
+        assert app.explorer.walker.steps == 3
         assert all(b < a for a, b in itertools.pairwise(losses))
 
 
@@ -74,12 +75,12 @@ async def test_enter_runs_then_pauses():
         await wait_for_map(pilot)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        assert app.walking and app.walker.steps > 0
+        assert app.explorer.walking and app.explorer.walker.steps > 0
         await pilot.press("enter")
-        assert not app.walking
-        steps = app.walker.steps
+        assert not app.explorer.walking
+        steps = app.explorer.walker.steps
         await pilot.pause(0.2)
-        assert app.walker.steps == steps
+        assert app.explorer.walker.steps == steps
         assert "paused" in screen_text(pilot)
 
 
@@ -87,42 +88,42 @@ async def test_walk_stops_itself_when_converged():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        app.walker.set_optimizer("adam")
-        app.walker.tol = 1e6  # everything counts as flat: the first step converges
-        app.walker.global_min_loss = None
+        app.explorer.walker.set_optimizer("adam")
+        app.explorer.walker.tol = 1e6  # everything counts as flat: the first step converges
+        app.explorer.walker.global_min_loss = None
         await pilot.press("enter")
         await pilot.pause(0.3)
-        assert not app.walking and app.walker.status == WalkerStatus.CONVERGED
-        assert app.walker.steps == 1 and "converged" in screen_text(pilot)
+        assert not app.explorer.walking and app.explorer.walker.status == WalkerStatus.CONVERGED
+        assert app.explorer.walker.steps == 1 and "converged" in screen_text(pilot)
 
 
 async def test_optimizer_keys_cycle_both_ways():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
-        assert app.walker.optimizer_name == OPTIMIZERS[1]
+        assert app.explorer.walker.optimizer_name == OPTIMIZERS[1]
         await pilot.press("O", "O")
-        assert app.walker.optimizer_name == OPTIMIZERS[-1]
+        assert app.explorer.walker.optimizer_name == OPTIMIZERS[-1]
         assert OPTIMIZERS[-1] in screen_text(pilot)
 
 
 async def test_learning_rate_keys():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
-        lr = app.walker.lr
+        lr = app.explorer.walker.lr
         await pilot.press("plus")
-        assert app.walker.lr == pytest.approx(lr * 1.5)
+        assert app.explorer.walker.lr == pytest.approx(lr * 1.5)
         await pilot.press("equals_sign")
-        assert app.walker.lr == pytest.approx(lr * 2.25)
+        assert app.explorer.walker.lr == pytest.approx(lr * 2.25)
         await pilot.press("minus", "minus")
-        assert app.walker.lr == pytest.approx(lr)
+        assert app.explorer.walker.lr == pytest.approx(lr)
 
 
 async def test_schedule_key():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
-        assert app.walker.schedule_name == SCHEDULES[1]
+        assert app.explorer.walker.schedule_name == SCHEDULES[1]
 
 
 async def test_landscape_keys_keep_settings():
@@ -131,12 +132,13 @@ async def test_landscape_keys_keep_settings():
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
         await pilot.press("o", "n")
-        assert app.model.name == names[1] and app.walker.optimizer_name == OPTIMIZERS[1]
+        assert app.explorer.model.name == names[1]
+        assert app.explorer.walker.optimizer_name == OPTIMIZERS[1]
         await wait_for_map(pilot)
         await pilot.press("p", "p")
-        assert app.model.name == names[-1]
+        assert app.explorer.model.name == names[-1]
         await wait_for_map(pilot)
-        assert app.grid.extent == app.model.extent
+        assert app.map.grid.extent == app.explorer.model.extent
         assert names[-1] in screen_text(pilot)
 
 
@@ -150,7 +152,7 @@ async def test_landscape_that_fails_to_load_keeps_the_old_one(monkeypatch):
         monkeypatch.setattr(LandscapeOptions, "build", broken)
         await pilot.press("n")
         await pilot.pause()
-        assert app.model.name == "logistic"
+        assert app.explorer.model.name == "logistic"
         assert any("no such data" in str(n.message) for n in app._notifications)
 
 
@@ -173,20 +175,20 @@ async def test_zoom_keys_change_extent_and_zero_resets():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        home = app.extent
+        home = app.explorer.extent
         span = home[1] - home[0]
         await pilot.press("z")
-        assert app.extent[1] - app.extent[0] == pytest.approx(span / 2)
-        x = app.walker.position[0]
-        assert (app.extent[0] + app.extent[1]) / 2 == pytest.approx(x)
+        assert app.explorer.extent[1] - app.explorer.extent[0] == pytest.approx(span / 2)
+        x = app.explorer.walker.position[0]
+        assert (app.explorer.extent[0] + app.explorer.extent[1]) / 2 == pytest.approx(x)
         await wait_for_map(pilot)
-        assert app.grid.extent == app.extent
+        assert app.map.grid.extent == app.explorer.extent
         await pilot.press("x", "x")
-        assert app.extent[1] - app.extent[0] == pytest.approx(span * 2)
+        assert app.explorer.extent[1] - app.explorer.extent[0] == pytest.approx(span * 2)
         await pilot.press("0")
-        assert app.extent == home
+        assert app.explorer.extent == home
         await wait_for_map(pilot)
-        assert app.grid.extent == home
+        assert app.map.grid.extent == home
 
 
 async def test_g_jumps_to_the_global_minimum():
@@ -194,9 +196,10 @@ async def test_g_jumps_to_the_global_minimum():
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
         await pilot.press("g")
-        best = app.report.global_minimum
-        np.testing.assert_allclose(app.walker.position, [best.w1, best.w2])
-        np.testing.assert_allclose(app.walker.position, app.model.known_minima[0], atol=1e-3)
+        best = app.explorer.report.global_minimum
+        np.testing.assert_allclose(app.explorer.walker.position, [best.w1, best.w2])
+        np.testing.assert_allclose(app.explorer.walker.position,
+                                   app.explorer.model.known_minima[0], atol=1e-3)
         assert "global minimum" in screen_text(pilot)
 
 
@@ -204,11 +207,11 @@ async def test_g_on_an_unbounded_landscape_says_so():
     app = LosswalkApp(LandscapeOptions(dataset="separable"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        assert app.report.unbounded
-        before = app.walker.position.copy()
+        assert app.explorer.report.unbounded
+        before = app.explorer.walker.position.copy()
         await pilot.press("g")
-        np.testing.assert_array_equal(app.walker.position, before)
-        assert "no global minimum" in app.message
+        np.testing.assert_array_equal(app.explorer.walker.position, before)
+        assert "no global minimum" in app.explorer.message
 
 
 async def test_r_resets_walker_and_trail():
@@ -216,10 +219,10 @@ async def test_r_resets_walker_and_trail():
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
         await pilot.press("space", "space", "l")
-        assert len(app.walker.trail) == 4
+        assert len(app.explorer.walker.trail) == 4
         await pilot.press("r")
-        assert app.walker.steps == 0 and len(app.walker.trail) == 1
-        np.testing.assert_array_equal(app.walker.position, app.model.start)
+        assert app.explorer.walker.steps == 0 and len(app.explorer.walker.trail) == 1
+        np.testing.assert_array_equal(app.explorer.walker.position, app.explorer.model.start)
 
 
 async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
@@ -229,12 +232,12 @@ async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
         await pilot.press(*["plus"] * 20)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        assert app.walker.status == WalkerStatus.DIVERGED and not app.walking
+        assert app.explorer.walker.status == WalkerStatus.DIVERGED and not app.explorer.walking
         text = screen_text(pilot)
         assert "DIVERGED" in text and "r reset" in text
         await pilot.press("space")  # does nothing harmful
         await pilot.press("r")
-        assert app.walker.status == WalkerStatus.WALKING
+        assert app.explorer.walker.status == WalkerStatus.WALKING
         assert "DIVERGED" not in screen_text(pilot)
 
 
@@ -246,10 +249,10 @@ async def test_a_learning_rate_too_small_to_move_stops_the_run_and_says_so():
         await pilot.press("enter")
         for _ in range(100):
             await pilot.pause(0.05)
-            if not app.walking:
+            if not app.explorer.walking:
                 break
-        assert not app.walking and app.walker.stalled
-        assert "too small" in app.message
+        assert not app.explorer.walking and app.explorer.walker.stalled
+        assert "too small" in app.explorer.message
 
 
 @pytest.mark.parametrize("close", ["question_mark", "escape", "q"])
@@ -292,7 +295,7 @@ async def test_too_small_terminal_shows_message_and_recovers():
         need = f"need {MIN_SIZE[0]}x{MIN_SIZE[1]}, have 50x14"
         assert "terminal too small" in text and need in text
         await pilot.press("l", "space", "enter")  # keys do nothing harmful meanwhile
-        assert app.walker.steps == 0 and not app.walking
+        assert app.explorer.walker.steps == 0 and not app.explorer.walking
         await pilot.resize_terminal(*SIZE)
         await wait_for_map(pilot)
         text = screen_text(pilot)
@@ -300,7 +303,7 @@ async def test_too_small_terminal_shows_message_and_recovers():
         await pilot.resize_terminal(30, 10)
         await pilot.resize_terminal(120, 40)
         await wait_for_map(pilot)
-        assert app.grid.values.shape[::-1] == app.map.grid_shape()
+        assert app.map.grid.values.shape[::-1] == app.map.grid_shape()
 
 
 @pytest.mark.parametrize("setup", ["no_color", "standard", "ascii"])
@@ -330,7 +333,7 @@ async def test_click_on_the_map_places_the_walker():
         view = app.map.view
         row, col = view.y0 + view.map_h // 2, view.x0 + view.map_w // 3
         await pilot.click("#map", offset=(col, row))
-        np.testing.assert_allclose(app.walker.position, view.world_at(row, col))
+        np.testing.assert_allclose(app.explorer.walker.position, view.world_at(row, col))
 
 
 async def test_a_walker_step_repaints_only_a_few_cells():

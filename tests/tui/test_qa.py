@@ -22,20 +22,21 @@ async def test_status_lines_are_redone_for_the_new_width_after_a_resize():
         first, second = status_lines(pilot)
         assert first.startswith("tiny-net: binary cross-entropy on line | sgd lr 0.5 constant")
         assert "…" not in first and "…" not in second
-        assert second.endswith(app.message)
+        assert second.endswith(app.explorer.message)
 
 
 async def test_keys_change_nothing_while_the_terminal_is_too_small():
     app = LosswalkApp()
     async with app.run_test(size=(50, 14)) as pilot:
         await pilot.pause()
-        extent, lr = app.extent, app.walker.lr
+        extent, lr = app.explorer.extent, app.explorer.walker.lr
         await pilot.press("n", "z", "o", "plus", "s", "b", "d", "t", "B", "right_square_bracket")
         await pilot.pause()
-        assert app.model.name == "logistic" and app.extent == extent
-        assert app.walker.optimizer_name == "sgd" and app.walker.lr == lr
-        assert app.walker.schedule_name == "constant" and app.batch_size is None
-        assert not (app.blind or app.data_view or app.touring) and app.options.l2 == 0
+        assert app.explorer.model.name == "logistic" and app.explorer.extent == extent
+        assert app.explorer.walker.optimizer_name == "sgd" and app.explorer.walker.lr == lr
+        assert app.explorer.walker.schedule_name == "constant" and app.explorer.batch_size is None
+        assert not (app.explorer.blind or app.explorer.data_view or app.explorer.touring)
+        assert app.explorer.options.l2 == 0
         await pilot.press("q")
         await pilot.pause()
         assert app._exit
@@ -58,18 +59,18 @@ async def test_a_message_that_fits_on_its_own_is_not_cut_for_the_key_hints():
         await wait_for_map(pilot)
         await pilot.press("b", "g")
         await pilot.pause()
-        assert app.message.startswith("no peeking")
-        assert status_lines(pilot)[1] == app.message
+        assert app.explorer.message.startswith("no peeking")
+        assert status_lines(pilot)[1] == app.explorer.message
 
 
 async def test_g_says_where_a_minimum_outside_the_view_lies():
     app = LosswalkApp(LandscapeOptions(dataset="separable", l2=0.001))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_map(pilot)
-        assert not app.report.unbounded and app.report.global_minimum is None
+        assert not app.explorer.report.unbounded and app.explorer.report.global_minimum is None
         await pilot.press("g")
-        assert "the lowest point lies outside the map, near (w1, w2) = (" in app.message
-        assert "zoom out (x)" in app.message
+        assert "the lowest point lies outside the map, near (w1, w2) = (" in app.explorer.message
+        assert "zoom out (x)" in app.explorer.message
 
 
 async def test_walking_off_the_map_by_hand_says_so():
@@ -77,8 +78,8 @@ async def test_walking_off_the_map_by_hand_says_so():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_map(pilot)
         await pilot.press("L")
-        assert app.message.startswith("moved by hand")
+        assert app.explorer.message.startswith("moved by hand")
         await pilot.press(*["L"] * 6)
-        w1 = app.walker.position[0]
-        assert w1 > app.extent[1]
-        assert app.message.startswith(f"off the map at w1={w1:.4g}")
+        w1 = app.explorer.walker.position[0]
+        assert w1 > app.explorer.extent[1]
+        assert app.explorer.message.startswith(f"off the map at w1={w1:.4g}")

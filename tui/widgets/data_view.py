@@ -7,7 +7,11 @@ import math
 
 import numpy as np
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
 
+from losswalk.core.drawing.text import ascii_only
 from losswalk.core.landscapes.losses import sigmoid
 from losswalk.core.lesson.inspect import (
     FLAT_WEIGHTS,
@@ -145,3 +149,22 @@ class DataView(PlotextPlot):
         plt.plot(grid, p, marker=LINE_MARKERS[self.charset], color=LINE_COLOUR, label="p(x)")
         return (f"p = {SIGMA[self.charset]}({format_number(w2, 3)}·tanh("
                 f"{format_number(w1, 3)}·{x}))")
+
+
+class DataPane(Vertical):
+    """The data view and, under it, the examples that cost the most at the walker's weights."""
+
+    def __init__(self, *, charset: str = "unicode", colour: bool = True, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.charset, self.colour = charset, colour
+
+    def compose(self) -> ComposeResult:
+        yield DataView(charset=self.charset, colour=self.colour, id="data")
+        yield Static(id="costliest")
+
+    def show(self, model, w) -> None:
+        """Show model's data and what the weights w make of it."""
+        self.query_one(DataView).show(model, w)
+        text = costliest_text(model, w, self.charset) if hasattr(model, "dataset") else ""
+        self.query_one("#costliest", Static).update(
+            ascii_only(text) if self.charset == "ascii" else text)

@@ -1,0 +1,375 @@
+"""The explorer: everything the app knows, as a plain object whose operations the keys call.
+
+It holds the landscape and its options, the view (extent, drawing mode, colour scale), the walker
+and its gradient, the teaching modes (blind, data view, split, tour) and the latest message in
+plain words. It never touches the screen: the app reads it after each operation and redraws, and
+tests drive it without a terminal. Operations that cannot be done raise ValueError with a message
+for the user and leave the state as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from losswalk.core.landscapes.landscape import zoom
+from losswalk.core.landscapes.minima import MinimaReport
+from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions, Model
+from losswalk.core.lesson.tour import Slide, Tour
+from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
+from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
+from losswalk.core.walk.walker import Walker, WalkerStatus
+
+Extent = tuple[float, float, float, float]
+
+LR_FACTOR = 1.5  # + and - multiply / divide the learning rate by this
+L2_LADDER = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # the λ values [ and ] step through
+MODES = ("heatmap", "contours", "both")  # how the map is drawn (c cycles)
+
+
+class Explorer:
+    """The explorer's state: landscape, view, walker, teaching modes and the latest message."""
+
+    def __init__(self, options: LandscapeOptions | None = None) -> None:
+        self.options = options or LandscapeOptions()
+        self.batch_size: int | None = None  # minibatch size of the walker's gradient (B)
+        self.model: Model = self.options.build()
+        self.extent: Extent = self.options.view_extent(self.model)
+        self.walker = self._new_walker(self.model, self.options)
+        self.mode = "heatmap"
+        self.scale = "linear"
+        self.report: MinimaReport | None = None  # landmarks of the current view, once computed
+        self.view_version = 0  # bumps whenever model or extent change: the map must be redone
+        self.message = ""  # the latest event in plain words
+        self.walking = False  # an animated walk is running (the app owns the clock)
+        self.blind = False  # the map is hidden, only what the walker feels is shown
+        self.data_view = False  # the data and the model's boundary replace the side panel
+        self.split = False  # BCE and MSE maps of the same data side by side
+        self.tour: Tour | None = None
+        self.touring = False
+
+    # ------------------------------------------------------------------ facts
+
+    @property
+    def is_data(self) -> bool:
+        """True when the landscape is made from examples (λ, minibatches, data view, split)."""
+        return self.model.name in DATA_LANDSCAPES
+
+    @property
+    def batch_label(self) -> str:
+        """How the walker's gradient is taken: "full batch" or "batch 16 of 200"."""
+        gradient = self.walker.gradient
+        return gradient.label if isinstance(gradient, MinibatchGradient) else "full batch"
+
+    def split_options(self, loss: str) -> LandscapeOptions:
+        """The options of one half of the BCE/MSE split: this landscape under that loss."""
+        return dataclasses.replace(self.options, loss=loss)
+
+    def stop_message(self) -> str:
+        """Why the walker stopped, with the key that helps after a divergence."""
+        walker = self.walker
+        why = walker.message or walker.status.value
+        if walker.status == WalkerStatus.DIVERGED:
+            return f"{why}; - lowers the learning rate"
+        return why
+
+    # ------------------------------------------------------------------ the map
+
+    def set_report(self, report: MinimaReport) -> None:
+        """The landmarks of the current view arrived: tell the walker the lowest loss there is."""
+        self.report = report
+        best = report.global_minimum
+        if best is not None and not report.unbounded:
+            self.walker.global_min_loss = best.loss
+
+    def _new_view(self) -> None:
+        """The model or the extent changed: landmarks are unknown until the map is redone."""
+        self.report = None
+        self.view_version += 1
+
+    def cycle_mode(self) -> None:
+        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self.message = f"view: {self.mode}"
+
+    def toggle_scale(self) -> None:
+        self.scale = "log" if self.scale == "linear" else "linear"
+        self.message = f"colour scale: {self.scale}"
+
+    def zoom(self, factor: float) -> None:
+        """Zoom in (factor < 1) or out around the walker."""
+        self.extent = zoom(self.extent, tuple(self.walker.position), factor)
+        self.message = "zoomed in" if factor < 1 else "zoomed out"
+        if self.blind:
+            self.message += " (the map is hidden: b shows it; the arrows' step changed too)"
+        self._new_view()
+
+    def reset_view(self) -> None:
+        self.extent = self.options.view_extent(self.model)
+        self.message = "view reset"
+        self._new_view()
+
+    def next_landscape(self, delta: int) -> None:
+        """Open the next/previous landscape with the same options."""
+        names = list(LANDSCAPES)
+        name = names[(names.index(self.model.name) + delta) % len(names)]
+        self.open(self.options.with_name(name), f"landscape: {name} - {LANDSCAPES[name]}")
+
+    def open(self, options: LandscapeOptions, message: str) -> None:
+        """Switch to the landscape options describe: fresh walker (same optimizer and schedule),
+        view reset. On error (ValueError) nothing changes."""
+        try:
+            model = options.build()
+            walker = self._new_walker(model, options, self.walker.optimizer_name,
+                                      self.walker.schedule_name)
+        except Exception as error:  # any failure to build: keep the current landscape
+            raise ValueError(f"cannot open {options.name}: {error}") from error
+        self.walking = False
+        self.options, self.model, self.walker = options, model, walker
+        self.extent = options.view_extent(model)
+        self.message = message
+        if self.split and not self.is_data:
+            self.split = False
+            self.message += " (split view closed: it needs data)"
+        self._new_view()
+
+    # ------------------------------------------------------------------ the walker
+
+    def _gradient(self, model: Model) -> MinibatchGradient | None:
+        """The walker's minibatch gradient for the chosen batch size (None: the full model)."""
+        if self.batch_size is None or model.name not in DATA_LANDSCAPES:
+            return None
+        return MinibatchGradient(model, self.batch_size, seed=0)
+
+    def _new_walker(self, model: Model, options: LandscapeOptions, optimizer: str = "sgd",
+                    schedule: str = "constant") -> Walker:
+        """A walker at the model's start with its default learning rate."""
+        return Walker(model, optimizer=optimizer, lr=model.default_lr, schedule=schedule,
+                      extent=options.view_extent(model), gradient=self._gradient(model))
+
+    def move(self, dw1: float, dw2: float) -> None:
+        """Move the walker by hand (the optimizer forgets its momentum)."""
+        self.walking = False
+        self.walker.move(dw1, dw2)
+        w1, w2 = self.walker.position
+        x0, x1, y0, y1 = self.extent
+        if x0 <= w1 <= x1 and y0 <= w2 <= y1:
+            self.message = "moved by hand (optimizer memory cleared)"
+        else:
+            self.message = f"off the map at w1={w1:.4g} w2={w2:.4g} - x zooms out, r goes back"
+
+    def place(self, w1: float, w2: float) -> None:
+        """Put the walker at (w1, w2) (a click on the map)."""
+        self.walking = False
+        x, y = self.walker.position
+        self.walker.move(w1 - x, w2 - y)
+        self.message = f"walker placed at w1={w1:.4g} w2={w2:.4g}"
+
+    def step(self) -> None:
+        """One optimizer step (none once diverged: the message says why)."""
+        self.walking = False
+        if self.walker.status == WalkerStatus.DIVERGED:
+            self.message = self.stop_message()
+        else:
+            self.message = ""
+            self._after_step(self.walker.step())
+
+    def toggle_run(self) -> None:
+        """Start or pause the animated walk (the app's clock calls tick while walking)."""
+        if self.walking:
+            self.walking = False
+            self.message = "paused"
+        else:
+            self.start_walk()
+
+    def start_walk(self) -> None:
+        if self.walker.status == WalkerStatus.DIVERGED:
+            self.message = self.stop_message()
+            return
+        self.walking = True
+        self.message = "walking... enter pauses"
+        if self.is_data and self.report is not None and self.report.unbounded:
+            self.message = "walking: the loss keeps falling toward 0 - there is no minimum"
+
+    def tick(self) -> None:
+        """One frame of the animated walk: one step; the walk ends when the walker stops."""
+        if not self._after_step(self.walker.step()):
+            self.walking = False
+
+    def _after_step(self, point) -> bool:
+        """Report a step; False when the walker has stopped (converged/diverged/stuck/stalled)."""
+        status = self.walker.status
+        if point is None or status != WalkerStatus.WALKING or self.walker.stalled:
+            self.message = self.stop_message()
+            return False
+        return True
+
+    def cycle_optimizer(self, delta: int) -> None:
+        names = OPTIMIZERS
+        name = names[(names.index(self.walker.optimizer_name) + delta) % len(names)]
+        self.walker.set_optimizer(name)
+        self.message = f"optimizer: {name}"
+
+    def change_lr(self, direction: int) -> None:
+        """Learning rate × LR_FACTOR (direction > 0) or ÷ LR_FACTOR."""
+        lr = self.walker.lr * (LR_FACTOR if direction > 0 else 1 / LR_FACTOR)
+        self.walker.set_lr(lr)
+        self.message = f"learning rate: {lr:.4g}"
+
+    def cycle_schedule(self) -> None:
+        name = SCHEDULES[(SCHEDULES.index(self.walker.schedule_name) + 1) % len(SCHEDULES)]
+        self.walker.set_schedule(name)
+        self.message = f"schedule: {name}"
+
+    def go_to_global_min(self) -> bool:
+        """Put the walker on the global minimum (or say why not); True when it moved there."""
+        report = self.report
+        if self.blind:
+            self.message = "no peeking: g would show where the minimum is - press b to look first"
+        elif report is None:
+            self.message = "still computing the map - try g again in a moment"
+        elif report.unbounded:
+            self.message = f"no global minimum: {report.note}"
+        elif report.global_minimum is None:
+            where = report.note or "no minimum found in this view"
+            self.message = f"{where} - zoom out (x) or reset the view (0)"
+        else:
+            best = report.global_minimum
+            self.walking = False
+            x, y = self.walker.position
+            self.walker.move(best.w1 - x, best.w2 - y)
+            self.message = f"global minimum: w1={best.w1:.4g} w2={best.w2:.4g} loss={best.loss:.4g}"
+            return True
+        return False
+
+    def reset_walker(self) -> None:
+        self.walking = False
+        self.walker.reset()
+        self.message = "walker reset to its start, trail cleared"
+
+    # ------------------------------------------------------------------ teaching modes
+
+    def toggle_blind(self) -> None:
+        """Hide the map (walk by feel alone) or show it again with the path walked."""
+        self._set_blind(not self.blind)
+        self.message = ("blind: step with space, enter or the arrows" if self.blind
+                        else "looking again: the trail shows the path you walked")
+
+    def _set_blind(self, on: bool) -> None:
+        if on:
+            self.split = False
+        self.blind = on
+
+    def toggle_data(self) -> None:
+        """Show or hide the data view (examples, boundary, costliest points)."""
+        if self.split:
+            self.message = "the split view fills the screen - v closes it first"
+            return
+        self.data_view = not self.data_view
+        self.message = ("data view: the line is where the model says p = 0.5" if self.data_view
+                        else "data view closed")
+
+    def toggle_split(self) -> None:
+        """BCE and MSE maps of the same data side by side, or back to one map."""
+        if self.split:
+            self.split = False
+            self.message = "split view closed"
+        elif self.blind:
+            self.message = "blind mode hides the maps - press b to look first"
+        elif not self.is_data:
+            self.message = (f"v compares BCE with MSE on data; {self.model.name} has no data "
+                            f"(try {' or '.join(DATA_LANDSCAPES)})")
+        else:
+            self.walking = False
+            self.split = True
+            self.message = "BCE (left) vs MSE (right): same data, same walker - v returns"
+
+    def change_l2(self, direction: int) -> None:
+        """λ (L2 regularisation) one rung down/up the ladder; the walker stays where it is."""
+        if not self.is_data:
+            self.message = f"λ (L2) applies to data landscapes only: {', '.join(DATA_LANDSCAPES)}"
+            return
+        l2 = self.options.l2
+        rungs = [v for v in L2_LADDER if v > l2] if direction > 0 else [
+            v for v in reversed(L2_LADDER) if v < l2]
+        if not rungs:
+            self.message = f"λ = {l2:g} is already the end of the ladder"
+            return
+        options = dataclasses.replace(self.options, l2=rungs[0])
+        old = self.walker
+        try:
+            model = options.build()
+            walker = Walker(model, tuple(old.position), optimizer=old.optimizer_name, lr=old.lr,
+                            schedule=old.schedule_name, extent=options.view_extent(model),
+                            gradient=self._gradient(model))
+        except Exception as error:  # e.g. the walker's point is not finite under the new λ
+            raise ValueError(f"cannot set λ: {error}") from error
+        walker.start = old.start.copy()  # r still goes back to where the walk began
+        self.walking = False
+        self.options, self.model, self.walker = options, model, walker
+        self.message = f"λ = {rungs[0]:g}: the loss adds λ/2·|w|², pulling the weights toward 0"
+        self._new_view()
+
+    def next_batch(self) -> None:
+        """Cycle the walker's gradient between the full batch and minibatches of 64, 16, 1."""
+        if not self.is_data:
+            self.message = (f"minibatches need examples; {self.model.name} has none "
+                            f"(try {' or '.join(DATA_LANDSCAPES)})")
+            return
+        self.batch_size = BATCH_SIZES[(BATCH_SIZES.index(self.batch_size) + 1) % len(BATCH_SIZES)]
+        self.walker.gradient = self._gradient(self.model)
+        self.message = f"gradient from {self.batch_label} (the map is still the full batch)"
+
+    # ------------------------------------------------------------------ tour
+
+    def start_tour(self, tour: Tour) -> None:
+        """Start the tour at its first slide."""
+        self.tour = tour
+        tour.restart()
+        self.touring = True
+        self.apply_slide(tour.current)
+
+    def end_tour(self) -> None:
+        """End the tour; the app stays as the last slide left it."""
+        self.touring = False
+        self.message = "tour ended - t starts it again"
+
+    def move_slide(self, delta: int) -> None:
+        """Next / previous tour slide."""
+        if not self.touring:
+            self.message = "no tour running - t starts it"
+        elif self.tour.next() if delta > 0 else self.tour.previous():
+            self.apply_slide(self.tour.current)
+        else:
+            self.message = ("last slide - t ends the tour" if delta > 0
+                            else "this is the first slide")
+
+    def apply_slide(self, slide: Slide) -> None:
+        """Set up as the slide says; settings it leaves out stay as they are. A landscape that
+        cannot be opened raises (nothing changes); a bad walker setting is skipped and raised
+        after the rest is applied."""
+        self.walking = False
+        setup = slide.setup
+        options = setup.options()
+        if options is not None:
+            self.open(options, "")
+            self.scale = "linear"  # each slide's map as its text describes it
+        failure = None
+        try:
+            if setup.optimizer is not None:
+                self.walker.set_optimizer(setup.optimizer)
+            if setup.schedule is not None:
+                self.walker.set_schedule(setup.schedule)
+            if setup.lr is not None:
+                self.walker.set_lr(setup.lr)
+            if setup.start is not None:
+                self.walker.reset(setup.start)
+        except ValueError as error:
+            failure = error
+        if setup.mode is not None:
+            self.mode = setup.mode
+        if setup.blind is not None:
+            self._set_blind(setup.blind)
+        self.message = f"tour slide {self.tour.index + 1}/{len(self.tour)}"
+        if setup.run:
+            self.start_walk()
+        if failure is not None:
+            raise ValueError(f"this slide's setup failed: {failure}")

@@ -1,0 +1,143 @@
+"""The two status lines above the map, and the banner: what is shown and what just happened.
+
+Line one: the landscape, the walker's optimizer, learning rate, schedule and state. Line two: the
+keys that matter now and the latest message. The banner states one standing fact (blind mode, or
+that there is no minimum to find). Both are fitted to the width and never wrap.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.widgets import Static
+
+from losswalk.core.drawing.text import ascii_only
+from losswalk.core.explorer import Explorer
+from losswalk.core.landscapes.models import DATA_LANDSCAPES, LOSS_NAMES, Model
+from losswalk.core.walk.walker import WalkerStatus
+from losswalk.tui.widgets.lines import TextLines
+
+MIN_TITLE = 12  # the status line clips the landscape's name to no fewer columns than this
+SEP = " | "
+BLIND_NOTE = "blind mode: you feel only the ground under your feet — press b to look"
+NO_MINIMUM = ("no finite minimum: the loss keeps falling toward 0 as the weights grow — "
+              "raise λ with ] to bring one back")
+
+
+def landscape_title(model: Model, long: bool = True) -> str:
+    """Name of what is on the map, e.g. 'logistic: binary cross-entropy on overlap' (long) or
+    'logistic: BCE on overlap'."""
+    if model.name in DATA_LANDSCAPES:
+        loss = LOSS_NAMES[model.loss_kind] if long else model.loss_kind.upper()
+        return f"{model.name}: {loss} on {model.dataset.name}"
+    return model.name
+
+
+def banner_text(explorer: Explorer) -> str:
+    """One standing fact above the map: blind mode, or that there is no minimum to find."""
+    if explorer.blind:
+        return BLIND_NOTE
+    report = explorer.report
+    if report is None or explorer.split:
+        return ""
+    if report.unbounded:
+        return NO_MINIMUM if explorer.is_data else report.note
+    if report.global_minimum is None and report.note:  # e.g. a small λ on separable data
+        return f"{report.note} - x zooms out"
+    return ""
+
+
+def keys_now(explorer: Explorer) -> str:
+    """The keys that matter in the walker's current state."""
+    status = explorer.walker.status
+    if explorer.walking:
+        return "enter pause  +/- lr  ? help"
+    if status == WalkerStatus.DIVERGED:
+        return "r reset  - lower lr  ? help"
+    if explorer.touring:
+        return "PgDn/. next  PgUp/, back  t end tour"
+    if status != WalkerStatus.WALKING:
+        return "r reset  o optimizer  g global min  ? help"
+    return "arrows/hjkl move  space step  enter run  ? help"
+
+
+def clip(line: str, width: int, charset: str) -> str:
+    """line cut to width columns, ending in an ellipsis when cut (status lines never wrap)."""
+    if len(line) <= width:
+        return line
+    dots = "…" if charset == "unicode" else "..."
+    return line[:max(width - len(dots), 0)] + dots
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}" if math.isfinite(value) else str(value)
+
+
+def status_lines(explorer: Explorer, columns: int, charset: str,
+                 progress: float | None = None) -> tuple[str, str]:
+    """The two status lines for a terminal `columns` wide (one column of margin either side)."""
+    width = max(columns - 2, 1)
+    walker = explorer.walker
+    state = "walking" if explorer.walking else walker.status.value
+    title = landscape_title(explorer.model, long=columns >= 120)
+    if explorer.is_data:
+        extras = [f"λ {explorer.model.l2:g}"] if explorer.model.l2 else []
+        extras += [explorer.batch_label] if walker.gradient is not None else []
+        title = " ".join([title, *extras])
+    # step and loss change on every step: the side panel shows them, so the status repeats
+    # them only while the panel is hidden (split, data view) and a step resends no status row
+    where = []
+    if explorer.split or explorer.data_view:
+        loss = walker.trail[-1].loss if walker.trail else explorer.model.loss(walker.position)
+        where = [f"step {walker.steps} loss {_fmt(loss)}"]
+    rest = SEP.join([
+        f"{walker.optimizer_name} lr {walker.lr:.3g} {walker.schedule_name}",
+        *where,
+        state.upper() if walker.status == WalkerStatus.DIVERGED else state,
+    ])
+    news = explorer.message
+    if progress is not None:
+        busy = f"computing the map {progress:4.0%}..."
+        news = f"{busy} {news}" if news else busy
+    keys = keys_now(explorer)
+    second = f"{keys}{SEP}{news}" if news else keys
+    if charset == "ascii":
+        title, rest, news, second = (ascii_only(t) for t in (title, rest, news, second))
+    # too narrow for everything: the title gives way first (the numbers and state matter
+    # more), and news that fits on its own pushes out the key hints (the footer has them)
+    room = width - len(rest) - len(SEP)
+    first = f"{clip(title, room, charset)}{SEP}{rest}" if room >= MIN_TITLE else (
+        f"{title}{SEP}{rest}")
+    if len(second) > width and news and len(news) <= width:
+        second = news
+    return clip(first, width, charset), clip(second, width, charset)
+
+
+class StatusBar(TextLines):
+    """The two status lines (only the rows whose text changed are resent)."""
+
+    def show(self, explorer: Explorer, charset: str, progress: float | None = None) -> None:
+        # the one-column margin is part of the text (not CSS padding): fewer segments to send
+        first, second = status_lines(explorer, self.app.size.width, charset, progress)
+        text = Text(no_wrap=True)
+        text.append(" " + first, style="bold")
+        text.append("\n " + second)
+        super().show(text)
+
+
+class Banner(Static):
+    """One line of warning above the map, hidden when there is nothing to say."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._text: str | None = None
+
+    def say(self, text: str, charset: str) -> None:
+        """Show text (or hide the banner when it is empty); unchanged text sends nothing."""
+        if charset == "ascii":
+            text = ascii_only(text)
+        if text != self._text:
+            self._text = text
+            self.update(text)
+            self.set_class(bool(text), "-shown")
