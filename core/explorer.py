@@ -10,14 +10,17 @@ for the user and leave the state as it was.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from losswalk.core.landscapes.landscape import zoom
 from losswalk.core.landscapes.minima import MinimaReport
 from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions, Model
-from losswalk.core.lesson.tour import Slide, Tour
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
 from losswalk.core.walk.walker import Walker, WalkerStatus
+
+if TYPE_CHECKING:  # the tour is read only when it is started
+    from losswalk.core.lesson.tour import Slide, Tour
 
 Extent = tuple[float, float, float, float]
 

@@ -34,9 +34,9 @@ from losswalk.tui.widgets.walker_panel import WalkerPanel
 MIN_SIZE = (60, 18)  # below this the app shows "terminal too small" instead of the UI
 STEPS_PER_SECOND = 18  # animated walk speed
 CHART_EVERY = 3  # while walking, redraw the charts every few steps (they are the costly part)
-# Textual paints the screen about three times while it starts (layout, resize, resume); holding
-# the output this long lets the first grid arrive and sends one full frame instead
-FIRST_FRAME_DELAY = 0.2
+# Textual paints the screen about three times while it starts (layout, resize, resume): the
+# output is held until the map's first grid is drawn (at most this long), so one frame is sent
+FIRST_FRAME_WAIT = 0.5
 
 
 class LosswalkApp(App[None]):
@@ -55,6 +55,7 @@ class LosswalkApp(App[None]):
         self._start_with_tour = tour
         self._progress: float | None = None  # 0..1 while the map's grid is being evaluated
         self._walk_timer: Timer | None = None
+        self._first_frame: Timer | None = None  # set while the first frame is held back
 
     # ------------------------------------------------------------------ layout
 
@@ -85,8 +86,9 @@ class LosswalkApp(App[None]):
         return not (self.no_color or self.charset == "ascii" or weak)
 
     def on_mount(self) -> None:
-        if not self.is_headless:  # a terminal: send the first frame once, grid and all
-            self.delay_update(FIRST_FRAME_DELAY)
+        if not self.is_headless:  # a terminal: send the first frame once, map and all
+            self._begin_batch()  # what App.delay_update does, but ended by the map, not a clock
+            self._first_frame = self.set_timer(FIRST_FRAME_WAIT, self._release_first_frame)
         self.set_class(self.charset == "ascii", "-ascii")
         self._layout_for(self.size.width, self.size.height)
         if self._start_with_tour:
@@ -148,8 +150,11 @@ class LosswalkApp(App[None]):
         self._update_status()
 
     def _update_status(self) -> None:
-        self.query_one(StatusBar).show(self.explorer, self.charset, self._progress)
-        self.query_one(Banner).say(banner_text(self.explorer), self.charset)
+        # query, not query_one: a map's message may still arrive while the app shuts down
+        for bar in self.query(StatusBar):
+            bar.show(self.explorer, self.charset, self._progress)
+        for banner in self.query(Banner):
+            banner.say(banner_text(self.explorer), self.charset)
 
     def _run_clock(self) -> None:
         """The walk's clock runs exactly while the explorer is walking."""
@@ -173,6 +178,14 @@ class LosswalkApp(App[None]):
             self.notify(str(error), severity="error")
         self._sync(charts)
 
+    def _release_first_frame(self) -> None:
+        """Send the held first frame (once): the map is drawn, or it took too long."""
+        if self._first_frame is not None:
+            self._first_frame.stop()
+            self._first_frame = None
+            self._end_batch()
+            self.screen.refresh()
+
     @on(LandscapeMap.Progress, "#map")
     def _map_progress(self, message: LandscapeMap.Progress) -> None:
         self._progress = message.fraction
@@ -183,11 +196,13 @@ class LosswalkApp(App[None]):
         self._progress = None
         self.explorer.set_report(message.report)
         self._update_status()
+        self._release_first_frame()
 
     @on(LandscapeMap.Failed)
     def _map_failed(self, message: LandscapeMap.Failed) -> None:
         if message.map_view.id == "map":
             self._progress = None
+            self._release_first_frame()
         self.notify(f"could not evaluate the map: {message.error}", severity="error")
         self._update_status()
 

@@ -213,6 +213,8 @@ class PracticeScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.set_class(self.charset == "ascii", "-ascii")
+        for field in self.query(Input):  # a blinking cursor resends its cell twice a second
+            field.cursor_blink = False
         self.calculate()
         self.show_problem()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 
-import plotext as plt
 from rich.text import Text
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -70,6 +69,8 @@ class PlotextPlot(LinesWidget):
         if width < MIN_WIDTH or height < MIN_HEIGHT:
             return Text("\n".join(" " * width for _ in range(height)))
         with _PLOTEXT_LOCK:
+            import plotext as plt  # imported at the first chart drawn: start-up does not wait
+
             plt.clf()
             plt.plotsize(width, height)
             plt.theme("clear")  # no canvas/axes colours: the figure sits on the widget background

@@ -7,14 +7,16 @@ setup and keeps every map key working while the panel is up.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
 from losswalk.core.drawing.text import check_charset
-from losswalk.core.lesson.tour import Tour
+
+if TYPE_CHECKING:
+    from losswalk.core.lesson.tour import Tour
 
 TOUR_PATH = Path(__file__).resolve().parent.parent / "tour.toml"  # the packaged tui/tour.toml
 SEPARATORS = {"unicode": " · ", "ascii": " - "}
