@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any, NoReturn
 
-from losswalk.core.drawing.text import CHARSETS
+from losswalk.core.drawing.text import CHARSET_CHOICES, charset_for_locale
 
 SUBCOMMANDS = ("list", "info", "walk", "render", "tour")
 EXIT_USAGE = 2
@@ -102,10 +102,34 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, name_required: bool
     parser.add_argument("--extent", type=_extent, metavar="W1MIN,W1MAX,W2MIN,W2MAX")
 
 
+def _initial_environ() -> dict[str, str]:
+    """The environment this process started with (Python may change its own: PEP 538)."""
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            pairs = f.read().split(b"\0")
+    except OSError:  # not Linux: the environment as Python sees it
+        return dict(os.environ)
+    return dict(p.decode(errors="replace").partition("=")[::2] for p in pairs if b"=" in p)
+
+
+def _charset(text: str) -> str:
+    """--charset: unicode, ascii, or auto (ascii unless the locale's character set is UTF-8)."""
+    if text not in CHARSET_CHOICES:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(CHARSET_CHOICES)}")
+    return charset_for_locale(os.environ, _initial_environ()) if text == "auto" else text
+
+
+def _charset_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--charset", type=_charset, default="auto", metavar="{auto,unicode,ascii}",
+        help="glyphs to draw with; auto (the default) is unicode when the locale (LC_ALL, "
+        "LC_CTYPE or LANG) is UTF-8 and plain ASCII otherwise, e.g. under LANG=C")
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="losswalk",
-        usage="losswalk [NAME] [landscape options] [--charset unicode|ascii]  (the app)\n"
+        usage="losswalk [NAME] [landscape options] [--charset auto|unicode|ascii]  (the app)\n"
         "       losswalk tour [NAME] [landscape options]        (the app, with the lesson tour)\n"
         "       losswalk {list,info,walk,render} ...            (headless)",
         description="See and walk the loss landscape of a neural network in the terminal.",
@@ -141,7 +165,7 @@ def _build_parser() -> _Parser:
     render.add_argument("--mode", choices=("heatmap", "contours", "both"),
                         help="default: both when --contours > 0")
     render.add_argument("--scale", choices=("linear", "log"), default="linear")
-    render.add_argument("--charset", choices=CHARSETS, default="unicode")
+    _charset_argument(render)
     render.add_argument("--color", choices=("auto", "truecolor", "256", "16", "none"),
                         default="auto")
     render.add_argument("--walk", metavar="OPTIMIZER", help="draw a walk's trail")
@@ -159,7 +183,7 @@ def _app_parser() -> _Parser:
         "'losswalk tour' starts the lesson tour). Subcommands: list, info, walk, render, tour.",
     )
     _landscape_arguments(parser, name_required=False)
-    parser.add_argument("--charset", choices=CHARSETS, default="unicode")
+    _charset_argument(parser)
     return parser
 
 
@@ -435,9 +459,21 @@ def cmd_render(args: argparse.Namespace) -> None:
         print(line)
 
 
+def _need_a_terminal() -> None:
+    """Refuse (one line, exit 2) where the app cannot run: it draws on a terminal and reads keys
+    from one; in a pipe or a file it would write escape codes and wait forever."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CliError("the app needs a terminal on stdin and stdout; for a picture in a file "
+                       "or a pipe use 'losswalk render'")
+    if os.environ.get("TERM", "") in ("", "dumb"):
+        raise CliError("TERM is dumb or unset, so the app cannot draw; set TERM (e.g. "
+                       "xterm-256color), or use 'losswalk render'")
+
+
 def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
     """Open the app (with the lesson tour running when `tour`)."""
     args = _app_parser().parse_args(list(argv))
+    _need_a_terminal()
     options = _options(args)
     options.build(strict=True)  # report a bad landscape or data file before the screen opens
     from losswalk.tui.app import run

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 _ASCII = str.maketrans(
     {
         # maths and punctuation in descriptions, messages and titles
@@ -24,6 +26,27 @@ def ascii_only(text: str, unknown: str = "?") -> str:
 
 
 CHARSETS = ("unicode", "ascii")
+CHARSET_CHOICES = ("auto", *CHARSETS)  # what --charset takes; auto follows the locale
+COERCED_CTYPES = ("C.UTF-8", "C.utf8", "UTF-8")  # what Python sets LC_CTYPE to for a C locale
+
+
+def locale_name(environ: Mapping[str, str], initial: Mapping[str, str] | None = None) -> str:
+    """The locale the environment names for characters: LC_ALL, else LC_CTYPE, else LANG ("C"
+    when none is set). An LC_CTYPE that Python set itself while coercing a C (or unknown) locale
+    (PEP 538: it differs from the process's `initial` environment) is not the user's: the
+    initial one counts."""
+    ctype = environ.get("LC_CTYPE")
+    if ctype in COERCED_CTYPES and initial is not None and initial.get("LC_CTYPE") != ctype:
+        ctype = initial.get("LC_CTYPE")
+    return environ.get("LC_ALL") or ctype or environ.get("LANG") or "C"
+
+
+def charset_for_locale(environ: Mapping[str, str],
+                       initial: Mapping[str, str] | None = None) -> str:
+    """"unicode" when the locale's character set is UTF-8, else "ascii": a terminal in a C or
+    Latin-1 locale (common over SSH) shows box-drawing, block and braille glyphs as garbage."""
+    name = locale_name(environ, initial).lower().replace("utf8", "utf-8")
+    return "unicode" if "utf-8" in name else "ascii"
 
 
 def check_charset(charset: str) -> str:

@@ -279,6 +279,25 @@ def test_help_lists_every_bound_key():
             assert short in listed.split(), key
 
 
+@pytest.mark.parametrize("size", [(60, 18), (80, 24)])
+async def test_the_footer_shows_help_and_quit_at_every_supported_size(size):
+    app = LosswalkApp()
+    async with app.run_test(size=size) as pilot:
+        await wait_for_map(pilot)
+        footer = screen_text(pilot).splitlines()[-1]
+        assert "? help" in footer and "q quit" in footer and "space step" in footer
+
+
+async def test_ctrl_c_quits_even_from_the_practice_screen():
+    """Over SSH people press ctrl+c to leave: it quits instead of saying 'press ctrl+q'."""
+    for keys in (("ctrl+c",), ("P", "ctrl+c")):
+        app = LosswalkApp()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert not app.is_running, keys
+
+
 async def test_q_quits():
     app = LosswalkApp()
     async with app.run_test(size=SIZE) as pilot:

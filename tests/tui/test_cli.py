@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -214,3 +217,48 @@ def test_walk_with_a_learning_rate_too_small_to_move_stops_and_says_so(capsys) -
     final = result["final_state"]
     assert final["status"] == "walking" and "too small" in final["message"]
     assert final["steps"] < 100
+
+
+def test_the_app_refuses_without_a_terminal(capsys) -> None:
+    """`losswalk > out.txt` or `losswalk | less`: one line pointing to render, exit 2 (it used to
+    write escape codes into the file and wait forever)."""
+    for argv in ([], ["tour"], ["himmelblau", "--charset", "ascii"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and "needs a terminal" in err and "losswalk render" in err
+
+
+@pytest.mark.parametrize("term", ["dumb", ""])
+def test_the_app_refuses_a_dumb_terminal(capsys, monkeypatch, term) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("TERM", term)
+    code, _, err = run(capsys)
+    assert code == 2 and err.count("\n") == 1 and "TERM" in err and "losswalk render" in err
+
+
+def _render_in(env: dict[str, str], *argv: str) -> str:
+    """`losswalk render bowl --color none` in a fresh process with exactly this locale."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "losswalk", "render", "bowl", "--color", "none", "--width", "60",
+         "--height", "16", *argv], env={**base, **env}, capture_output=True, text=True,
+        encoding="utf-8", cwd="/")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"LANG": "C"}, "ascii"),
+    ({}, "ascii"),  # no locale at all is the C locale
+    ({"LANG": "en_GB.ISO-8859-1"}, "ascii"),
+    ({"LANG": "en_GB.UTF-8", "LC_CTYPE": "en_GB.ISO-8859-1"}, "ascii"),
+    ({"LANG": "C.UTF-8"}, "unicode"),
+    ({"LANG": "C", "LC_ALL": "en_US.utf8"}, "unicode"),
+    ({"LANG": "C", "LC_CTYPE": "C.UTF-8"}, "unicode"),  # the user's own C.UTF-8 counts
+])
+def test_charset_auto_follows_the_locale(env, expected) -> None:
+    """Under LANG=C (Python coerces it to C.UTF-8 inside, PEP 538) the default draws ASCII."""
+    out = _render_in(env)
+    assert out.isascii() is (expected == "ascii")
+    assert _render_in(env, "--charset", "unicode") == _render_in({"LANG": "C.UTF-8"})

@@ -41,7 +41,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("B", "gradient from all examples or minibatches of 64, 16, 1 (noisy steps)"),
     ("P", "practice: the lesson's cross-entropy problems (escape comes back)"),
     ("?", "this help (? / escape / q close it)"),
-    ("q", "quit"),
+    ("q ctrl+c", "quit"),
 )
 
 SCREEN_TEXT = (
