@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from losswalk.core.drawing.text import ARROWS, COMPASS, compass
 from losswalk.core.walk.optimizers import make_optimizer, make_schedule
 
 if TYPE_CHECKING:
@@ -41,17 +42,12 @@ class WalkerStatus(str, Enum):
     DIVERGED = "diverged"
 
 
-COMPASS = ("E", "NE", "N", "NW", "W", "SW", "S", "SE")  # counter-clockwise from +w1 (east)
+__all__ = ["ARROWS", "COMPASS", "Feel", "TrailPoint", "Walker", "WalkerStatus"]
+
 _OFFSETS = {  # compass name -> (dw1, dw2) of one probe step; w2 grows to the north
     "E": (1, 0), "NE": (1, 1), "N": (0, 1), "NW": (-1, 1),
     "W": (-1, 0), "SW": (-1, -1), "S": (0, -1), "SE": (1, -1),
 }  # fmt: skip
-ARROWS: dict[str, dict[str, str]] = {
-    "unicode": dict(zip((*COMPASS, "flat"), "→↗↑↖←↙↓↘·", strict=True)),
-    # ASCII: the east diagonals are strokes rising (/) or falling (\) to the right; the west ones
-    # are the ticks that sit in those corners of a cell (` top-left, , bottom-left).
-    "ascii": dict(zip((*COMPASS, "flat"), ">/^`<,v\\.", strict=True)),
-}
 
 
 @dataclass(frozen=True)
@@ -86,12 +82,6 @@ def _point(w, what: str) -> np.ndarray:
     if p.shape != (2,) or not np.all(np.isfinite(p)):
         raise ValueError(f"{what} must be two finite numbers (w1, w2), got {w!r}")
     return p
-
-
-def _compass(v: np.ndarray) -> str:
-    """Name of the compass octant a non-zero vector points into."""
-    octant = math.floor(math.atan2(v[1], v[0]) / (math.pi / 4) + 0.5)
-    return COMPASS[octant % 8]
 
 
 class Walker:
@@ -150,7 +140,7 @@ class Walker:
             there = self._ground(self.position + self.probe * (d1, d2))[0]
             rose[1 - d2, 1 + d1] = there - self._loss
         w1, w2 = self.position
-        direction = "flat" if flat else _compass(downhill)
+        direction = "flat" if flat else compass(*downhill)
         return Feel(w1, w2, self._loss, self._grad.copy(), slope, downhill, direction, rose)
 
     def current_lr(self) -> float:
