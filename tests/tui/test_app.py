@@ -31,7 +31,7 @@ async def test_opens_default_landscape_and_names_it():
         assert app.grid is not None and app.grid.values.shape[::-1] == app.map.grid_shape()
         text = screen_text(pilot)
         assert "logistic: BCE on overlap" in text
-        assert "sgd" in text and "walking" in text
+        assert "sgd" in text and "ready" in text  # not "walking" before the first step
 
 
 MOVES = {
@@ -234,7 +234,7 @@ async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
         assert "DIVERGED" in text and "r reset" in text
         await pilot.press("space")  # does nothing harmful
         await pilot.press("r")
-        assert app.walker.status == WalkerStatus.WALKING
+        assert app.walker.status == WalkerStatus.READY
         assert "DIVERGED" not in screen_text(pilot)
 
 
