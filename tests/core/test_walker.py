@@ -1,15 +1,20 @@
 """The blindfolded walker: what it feels, how it steps, and how walks end."""
 
+import functools
 import itertools
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import losswalk.core.walk.walker as walker_module
 from losswalk.core.drawing.text import format_number
+from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions
 from losswalk.core.landscapes.surfaces import SURFACES
-from losswalk.core.walk.optimizers import make_schedule
+from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
+from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, make_schedule
 from losswalk.core.walk.walker import (
     ARROWS,
     CLIMB_RISE,
@@ -607,3 +612,42 @@ def test_off_map_follows_the_view():
     walker.extent = (-2.0, 2.0, -2.0, 2.0)
     assert not walker.off_map
 
+
+# --- every walk ends ------------------------------------------------------------------------
+
+DATASETS = ("overlap", "separable", "xor", "moons", "circles", "noisy")
+
+
+@functools.cache
+def landscape(name: str, dataset: str | None):
+    return LandscapeOptions(name=name, dataset=dataset).build(strict=True)
+
+
+@st.composite
+def walks(draw):
+    """Any landscape (data ones on any built-in dataset, any batch size), optimizer, schedule,
+    learning rate in [1e-6, 1e3] and start in the landscape's own extent."""
+    name = draw(st.sampled_from(sorted(LANDSCAPES)))
+    dataset = draw(st.sampled_from(DATASETS)) if name == "logistic" else None
+    model = landscape(name, dataset)
+    x0, x1, y0, y1 = model.extent
+    start = (draw(st.floats(x0, x1)), draw(st.floats(y0, y1)))
+    batch = draw(st.sampled_from(BATCH_SIZES)) if name in DATA_LANDSCAPES else None
+    return Walker(model, start, optimizer=draw(st.sampled_from(OPTIMIZERS)),
+                  lr=10 ** draw(st.floats(-6, 3)), schedule=draw(st.sampled_from(SCHEDULES)),
+                  gradient=None if batch is None else MinibatchGradient(model, batch, seed=1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(walks())
+def test_any_walk_ends_within_its_budget_with_a_documented_status(walker):
+    # The run budget is cut to 2,000 steps (50,000 in use) to keep the test quick: the rule
+    # that ends a creeping walk is the same, and every other budget is checked at full size.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(walker_module, "RUN_BUDGET", 2000)
+        while not walker.status.ended:
+            assert walker.steps < 2000
+            walker.step()
+    assert walker.status.value in {s.value for s in WalkerStatus} - {"ready", "walking"}
+    assert walker.message.startswith(f"{walker.status.value}: ")
+    assert walker.trail[-1].step == walker.steps
