@@ -27,6 +27,14 @@ Extent = tuple[float, float, float, float]
 LR_FACTOR = 1.5  # + and - multiply / divide the learning rate by this
 L2_LADDER = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # the λ values [ and ] step through
 MODES = ("heatmap", "contours", "both")  # how the map is drawn (c cycles)
+STOP_HINTS = {  # the keys that help once a walk has ended this way
+    WalkerStatus.DIVERGED: "- lowers the learning rate, r resets",
+    WalkerStatus.OSCILLATING: "- lowers the learning rate",
+    WalkerStatus.NOISY: "B changes the batch, - lowers the learning rate",
+    WalkerStatus.STALLED: "+ raises the learning rate",
+    WalkerStatus.UNBOUNDED: "] adds an L2 penalty, r resets",
+    WalkerStatus.STUCK: "o tries another optimizer, r resets",
+}
 
 
 class Explorer:
@@ -68,12 +76,13 @@ class Explorer:
         return dataclasses.replace(self.options, loss=loss)
 
     def stop_message(self) -> str:
-        """Why the walker stopped, with the key that helps after a divergence."""
+        """Why the walker stopped, and the key that helps (the walker's own words name none)."""
         walker = self.walker
         why = walker.message or walker.status.value
-        if walker.status == WalkerStatus.DIVERGED:
-            return f"{why}; - lowers the learning rate"
-        return why
+        hint = STOP_HINTS.get(walker.status, "")
+        if walker.status == WalkerStatus.UNBOUNDED and not self.is_data:
+            hint = "r resets"
+        return f"{why}; {hint}" if hint else why
 
     # ------------------------------------------------------------------ the map
 
@@ -88,6 +97,7 @@ class Explorer:
         """The model or the extent changed: landmarks are unknown until the map is redone."""
         self.report = None
         self.view_version += 1
+        self.walker.extent = self.extent  # the walker knows when it is off the map
 
     def cycle_mode(self) -> None:
         self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
@@ -169,7 +179,7 @@ class Explorer:
     def step(self) -> None:
         """One optimizer step (none once diverged: the message says why)."""
         self.walking = False
-        if self.walker.status == WalkerStatus.DIVERGED:
+        if self.walker.status is WalkerStatus.DIVERGED:
             self.message = self.stop_message()
         else:
             self.message = ""
@@ -184,7 +194,8 @@ class Explorer:
             self.start_walk()
 
     def start_walk(self) -> None:
-        if self.walker.status == WalkerStatus.DIVERGED:
+        """Start the animated walk, unless the walk has already ended (the message says how)."""
+        if self.walker.status.ended:
             self.message = self.stop_message()
             return
         self.walking = True
@@ -198,9 +209,8 @@ class Explorer:
             self.walking = False
 
     def _after_step(self, point) -> bool:
-        """Report a step; False when the walker has stopped (converged/diverged/stuck/stalled)."""
-        status = self.walker.status
-        if point is None or status != WalkerStatus.WALKING or self.walker.stalled:
+        """Report a step; False when the walk has ended (any status but ready or walking)."""
+        if point is None or self.walker.status.ended:
             self.message = self.stop_message()
             return False
         return True

@@ -316,13 +316,11 @@ def _walker(args: argparse.Namespace, optimizer: str):
 
 
 def _walk(walker, steps: int):
-    """Yield the start point, then each step, stopping early once the walker stops walking
-    (converged, stuck, diverged, or stalled by a learning rate too small to move it)."""
-    from losswalk.core.walk.walker import WalkerStatus
-
+    """Yield the start point, then each step (the diverging one included), stopping early once
+    the walker's status ends the run."""
     yield walker.trail[-1]
     for _ in range(steps):
-        if walker.status is not WalkerStatus.WALKING or walker.stalled:
+        if walker.status.ended:
             return
         point = walker.step()
         if point is None:

@@ -1,7 +1,8 @@
-"""Plain-ASCII spelling of the few non-ASCII glyphs losswalk's texts use (for --charset ascii)."""
+"""Text shared by every view: ASCII spellings of glyphs, how numbers are written, compass arrows."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 _ASCII = str.maketrans(
@@ -59,3 +60,33 @@ def check_charset(charset: str) -> str:
 def for_charset(text: str, charset: str = "unicode") -> str:
     """The text as is ("unicode") or with every symbol spelt in ASCII ("ascii": '·' -> '*')."""
     return text if check_charset(charset) == "unicode" else ascii_only(text)
+
+
+def format_number(x: float, digits: int = 4) -> str:
+    """`digits` significant digits, scientific (1.235e5) when huge or tiny; 'inf'/'-inf'/'nan'.
+
+    The one spelling of a number on screen and in the walker's messages, so the two always agree.
+    """
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = f"{x + 0.0:.{digits}g}"  # + 0.0 turns -0.0 into 0.0
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if e else text  # 1.5e-05 -> 1.5e-5: narrower
+
+
+COMPASS = ("E", "NE", "N", "NW", "W", "SW", "S", "SE")  # counter-clockwise from +w1 (east)
+ARROWS: dict[str, dict[str, str]] = {
+    "unicode": dict(zip((*COMPASS, "flat"), "→↗↑↖←↙↓↘·", strict=True)),
+    # ASCII: the east diagonals are strokes rising (/) or falling (\) to the right; the west ones
+    # are the ticks that sit in those corners of a cell (` top-left, , bottom-left).
+    "ascii": dict(zip((*COMPASS, "flat"), ">/^`<,v\\.", strict=True)),
+}
+
+
+def compass(dw1: float, dw2: float) -> str:
+    """Name of the compass octant a non-zero vector (dw1 east, dw2 north) points into."""
+    octant = math.floor(math.atan2(dw2, dw1) / (math.pi / 4) + 0.5)
+    return COMPASS[octant % 8]

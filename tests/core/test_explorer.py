@@ -63,10 +63,12 @@ def test_run_pauses_and_diverged_walkers_do_not_start() -> None:
     explorer.toggle_run()
     assert not explorer.walking and explorer.message == "paused"
     explorer.walker.set_lr(1e6)
-    explorer.step()
+    for _ in range(20):
+        explorer.step()
     assert explorer.walker.status is WalkerStatus.DIVERGED
     explorer.toggle_run()
-    assert not explorer.walking and explorer.message.endswith("- lowers the learning rate")
+    assert not explorer.walking
+    assert explorer.message.endswith("; - lowers the learning rate, r resets")
 
 
 def test_optimizer_lr_and_schedule_cycle_through_every_choice() -> None:

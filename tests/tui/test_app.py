@@ -13,7 +13,6 @@ from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
 from losswalk.core.walk.walker import WalkerStatus
 from losswalk.tui.app import MIN_SIZE, LosswalkApp
 from losswalk.tui.screens.help import KEYS, HelpScreen
-from losswalk.tui.widgets.map_view import line_cells
 from tests.tui.conftest import screen_text, wait_for_map
 
 SIZE = (80, 24)
@@ -32,7 +31,7 @@ async def test_opens_default_landscape_and_names_it():
         assert app.map.grid is not None and app.map.grid.values.shape[::-1] == app.map.grid_shape()
         text = screen_text(pilot)
         assert "logistic: BCE on overlap" in text
-        assert "sgd" in text and "walking" in text
+        assert "sgd" in text and "ready" in text  # not "walking" before the first step
 
 
 MOVES = {
@@ -237,7 +236,7 @@ async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
         assert "DIVERGED" in text and "r reset" in text
         await pilot.press("space")  # does nothing harmful
         await pilot.press("r")
-        assert app.explorer.walker.status == WalkerStatus.WALKING
+        assert app.explorer.walker.status == WalkerStatus.READY
         assert "DIVERGED" not in screen_text(pilot)
 
 
@@ -365,12 +364,6 @@ async def test_a_walker_step_repaints_only_a_few_cells():
         await pilot.press("space")
         assert 0 < len(refreshed) <= 12
         assert all(region.width == 1 and region.height == 1 for region in refreshed)
-
-
-def test_line_cells_joins_cells_without_gaps():
-    cells = line_cells((0, 0), (3, 7))
-    assert cells[0] == (0, 0) and cells[-1] == (3, 7) and len(cells) == 8
-    assert all(max(abs(a[0] - b[0]), abs(a[1] - b[1])) == 1 for a, b in itertools.pairwise(cells))
 
 
 @pytest.mark.parametrize(("charset", "expected"), [

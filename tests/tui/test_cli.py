@@ -12,8 +12,10 @@ import sys
 import numpy as np
 import pytest
 
+from losswalk.core.drawing.text import format_number
 from losswalk.core.landscapes.datasets import make_dataset
 from losswalk.core.landscapes.models import LANDSCAPES, LogisticModel
+from losswalk.core.walk.walker import STALL_STEPS
 from losswalk.tui.cli import main
 
 ESC = "\x1b"
@@ -215,8 +217,167 @@ def test_info_says_when_the_grid_scores_a_sample_of_the_data(capsys, monkeypatch
 def test_walk_with_a_learning_rate_too_small_to_move_stops_and_says_so(capsys) -> None:
     result = run_json(capsys, "walk", "bowl", "--lr", "1e-30", "--steps", "1000000")
     final = result["final_state"]
-    assert final["status"] == "walking" and "too small" in final["message"]
-    assert final["steps"] < 100
+    assert final["status"] == "stalled" and "too small" in final["message"]
+    assert final["steps"] == STALL_STEPS
+
+
+# --- walks tell the truth and always end (issue 7) -------------------------------------------
+
+FINAL_STATE_KEYS = {"status", "message", "steps", "w1", "w2", "loss", "grad_norm", "optimizer",
+                    "lr", "schedule"}
+KEY_HINT = re.compile(r"\bpress\b|\b(raise|lower) it with\b|\bwith [+\-=](\s|$)", re.I)
+
+
+def walk_json(capsys, *argv: str) -> dict:
+    result = run_json(capsys, "walk", *argv)
+    assert set(result["final_state"]) == FINAL_STATE_KEYS  # the --json contract
+    assert not KEY_HINT.search(result["final_state"]["message"])  # headless: no app keys
+    return result
+
+
+def positions(result: dict) -> np.ndarray:
+    return np.array([(row["w1"], row["w2"]) for row in result["trajectory"]])
+
+
+def logistic_grad_by_hand(w: np.ndarray) -> np.ndarray:
+    """BCE gradient of p = sigmoid(w . x) on the overlap data, not using the model's code."""
+    data = make_dataset("overlap")
+    z = data.X @ w
+    e = np.exp(-np.abs(z))  # sigmoid without overflow on either side
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return data.X.T @ (p - data.y) / len(data.y)
+
+
+def assert_sgd_steps(result: dict, grad, lr: float) -> None:
+    """Every step of the trajectory is one plain SGD step from the row before it."""
+    w = positions(result)
+    for k in range(1, len(w)):
+        np.testing.assert_allclose(w[k], w[k - 1] - lr * grad(w[k - 1]), rtol=1e-9, atol=1e-12)
+
+
+def test_walk_judging_does_not_depend_on_the_view_extent(capsys) -> None:
+    # Regression: at this extent the walk stopped after 20 steps as "stalled" (a word the JSON
+    # status did not use: it said "walking") at loss 1e-3 with slope 0.23.
+    far = walk_json(capsys, "himmelblau", "--extent=-1e9,1e9,-1e9,1e9")
+    near = walk_json(capsys, "himmelblau")
+    assert far["trajectory"] == near["trajectory"]
+    final = far["final_state"]
+    assert final["status"] == "converged" and final["message"].startswith("converged:")
+    assert final["grad_norm"] < 1e-4 and final["steps"] == len(far["trajectory"]) - 1 == 47
+
+
+def test_walk_text_status_and_message_use_the_same_word(capsys) -> None:
+    code, out, _ = run(capsys, "walk", "bowl", "--lr", "1e-30", "--steps", "1000")
+    assert code == 0 and "final: stalled after 20 steps\nstalled: " in out
+
+
+def test_walk_that_bounces_far_off_the_map_is_not_called_diverged(capsys) -> None:
+    # Regression: this printed only step 0, then "diverged after 0 steps" and "blew up to
+    # 7.7e+00": the first step lands far off the map at loss 7.7, but the loss stays bounded.
+    code, out, _ = run(capsys, "walk", "logistic", "--lr", "129.7", "--start", "-3,3")
+    rows = [line.split() for line in out.splitlines()[1:-1]]
+    assert code == 0 and [int(r[0]) for r in rows] == list(range(101))
+    assert float(rows[1][3]) == pytest.approx(7.6692, abs=1e-4) and "diverged" not in out
+    assert out.splitlines()[-1] == "final: walking after 100 steps"
+    result = walk_json(capsys, "logistic", "--lr", "129.7", "--start", "-3,3", "--steps", "1000")
+    assert_sgd_steps(result, logistic_grad_by_hand, 129.7)
+    assert result["final_state"]["status"] == "oscillating"
+
+
+def test_chaotic_bouncing_ends_as_oscillating_after_its_window(capsys) -> None:
+    # Regression: logistic at lr 86.5 bounced for 700+ steps as "walking".
+    from losswalk.core.walk.walker import WINDOW
+
+    result = walk_json(capsys, "logistic", "--lr", "86.5", "--steps", "100000")
+    assert_sgd_steps(result, logistic_grad_by_hand, 86.5)
+    final, losses = result["final_state"], [row["loss"] for row in result["trajectory"]]
+    assert final["status"] == "oscillating" and final["steps"] % WINDOW == 0
+    checks = range(2 * WINDOW, final["steps"] + 1, WINDOW)  # the documented check, by hand
+    verdicts = [np.mean(losses[k - WINDOW + 1:k + 1]) >= np.mean(losses[k - 2 * WINDOW + 1:
+                                                                          k - WINDOW + 1])
+                for k in checks]
+    assert verdicts == [False] * (len(verdicts) - 1) + [True]
+    last = losses[-WINDOW:]
+    assert f"between {format_number(min(last))} and {format_number(max(last))}" in (
+        final["message"])
+
+
+def test_divergence_keeps_the_diverging_step_and_its_numbers(capsys) -> None:
+    # Regression: the step that diverged was dropped and the message named its loss (4.2e+04)
+    # while the trail and the panel stopped one step earlier (1.8e4).
+    code, out, _ = run(capsys, "walk", "bowl", "--lr", "0.253")
+    lines = out.splitlines()
+    assert code == 0 and lines[-2] == "final: diverged after 9 steps"
+    last = lines[-3].split()
+    assert last[0] == "9" and float(last[3]) == pytest.approx(42215.9, rel=1e-6)
+    result = walk_json(capsys, "bowl", "--lr", "0.253")
+    assert_sgd_steps(result, lambda w: np.array([w[0], 10 * w[1]]), 0.253)
+    final = result["final_state"]
+    assert final["loss"] == result["trajectory"][-1]["loss"]
+    numbers = re.findall(r"-?\d[\d.]*(?:e-?\d+)?", final["message"])
+    assert format_number(final["loss"]) in numbers and "4.3e4" not in final["message"]
+    assert set(numbers) <= {"9", format_number(final["loss"]), "10", "0.253"}
+
+
+@pytest.mark.parametrize("argv", [["logistic", "--dataset", "separable"], ["saddle"]])
+def test_heading_off_to_infinity_is_unbounded_for_data_and_surfaces_alike(capsys, argv) -> None:
+    # Regression: separable data walked off as "walking" while the saddle said "diverged".
+    from losswalk.core.landscapes.models import LandscapeOptions
+    from losswalk.core.walk.walker import OUTWARD_STEPS
+
+    result = walk_json(capsys, *argv, "--steps", "100000")
+    final, w = result["final_state"], positions(result)
+    assert final["status"] == "unbounded"
+    losses = np.array([row["loss"] for row in result["trajectory"]])
+    tail = slice(-OUTWARD_STEPS - 1, None)
+    assert np.all(np.diff(losses[tail]) < 0)  # lower at every step
+    assert np.all(np.diff(np.linalg.norm(w[tail], axis=1)) > 0)  # further from the centre (0, 0)
+    x0, x1, y0, y1 = LandscapeOptions(name=argv[0]).build().extent
+    assert np.max(np.abs(w[-1]) / [x1 - x0, y1 - y0]) > 1  # a span out
+    assert f"to {format_number(final['loss'])}," in final["message"]
+
+
+def test_the_walk_json_status_list_in_the_readme_is_the_vocabulary() -> None:
+    from pathlib import Path
+
+    from losswalk.core.walk.walker import WalkerStatus
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    documented = re.search(r"`status` is one of ((?:`\w+`,?\s*)+)", readme)
+    assert documented, "README: the walk --json status list"
+    assert re.findall(r"`(\w+)`", documented.group(1)) == [s.value for s in WalkerStatus]
+
+
+def test_no_core_text_names_an_app_key() -> None:
+    """core/ speaks for the app and the headless commands alike: key hints are the app's to add
+    (the CLI's own strings only name keys in the help for opening the app). The one exception is
+    core/explorer.py, the app's own state, whose messages only the app shows."""
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    for path in set(root.glob("core/**/*.py")) - {root / "core" / "explorer.py"}:
+        for text in re.findall(r'"((?:[^"\\]|\\.)*)"', path.read_text()):
+            assert not KEY_HINT.search(text), f"{path.relative_to(root)}: {text!r}"
+
+
+def test_the_readme_states_each_budget_the_walker_uses() -> None:
+    from pathlib import Path
+
+    from losswalk.core.walk import walker as w
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` \|.*$", readme, re.M)}
+    assert set(rows) >= {s.value for s in w.WalkerStatus}
+    assert (w.STALL_STEPS, w.STALL_MOVE, w.RUN_BUDGET) == (20, 1e-12, 50_000)
+    assert "20 steps in a row" in rows["stalled"] and "1e-12" in rows["stalled"]
+    assert "50,000 steps" in rows["stalled"]
+    assert w.WINDOW == 100 and "every 100 steps from step 200" in rows["oscillating"]
+    assert w.NOISE_SHARE == 0.25 and "¼" in rows["noisy"]
+    assert w.OUTWARD_STEPS == 100 and "each of the last 100 steps" in rows["unbounded"]
+    assert (w.CLIMB_STEPS, w.CLIMB_STRETCH, w.CLIMB_RISE) == (3, 10.0, 1000.0)
+    assert "3 or more steps" in rows["diverged"] and "tenfold" in rows["diverged"]
+    assert "1000 times" in rows["diverged"] and "1e-4" in rows["converged"]
+
 
 
 def test_the_app_refuses_without_a_terminal(capsys) -> None:
