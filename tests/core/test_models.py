@@ -263,6 +263,8 @@ def test_make_model_condition_reaches_the_bowl():
     ("bowl", {"condition": 0.5}, "condition must be"),
     ("bowl", {"condition": float("inf")}, "condition must be"),
     ("logistic", {"dataset": "line"}, "2 input columns"),
+    ("logistic", {"condition": 5.0}, r"--condition applies only to the bowl \(not logistic\)"),
+    ("tiny-net", {"condition": 2.0}, "--condition applies only to the bowl"),
 ])
 def test_make_model_errors(name, kwargs, problem):
     with pytest.raises(ModelError, match=problem):
@@ -357,3 +359,30 @@ def test_tiny_net_grid_over_the_budget_uses_a_fixed_sample(monkeypatch, loss):
     full = per_point_grid(model, w1s, w2s)  # loss() always uses all examples
     assert not np.array_equal(grid, full)
     np.testing.assert_allclose(grid, full, rtol=0, atol=0.02)
+
+
+def test_options_typed_by_the_user_are_refused_where_they_do_not_apply_even_at_default():
+    """Regression: strict build accepted --condition 5 on logistic, and --l2 0 / --loss bce /
+    --condition 10 on any landscape, because only values away from the default were checked."""
+    for name, typed, problem in [("logistic", {"condition": 5.0}, "--condition applies only"),
+                                 ("logistic", {"condition": 10.0}, "--condition applies only"),
+                                 ("bowl", {"l2": 0.0}, "--l2 applies only"),
+                                 ("saddle", {"loss": "bce"}, "--loss applies only"),
+                                 ("bowl", {"loss": "bce", "dataset": "xor"}, "--dataset applies")]:
+        options = LandscapeOptions.from_user(name, **typed)
+        assert options.given == set(typed)
+        with pytest.raises(ModelError, match=problem):
+            options.build(strict=True)
+        assert options.build().name == name  # the app's lenient build drops them
+    typed = LandscapeOptions.from_user("bowl", condition=4.0, l2=None, loss=None)
+    assert typed.given == {"condition"} and (typed.l2, typed.loss) == (0.0, "bce")
+    assert typed.build(strict=True).loss([1.0, 1.0]) == SURFACES["bowl"](condition=4.0).loss(
+        [1.0, 1.0])
+    assert LandscapeOptions.from_user(None).name == DEFAULT_LANDSCAPE
+
+
+def test_lenient_build_keeps_the_condition_for_the_bowl_only():
+    options = LandscapeOptions(name="logistic", condition=3.0, l2=0.2)
+    assert options.build().l2 == 0.2  # condition waits for the bowl
+    bowl = options.with_name("bowl").build()
+    assert bowl.loss([1.0, 1.0]) == SURFACES["bowl"](condition=3.0).loss([1.0, 1.0])

@@ -214,3 +214,117 @@ def test_walk_with_a_learning_rate_too_small_to_move_stops_and_says_so(capsys) -
     final = result["final_state"]
     assert final["status"] == "walking" and "too small" in final["message"]
     assert final["steps"] < 100
+
+
+# ---- options that do not apply are refused, the same way everywhere ---------------------------
+
+HEADLESS = (["info"], ["walk"], ["render", "--width", "40", "--height", "10", "--color", "none"])
+NOT_APPLICABLE = [  # (landscape, option, value, what the message says)
+    ("logistic", "--condition", "5", "--condition applies only to the bowl (not logistic)"),
+    ("tiny-net", "--condition", "10", "--condition applies only to the bowl"),  # even the default
+    ("bowl", "--l2", "0.1", "--l2 applies only to data-driven landscapes: logistic, tiny-net"),
+    ("bowl", "--l2", "0", "--l2 applies only to data-driven landscapes"),
+    ("himmelblau", "--loss", "bce", "--loss applies only to data-driven landscapes"),
+    ("rastrigin", "--dataset", "xor", "--dataset applies only to data-driven landscapes"),
+]
+
+
+@pytest.fixture
+def app_must_not_open(monkeypatch):
+    """Replace the app's entry point: a refused command line must never reach it."""
+    from losswalk.tui import app
+
+    def opened(*args, **kwargs):
+        raise AssertionError("the app opened")
+
+    monkeypatch.setattr(app, "run", opened)
+
+
+def assert_refused(result, fragment: str) -> None:
+    code, out, err = result
+    assert (code, out) == (2, ""), err
+    assert err.startswith("losswalk: ") and err.count("\n") == 1 and fragment in err, err
+
+
+@pytest.mark.parametrize("command", [*HEADLESS, []], ids=["info", "walk", "render", "app"])
+@pytest.mark.parametrize(("name", "option", "value", "fragment"), NOT_APPLICABLE)
+def test_an_option_the_landscape_does_not_use_is_refused_everywhere(
+        capsys, app_must_not_open, command, name, option, value, fragment) -> None:
+    """Regression: --condition 5 on logistic was accepted silently while --l2 on bowl was refused;
+    --l2 0, --loss bce and --condition 10 (the defaults) slipped through everywhere."""
+    assert_refused(run(capsys, *command[:1], name, *command[1:], option, value), fragment)
+
+
+@pytest.mark.parametrize("command", [*HEADLESS], ids=["info", "walk", "render"])
+def test_options_that_apply_are_taken(capsys, command) -> None:
+    for name, option, value in [("bowl", "--condition", "4"), ("tiny-net", "--loss", "mse"),
+                                ("logistic", "--l2", "0")]:
+        code, _, err = run(capsys, *command[:1], name, *command[1:], option, value)
+        assert code == 0, err
+
+
+def test_the_app_gets_the_options_as_typed(capsys, monkeypatch) -> None:
+    from losswalk.tui import app
+
+    calls = []
+    monkeypatch.setattr(app, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    assert main(["bowl", "--condition", "4", "--charset", "ascii"]) == 0
+    (options,), kwargs = calls[0]
+    assert (options.name, options.condition, options.given) == ("bowl", 4.0, {"condition"})
+    assert kwargs["charset"] == "ascii" and kwargs["tour"] is False
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["tour", "himmelblau"], "the tour picks its own landscapes, so it takes no NAME "
+                             "('himmelblau'): 'losswalk NAME' opens a landscape, and t there"),
+    (["tour", "--l2", "0.1"], "--l2 does not apply to the tour: its slides set up each landscape"),
+    (["tour", "--dataset", "xor"], "--dataset does not apply to the tour"),
+    (["tour", "--condition", "10"], "--condition does not apply to the tour"),
+    (["tour", "--extent", "-1,1,-1,1"], "--extent does not apply to the tour"),
+])
+def test_the_tour_refuses_a_name_and_landscape_options(capsys, app_must_not_open, argv,
+                                                       fragment) -> None:
+    """Regression: `losswalk tour himmelblau` opened the tour and ignored the name (the slides
+    pick every landscape); now it says so and how to get there."""
+    assert_refused(run(capsys, *argv), fragment)
+
+
+def test_the_tour_opens_the_app_with_the_tour(monkeypatch) -> None:
+    from losswalk.tui import app
+
+    calls = []
+    monkeypatch.setattr(app, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    assert main(["tour", "--charset", "ascii"]) == 0
+    (options,), kwargs = calls[0]
+    assert options.given == frozenset() and options.name == "logistic"
+    assert kwargs["tour"] is True and kwargs["charset"] == "ascii"
+
+
+@pytest.mark.parametrize(("extra", "fragment"), [
+    (["--lr", "0.1"], "--lr needs --walk OPTIMIZER"),
+    (["--steps", "5"], "--steps needs --walk OPTIMIZER"),
+    (["--schedule", "cosine"], "--schedule needs --walk OPTIMIZER"),
+    (["--start", "1,1"], "--start needs --walk OPTIMIZER"),
+    (["--mode", "heatmap", "--contours", "3"], "--contours applies only to --mode contours"),
+    (["--mode", "contours", "--contours", "0"], "--mode contours draws contour lines: --contours"),
+    (["--mode", "both", "--contours", "0"], "--mode both draws contour lines"),
+])
+def test_render_refuses_walk_and_contour_options_it_would_ignore(capsys, extra, fragment) -> None:
+    """Regression: render bowl --lr 0.1 (no --walk) and --mode heatmap --contours 3 were
+    accepted and ignored; --mode contours --contours 0 drew five contours."""
+    assert_refused(run(capsys, "render", "bowl", *extra), fragment)
+
+
+def test_render_contour_defaults(capsys) -> None:
+    base = ["render", "bowl", "--width", "40", "--height", "10", "--color", "none"]
+    heatmap = run(capsys, *base, "--contours", "0")[1]
+    assert heatmap == run(capsys, *base, "--mode", "heatmap")[1]  # 0 levels: heatmap only
+    both = run(capsys, *base)[1]
+    assert both == run(capsys, *base, "--mode", "both", "--contours", "6")[1] != heatmap
+
+
+def test_version_is_in_the_help(capsys) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "--version" in out and "tour" in out.split("options:")[0]
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and re.fullmatch(r"losswalk \d+\.\d+\.\d+\S*\n", out)
