@@ -97,7 +97,8 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True)
     add(parser, "name", nargs="?", text="landscape name (see 'losswalk list'); default: logistic")
     data = parser.add_mutually_exclusive_group()
     add(data, "--dataset", text="built-in dataset for data-driven landscapes")
-    add(data, "--data", metavar="FILE.csv", text="CSV file with columns x1,x2,y (y is 0/1)")
+    add(data, "--data", metavar="FILE.csv",
+        text="CSV file with columns x1,x2,y or x1,y (y is 0/1), in the order a header names them")
     add(parser, "--loss", choices=("bce", "mse"), text="loss on the data (default bce)")
     add(parser, "--l2", type=_finite, metavar="LAMBDA", text="L2 penalty (default 0)")
     add(parser, "--condition", type=_finite, metavar="K",

@@ -140,9 +140,9 @@ class _DataModel:
         model.dataset = self.dataset.subset(idx)
         return model
 
-    def _describe(self, formula: str) -> str:
+    def _describe(self, formula: str, data_note: str = "") -> str:
         extras = f", L2 {self.l2:g}" if self.l2 else ""
-        return (f"{formula} on {self.dataset.name} ({self.dataset.n} examples), "
+        return (f"{formula} on {self.dataset.name} ({self.dataset.n} examples{data_note}), "
                 f"{LOSS_NAMES[self.loss_kind]} loss{extras}")
 
 
@@ -181,13 +181,19 @@ class TinyNet(_DataModel):
     """One tanh hidden unit and a sigmoid output, p = sigmoid(w2 tanh(w1 x)), on column 0 of X.
 
     Flipping both weights changes nothing, loss(w1, w2) = loss(-w1, -w2): every minimum has a twin.
+    Data with more inputs is accepted, and the description says which ones it ignores.
     """
 
     def __init__(self, dataset: Dataset | None = None, loss: str = "bce",
                  l2: float = 0.0) -> None:
         super().__init__(make_dataset("line") if dataset is None else dataset, loss, l2, 0.0)
         self.name = "tiny-net"
-        self.description = self._describe("tiny net σ(w2·tanh(w1·x))")
+        inputs = self.dataset.X.shape[1]
+        if inputs == 1:
+            self.description = self._describe("tiny net σ(w2·tanh(w1·x))")
+        else:
+            unused = ", ".join(f"x{k}" for k in range(2, inputs + 1))
+            self.description = self._describe("tiny net σ(w2·tanh(w1·x1))", f", {unused} unused")
         x = self.dataset.X[:, 0]
         scale = 10.0 ** -round(math.log10(_input_scale(x, self.dataset.name)))
         self.extent = (-4.0 * scale, 4.0 * scale, -4.0, 4.0)

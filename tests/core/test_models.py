@@ -207,10 +207,17 @@ def test_tiny_net_loss_grid_matches_per_point_in_any_chunking(max_bytes):
                                per_point_grid(bce, w1s, w2s), rtol=1e-9, atol=1e-12)
 
 
-def test_tiny_net_uses_column_zero_of_two_feature_data():
+def test_tiny_net_uses_column_zero_of_two_feature_data_and_says_so():
+    """Regression: with two input columns tiny-net silently used x1 only."""
     d = make_dataset("overlap", n=30)
     only_x1 = Dataset("x1", d.X[:, :1], d.y, "")
     assert TinyNet(d).loss([0.7, -1.3]) == TinyNet(only_x1).loss([0.7, -1.3])
+    assert TinyNet(d).description == ("tiny net σ(w2·tanh(w1·x1)) on overlap (30 examples, "
+                                      "x2 unused), binary cross-entropy loss")
+    assert TinyNet(only_x1).description == ("tiny net σ(w2·tanh(w1·x)) on x1 (30 examples), "
+                                            "binary cross-entropy loss")
+    three = Dataset("3d", np.c_[d.X, d.X[:, :1]], d.y, "")
+    assert "x2, x3 unused" in TinyNet(three).description
 
 
 # ----------------------------------------------------------------------------- registry
@@ -242,6 +249,12 @@ def test_make_model_data_options(tmp_path):
     path.write_text("x1,x2,y\n1,2,1\n-1,-2,0\n")
     assert make_model("logistic", data=path).dataset.n == 2
     assert make_model("tiny-net", data=str(path)).dataset.name == "mine.csv"
+    path.write_text("y,x1\n1,2\n0,-1\n")  # 1-D data: the tiny net's own kind
+    net = make_model("tiny-net", data=path)
+    assert net.dataset.X.shape == (2, 1) and "unused" not in net.description
+    with pytest.raises(ModelError, match=r"logistic needs 2 input columns x1,x2; dataset "
+                                         r"'mine\.csv' has 1"):
+        make_model("logistic", data=path)
 
 
 def test_make_model_condition_reaches_the_bowl():

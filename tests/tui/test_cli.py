@@ -328,3 +328,17 @@ def test_version_is_in_the_help(capsys) -> None:
     assert code == 0 and "--version" in out and "tour" in out.split("options:")[0]
     code, out, _ = run(capsys, "--version")
     assert code == 0 and re.fullmatch(r"losswalk \d+\.\d+\.\d+\S*\n", out)
+
+
+def test_a_csv_header_names_the_columns_and_tiny_net_says_what_it_ignores(capsys, tmp_path):
+    """Regression: `y,x1,x2` was read by position (the labels as x1); tiny-net used x1 of
+    two-column data without a word."""
+    d = make_dataset("overlap", n=60)
+    by_position, by_name = tmp_path / "a.csv", tmp_path / "b.csv"
+    np.savetxt(by_position, np.c_[d.X, d.y], delimiter=",", header="x1,x2,y", comments="")
+    np.savetxt(by_name, np.c_[d.y, d.X], delimiter=",", header="y,x1,x2", comments="")
+    infos = [run_json(capsys, "info", "logistic", "--data", str(path), "--resolution", "33")
+             for path in (by_position, by_name)]
+    assert infos[0]["minima"] == infos[1]["minima"] and infos[0]["minima"]
+    info = run_json(capsys, "info", "tiny-net", "--data", str(by_name), "--resolution", "33")
+    assert "(60 examples, x2 unused)" in info["description"]
