@@ -107,6 +107,42 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True)
         text="the part of weight space to show")
 
 
+SETTING_FLAGS = {"mu": "--momentum", "b1": "--beta1", "b2": "--beta2", "eps": "--eps"}
+
+
+def _setting(field: str):
+    """argparse type for one optimizer setting, checked by OptimizerSettings itself."""
+
+    def parse(text: str) -> float:
+        from losswalk.core.walk.optimizers import OptimizerSettings
+
+        value = _finite(text)
+        try:
+            OptimizerSettings(**{field: value})
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return value
+
+    return parse
+
+
+def _setting_arguments(parser: argparse.ArgumentParser, *, shown: bool = True) -> None:
+    """The optimizer settings; each applies to the optimizers that take it (README: Optimizers)."""
+    helps = {"mu": "momentum μ of momentum and nesterov (default 0.9)",
+             "b1": "Adam's β1 (default 0.9)", "b2": "Adam's β2 (default 0.999)",
+             "eps": "ε of adagrad, rmsprop and adam (default 1e-8)"}
+    for field, flag in SETTING_FLAGS.items():
+        parser.add_argument(flag, dest=field, type=_setting(field), metavar=field.upper(),
+                            help=helps[field] if shown else argparse.SUPPRESS)
+
+
+def _settings(args: argparse.Namespace):
+    """The optimizer settings typed on the command line (None for those not given)."""
+    from losswalk.core.walk.optimizers import OptimizerSettings
+
+    return OptimizerSettings(**{field: getattr(args, field) for field in SETTING_FLAGS})
+
+
 def _version_text() -> str:
     return f"losswalk {version('losswalk')}"
 
@@ -140,7 +176,9 @@ def _build_parser() -> _Parser:
     walk.add_argument("--optimizer", default="sgd", help="sgd, momentum, nesterov, adagrad, ...")
     walk.add_argument("--lr", type=_positive, metavar="X", help="learning rate")
     walk.add_argument("--schedule", default="constant", help="learning-rate schedule")
-    walk.add_argument("--steps", type=_count(0, 1_000_000), default=100, metavar="N")
+    walk.add_argument("--steps", type=_count(0, 1_000_000), metavar="N",
+                      help=f"default {DEFAULT_STEPS}")
+    _setting_arguments(walk)
     out = walk.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object")
     out.add_argument("--csv", action="store_true", help="print the trajectory as CSV")
@@ -164,6 +202,7 @@ def _build_parser() -> _Parser:
                         help=f"default {DEFAULT_STEPS}")
     render.add_argument("--lr", type=_positive, metavar="X")
     render.add_argument("--schedule")
+    _setting_arguments(render)
     return parser
 
 
@@ -197,7 +236,7 @@ def _refuse_unless(needed: str, args: argparse.Namespace, *options: str) -> None
     """CliError naming the first of `options` (argparse dests) that was given: it needs `needed`."""
     for option in options:
         if getattr(args, option) is not None:
-            raise CliError(f"--{option} needs {needed}")
+            raise CliError(f"{SETTING_FLAGS.get(option, '--' + option)} needs {needed}")
 
 
 def _jsonable(value: float) -> float | None:
@@ -297,8 +336,15 @@ def cmd_info(args: argparse.Namespace) -> None:
 
 def _walker(args: argparse.Namespace, optimizer: str):
     """Build the model and a walker at the start; returns (model, extent, walker, report)."""
+    from losswalk.core.walk.optimizers import HYPERPARAMETERS, OPTIMIZERS
     from losswalk.core.walk.walker import Walker
 
+    settings = _settings(args)
+    unused = settings.unused_by(optimizer)
+    if unused:
+        users = [name for name in OPTIMIZERS if unused[0] in HYPERPARAMETERS[name]]
+        raise CliError(f"{SETTING_FLAGS[unused[0]]} applies only to {', '.join(users)} "
+                       f"(not {optimizer})")
     model, extent, _grid, report = _model_and_minima(args)
     best = report.global_minimum
     walker = Walker(
@@ -310,6 +356,7 @@ def _walker(args: argparse.Namespace, optimizer: str):
         total_steps=max(_steps(args), 1),
         extent=extent,
         global_min_loss=None if best is None else best.loss,
+        settings=settings,
     )
     return model, extent, walker, report
 
@@ -466,7 +513,8 @@ def cmd_render(args: argparse.Namespace) -> None:
             pass  # the walker keeps its (bounded) trail
         trail = [(p.w1, p.w2) for p in walker.trail]
     else:
-        _refuse_unless("--walk OPTIMIZER", args, "start", "steps", "lr", "schedule")
+        _refuse_unless("--walk OPTIMIZER", args, "start", "steps", "lr", "schedule",
+                       *SETTING_FLAGS)
         model, extent, _grid, report = _model_and_minima(args)
         trail = []
     for line in to_ansi(_render_page(model, extent, report, trail, args, colour), color=colour):
@@ -490,9 +538,10 @@ def _refuse_for_tour(args: argparse.Namespace, options) -> None:
     if args.name is not None:
         raise CliError(f"the tour picks its own landscapes, so it takes no NAME ({args.name!r}):"
                        " 'losswalk NAME' opens a landscape, and t there starts the tour")
-    given = sorted(options.given) + (["extent"] if args.extent is not None else [])
+    given = [f"--{option}" for option in sorted(options.given)]
+    given += ["--extent"] if args.extent is not None else []
     if given:
-        raise CliError(f"--{given[0]} does not apply to the tour: its slides set up each "
+        raise CliError(f"{given[0]} does not apply to the tour: its slides set up each "
                        "landscape (use it with 'losswalk [NAME]', where t starts the tour)")
 
 

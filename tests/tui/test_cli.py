@@ -342,3 +342,68 @@ def test_a_csv_header_names_the_columns_and_tiny_net_says_what_it_ignores(capsys
     assert infos[0]["minima"] == infos[1]["minima"] and infos[0]["minima"]
     info = run_json(capsys, "info", "tiny-net", "--data", str(by_name), "--resolution", "33")
     assert "(60 examples, x2 unused)" in info["description"]
+
+
+# ---- optimizer settings: --momentum, --beta1, --beta2, --eps ----------------------------------
+
+def bowl_gradient(w1: float, w2: float) -> np.ndarray:
+    """The bowl 0.5 (w1^2 + 10 w2^2), its gradient written out by hand."""
+    return np.array([w1, 10.0 * w2])
+
+
+def test_walk_momentum_takes_mu_from_the_command_line(capsys) -> None:
+    """By hand from (1, 1), lr 0.01, mu 0.5: g0 = (1, 10), w1 = (0.99, 0.9); g1 = (0.99, 9),
+    v2 = 0.5 (1, 10) + (0.99, 9) = (1.49, 14), w2 = (0.9751, 0.76). (mu 0.9: (0.9711, 0.72).)"""
+    result = run_json(capsys, "walk", "bowl", "--optimizer", "momentum", "--momentum", "0.5",
+                      "--lr", "0.01", "--start", "1,1", "--steps", "2")
+    last = result["trajectory"][-1]
+    assert (last["w1"], last["w2"]) == (pytest.approx(0.9751), pytest.approx(0.76))
+
+
+def test_walk_adam_takes_its_betas_and_eps_from_the_command_line(capsys) -> None:
+    """Against Adam written out here, independently of core.walk.optimizers."""
+    b1, b2, eps, lr = 0.5, 0.9, 0.1, 0.01
+    result = run_json(capsys, "walk", "bowl", "--optimizer", "adam", "--beta1", str(b1),
+                      "--beta2", str(b2), "--eps", str(eps), "--lr", str(lr), "--start", "1,1",
+                      "--steps", "3")
+    w, m, v = np.array([1.0, 1.0]), np.zeros(2), np.zeros(2)
+    for t, row in enumerate(result["trajectory"][1:], start=1):
+        g = bowl_gradient(*w)
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        w = w - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        np.testing.assert_allclose([row["w1"], row["w2"]], w, rtol=1e-12)
+    defaults = run_json(capsys, "walk", "bowl", "--optimizer", "adam", "--lr", str(lr),
+                        "--start", "1,1", "--steps", "3")
+    assert defaults["trajectory"][-1]["w2"] != pytest.approx(w[1], rel=1e-6)
+
+
+def test_render_walk_takes_the_settings(capsys) -> None:
+    base = ["render", "two-dip", "--width", "60", "--height", "16", "--color", "none",
+            "--walk", "momentum", "--steps", "60"]
+    default, low_mu = run(capsys, *base), run(capsys, *base, "--momentum", "0.2")
+    assert default[0] == low_mu[0] == 0 and default[1] != low_mu[1]
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["walk", "bowl", "--momentum", "0.5"], "--momentum applies only to momentum, nesterov "
+                                            "(not sgd)"),
+    (["walk", "bowl", "--optimizer", "adagrad", "--momentum", "0.5"], "(not adagrad)"),
+    (["walk", "bowl", "--optimizer", "momentum", "--beta1", "0.5"],
+     "--beta1 applies only to adam (not momentum)"),
+    (["walk", "bowl", "--optimizer", "nesterov", "--beta2", "0.5"], "--beta2 applies only to adam"),
+    (["walk", "bowl", "--eps", "1e-3"], "--eps applies only to adagrad, rmsprop, adam (not sgd)"),
+    (["render", "bowl", "--walk", "sgd", "--eps", "1e-3"], "--eps applies only to adagrad"),
+    (["render", "bowl", "--momentum", "0.5"], "--momentum needs --walk OPTIMIZER"),
+    (["render", "bowl", "--beta1", "0.5"], "--beta1 needs --walk OPTIMIZER"),
+    (["walk", "bowl", "--optimizer", "momentum", "--momentum", "1"],
+     "argument --momentum: momentum mu must be in [0, 1), got 1.0"),
+    (["walk", "bowl", "--optimizer", "adam", "--beta1", "-0.1"], "argument --beta1: adam b1"),
+    (["walk", "bowl", "--optimizer", "adam", "--beta2", "1.5"], "argument --beta2: adam b2"),
+    (["walk", "bowl", "--optimizer", "adam", "--eps", "0"],
+     "argument --eps: eps must be a finite number > 0, got 0.0"),
+    (["walk", "bowl", "--optimizer", "adam", "--eps", "nan"], "argument --eps: expected a finite"),
+])
+def test_optimizer_settings_are_refused_where_unused_or_out_of_range(capsys, app_must_not_open,
+                                                                     argv, fragment) -> None:
+    assert_refused(run(capsys, *argv), fragment)
+
