@@ -150,9 +150,9 @@ def _version_text() -> str:
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="losswalk",
-        usage="losswalk [NAME] [landscape options] [--charset unicode|ascii]  (the app)\n"
-        "       losswalk tour [--charset unicode|ascii]         (the app, with the lesson tour)\n"
-        "       losswalk {list,info,walk,render} ...            (headless)",
+        usage="losswalk [NAME] [landscape options] [--charset ascii]   (the app)\n"
+        "       losswalk tour [--charset ascii]        (the app, with the lesson tour)\n"
+        "       losswalk {list,info,walk,render} ...   (headless)",
         description="See and walk the loss landscape of a neural network in the terminal.",
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
         "'losswalk SUBCOMMAND --help' for each. An option that does not apply (--l2 on the "

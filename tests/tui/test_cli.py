@@ -323,9 +323,11 @@ def test_render_contour_defaults(capsys) -> None:
     assert both == run(capsys, *base, "--mode", "both", "--contours", "6")[1] != heatmap
 
 
-def test_version_is_in_the_help(capsys) -> None:
+def test_version_is_in_the_help(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
     code, out, _ = run(capsys, "--help")
     assert code == 0 and "--version" in out and "tour" in out.split("options:")[0]
+    assert max(map(len, out.splitlines())) <= 80
     code, out, _ = run(capsys, "--version")
     assert code == 0 and re.fullmatch(r"losswalk \d+\.\d+\.\d+\S*\n", out)
 
