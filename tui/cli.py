@@ -150,7 +150,7 @@ def _version_text() -> str:
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="losswalk",
-        usage="losswalk [NAME] [landscape options] [--charset ascii]   (the app)\n"
+        usage="losswalk [NAME] [landscape/optimizer options] [--charset ascii]  (app)\n"
         "       losswalk tour [--charset ascii]        (the app, with the lesson tour)\n"
         "       losswalk {list,info,walk,render} ...   (headless)",
         description="See and walk the loss landscape of a neural network in the terminal.",
@@ -219,6 +219,7 @@ def _app_parser(tour: bool = False) -> _Parser:
             description="Open the interactive explorer (press ? inside for keys; 'losswalk "
             "tour' starts the lesson tour). Subcommands: list, info, walk, render, tour.")
     _landscape_arguments(parser, shown=not tour)
+    _setting_arguments(parser, shown=not tour)
     parser.add_argument("--charset", choices=CHARSETS, default="unicode")
     return parser
 
@@ -530,7 +531,7 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
     options.build(strict=True)  # report a bad landscape or data file before the screen opens
     from losswalk.tui.app import run
 
-    run(options, charset=args.charset, tour=tour)
+    run(options, charset=args.charset, tour=tour, settings=_settings(args))
 
 
 def _refuse_for_tour(args: argparse.Namespace, options) -> None:
@@ -540,9 +541,11 @@ def _refuse_for_tour(args: argparse.Namespace, options) -> None:
                        " 'losswalk NAME' opens a landscape, and t there starts the tour")
     given = [f"--{option}" for option in sorted(options.given)]
     given += ["--extent"] if args.extent is not None else []
+    given += [SETTING_FLAGS[field] for field in _settings(args).chosen()]
     if given:
         raise CliError(f"{given[0]} does not apply to the tour: its slides set up each "
-                       "landscape (use it with 'losswalk [NAME]', where t starts the tour)")
+                       "landscape and walker (use it with 'losswalk [NAME]', where t starts "
+                       "the tour)")
 
 
 COMMANDS = {"list": cmd_list, "info": cmd_info, "walk": cmd_walk, "render": cmd_render}

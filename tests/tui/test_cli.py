@@ -327,7 +327,7 @@ def test_version_is_in_the_help(capsys, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     code, out, _ = run(capsys, "--help")
     assert code == 0 and "--version" in out and "tour" in out.split("options:")[0]
-    assert max(map(len, out.splitlines())) <= 80
+    assert "optimizer options" in out and max(map(len, out.splitlines())) <= 80
     code, out, _ = run(capsys, "--version")
     assert code == 0 and re.fullmatch(r"losswalk \d+\.\d+\.\d+\S*\n", out)
 
@@ -404,8 +404,23 @@ def test_render_walk_takes_the_settings(capsys) -> None:
     (["walk", "bowl", "--optimizer", "adam", "--eps", "0"],
      "argument --eps: eps must be a finite number > 0, got 0.0"),
     (["walk", "bowl", "--optimizer", "adam", "--eps", "nan"], "argument --eps: expected a finite"),
+    (["bowl", "--momentum", "1.5"], "argument --momentum: momentum mu must be in [0, 1)"),
+    (["tour", "--momentum", "0.5"], "--momentum does not apply to the tour"),
+    (["tour", "--eps", "0.1"], "--eps does not apply to the tour"),
 ])
 def test_optimizer_settings_are_refused_where_unused_or_out_of_range(capsys, app_must_not_open,
                                                                      argv, fragment) -> None:
     assert_refused(run(capsys, *argv), fragment)
 
+
+def test_the_app_gets_the_optimizer_settings(monkeypatch) -> None:
+    """The app has no --optimizer: each setting waits for the optimizers (o) that take it."""
+    from losswalk.core.walk.optimizers import OptimizerSettings
+    from losswalk.tui import app
+
+    calls = []
+    monkeypatch.setattr(app, "run", lambda *args, **kwargs: calls.append(kwargs["settings"]))
+    assert main(["two-dip", "--momentum", "0.95", "--beta1", "0.8", "--beta2", "0.99",
+                 "--eps", "1e-6"]) == 0
+    assert main([]) == 0
+    assert calls == [OptimizerSettings(mu=0.95, b1=0.8, b2=0.99, eps=1e-6), OptimizerSettings()]
