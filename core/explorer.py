@@ -16,7 +16,7 @@ from losswalk.core.landscapes.landscape import zoom
 from losswalk.core.landscapes.minima import MinimaReport
 from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions, Model
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
-from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
+from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, OptimizerSettings
 from losswalk.core.walk.walker import Walker, WalkerStatus
 
 if TYPE_CHECKING:  # the tour is read only when it is started
@@ -40,8 +40,10 @@ STOP_HINTS = {  # the keys that help once a walk has ended this way
 class Explorer:
     """The explorer's state: landscape, view, walker, teaching modes and the latest message."""
 
-    def __init__(self, options: LandscapeOptions | None = None) -> None:
+    def __init__(self, options: LandscapeOptions | None = None,
+                 settings: OptimizerSettings | None = None) -> None:
         self.options = options or LandscapeOptions()
+        self.settings = settings or OptimizerSettings()  # μ, β1, β2, ε of every walker built
         self.batch_size: int | None = None  # minibatch size of the walker's gradient (B)
         self.model: Model = self.options.build()
         self.extent: Extent = self.options.view_extent(self.model)
@@ -156,7 +158,8 @@ class Explorer:
                     schedule: str = "constant") -> Walker:
         """A walker at the model's start with its default learning rate."""
         return Walker(model, optimizer=optimizer, lr=model.default_lr, schedule=schedule,
-                      extent=options.view_extent(model), gradient=self._gradient(model))
+                      extent=options.view_extent(model), gradient=self._gradient(model),
+                      settings=self.settings)
 
     def move(self, dw1: float, dw2: float) -> None:
         """Move the walker by hand (the optimizer forgets its momentum)."""
@@ -312,7 +315,7 @@ class Explorer:
             model = options.build()
             walker = Walker(model, tuple(old.position), optimizer=old.optimizer_name, lr=old.lr,
                             schedule=old.schedule_name, extent=options.view_extent(model),
-                            gradient=self._gradient(model))
+                            gradient=self._gradient(model), settings=self.settings)
         except Exception as error:  # e.g. the walker's point is not finite under the new λ
             raise ValueError(f"cannot set λ: {error}") from error
         walker.start = old.start.copy()  # r still goes back to where the walk began

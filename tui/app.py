@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 from losswalk.core.drawing.text import check_charset
 from losswalk.core.explorer import Explorer
 from losswalk.core.landscapes.models import LandscapeOptions
+from losswalk.core.walk.optimizers import OptimizerSettings
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.data_view import DataPane
@@ -47,11 +48,11 @@ class LosswalkApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[Binding]] = KEYMAP
 
-    def __init__(self, options: LandscapeOptions | None = None, *,
-                 charset: str = "unicode", tour: bool = False) -> None:
+    def __init__(self, options: LandscapeOptions | None = None, *, charset: str = "unicode",
+                 tour: bool = False, settings: OptimizerSettings | None = None) -> None:
         super().__init__()
         self.charset = check_charset(charset)
-        self.explorer = Explorer(options)
+        self.explorer = Explorer(options, settings)
         self._start_with_tour = tour
         self._progress: float | None = None  # 0..1 while the map's grid is being evaluated
         self._walk_timer: Timer | None = None
@@ -310,10 +311,11 @@ class LosswalkApp(App[None]):
         self.push_screen(PracticeScreen(charset=self.charset, colour=self._colour()))
 
 
-def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False) -> None:
+def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,
+        settings: OptimizerSettings | None = None) -> None:
     """Open the app on the landscape described by options (`losswalk`; `losswalk tour` passes
-    tour=True to start with the lesson tour)."""
-    LosswalkApp(options, charset=charset, tour=tour).run()
+    tour=True to start with the lesson tour), its walkers built with these optimizer settings."""
+    LosswalkApp(options, charset=charset, tour=tour, settings=settings).run()
 
 
 __all__ = ["MIN_SIZE", "LosswalkApp", "run"]

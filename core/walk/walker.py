@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from losswalk.core.drawing.text import ARROWS, COMPASS, compass, format_number
-from losswalk.core.walk.optimizers import make_optimizer, make_schedule
+from losswalk.core.walk.optimizers import OptimizerSettings, make_optimizer, make_schedule
 
 if TYPE_CHECKING:
     from losswalk.core.landscapes.models import Model
@@ -160,8 +160,10 @@ class Walker:
         global_min_loss: float | None = None,
         probe: float | tuple[float, float] | None = None,
         gradient: Gradient | None = None,
+        settings: OptimizerSettings | None = None,
     ) -> None:
         self.model = model
+        self.settings = OptimizerSettings() if settings is None else settings  # mu, betas, eps
         self.extent: Extent = tuple(float(v) for v in (model.extent if extent is None else extent))
         spans = np.array([self.extent[1] - self.extent[0], self.extent[3] - self.extent[2]])
         if not (np.all(np.isfinite(spans)) and np.all(spans > 0)):
@@ -295,7 +297,8 @@ class Walker:
         """
         sched = make_schedule(schedule, lr, self.total_steps)
         offset = self.steps
-        opt = make_optimizer(optimizer, lambda k: sched(offset + k))
+        opt = make_optimizer(optimizer, lambda k: sched(offset + k),
+                             **self.settings.for_optimizer(optimizer))
         self.optimizer_name, self.lr, self.schedule_name = optimizer, float(lr), schedule
         self._schedule, self._opt, self._state = sched, opt, opt.init(self.position)
 

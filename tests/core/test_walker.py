@@ -651,3 +651,24 @@ def test_any_walk_ends_within_its_budget_with_a_documented_status(walker):
     assert walker.status.value in {s.value for s in WalkerStatus} - {"ready", "walking"}
     assert walker.message.startswith(f"{walker.status.value}: ")
     assert walker.trail[-1].step == walker.steps
+
+
+def test_optimizer_settings_reach_the_walkers_steps():
+    """momentum mu 0.5 on 0.5 (w1^2 + 4 w2^2) from (1, 1), lr 0.1, by hand:
+    g0 = (1, 4) -> v1 = (1, 4), w1 = (0.9, 0.6); g1 = (0.9, 2.4) -> v2 = 0.5 v1 + g1 = (1.4, 4.4),
+    w2 = (0.76, 0.16). The default mu 0.9 would give v2 = (1.8, 6.0), w2 = (0.72, 0.0)."""
+    from losswalk.core.walk.optimizers import OptimizerSettings
+
+    settings = OptimizerSettings(mu=0.5, b1=0.5)
+    walker = Walker(Bowl(), (1.0, 1.0), optimizer="momentum", lr=0.1, settings=settings)
+    walker.step()
+    point = walker.step()
+    assert (point.w1, point.w2) == (pytest.approx(0.76), pytest.approx(0.16))
+    walker.reset()  # the settings outlive resets and optimizer switches (b1 waits for adam)
+    walker.set_optimizer("sgd")
+    walker.set_optimizer("momentum")
+    walker.step()
+    assert walker.step().w1 == pytest.approx(0.76) and walker.settings is settings
+    default = Walker(Bowl(), (1.0, 1.0), optimizer="momentum", lr=0.1)
+    default.step()
+    assert default.step().w1 == pytest.approx(0.72)

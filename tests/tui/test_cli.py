@@ -423,3 +423,219 @@ def test_charset_auto_follows_the_locale(env, expected) -> None:
     out = _render_in(env)
     assert out.isascii() is (expected == "ascii")
     assert _render_in(env, "--charset", "unicode") == _render_in({"LANG": "C.UTF-8"})
+
+
+# ---- options that do not apply are refused, the same way everywhere ---------------------------
+
+HEADLESS = (["info"], ["walk"], ["render", "--width", "40", "--height", "10", "--color", "none"])
+NOT_APPLICABLE = [  # (landscape, option, value, what the message says)
+    ("logistic", "--condition", "5", "--condition applies only to the bowl (not logistic)"),
+    ("tiny-net", "--condition", "10", "--condition applies only to the bowl"),  # even the default
+    ("bowl", "--l2", "0.1", "--l2 applies only to data-driven landscapes: logistic, tiny-net"),
+    ("bowl", "--l2", "0", "--l2 applies only to data-driven landscapes"),
+    ("himmelblau", "--loss", "bce", "--loss applies only to data-driven landscapes"),
+    ("rastrigin", "--dataset", "xor", "--dataset applies only to data-driven landscapes"),
+]
+
+
+@pytest.fixture
+def in_a_terminal(monkeypatch):
+    """As if run in a terminal: the app refuses to open anywhere else (tested on its own)."""
+    monkeypatch.setattr("losswalk.tui.cli._need_a_terminal", lambda: None)
+
+
+@pytest.fixture
+def app_must_not_open(monkeypatch):
+    """Replace the app's entry point: a refused command line must never reach it."""
+    from losswalk.tui import app
+
+    def opened(*args, **kwargs):
+        raise AssertionError("the app opened")
+
+    monkeypatch.setattr(app, "run", opened)
+
+
+def assert_refused(result, fragment: str) -> None:
+    code, out, err = result
+    assert (code, out) == (2, ""), err
+    assert err.startswith("losswalk: ") and err.count("\n") == 1 and fragment in err, err
+
+
+@pytest.mark.parametrize("command", [*HEADLESS, []], ids=["info", "walk", "render", "app"])
+@pytest.mark.parametrize(("name", "option", "value", "fragment"), NOT_APPLICABLE)
+def test_an_option_the_landscape_does_not_use_is_refused_everywhere(
+        capsys, app_must_not_open, command, name, option, value, fragment) -> None:
+    """Regression: --condition 5 on logistic was accepted silently while --l2 on bowl was refused;
+    --l2 0, --loss bce and --condition 10 (the defaults) slipped through everywhere."""
+    assert_refused(run(capsys, *command[:1], name, *command[1:], option, value), fragment)
+
+
+@pytest.mark.parametrize("command", [*HEADLESS], ids=["info", "walk", "render"])
+def test_options_that_apply_are_taken(capsys, command) -> None:
+    for name, option, value in [("bowl", "--condition", "4"), ("tiny-net", "--loss", "mse"),
+                                ("logistic", "--l2", "0")]:
+        code, _, err = run(capsys, *command[:1], name, *command[1:], option, value)
+        assert code == 0, err
+
+
+def test_the_app_gets_the_options_as_typed(capsys, monkeypatch, in_a_terminal) -> None:
+    from losswalk.tui import app
+
+    calls = []
+    monkeypatch.setattr(app, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    assert main(["bowl", "--condition", "4", "--charset", "ascii"]) == 0
+    (options,), kwargs = calls[0]
+    assert (options.name, options.condition, options.given) == ("bowl", 4.0, {"condition"})
+    assert kwargs["charset"] == "ascii" and kwargs["tour"] is False
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["tour", "himmelblau"], "the tour picks its own landscapes, so it takes no NAME "
+                             "('himmelblau'): 'losswalk NAME' opens a landscape, and t there"),
+    (["tour", "--l2", "0.1"], "--l2 does not apply to the tour: its slides set up each landscape"),
+    (["tour", "--dataset", "xor"], "--dataset does not apply to the tour"),
+    (["tour", "--condition", "10"], "--condition does not apply to the tour"),
+    (["tour", "--extent", "-1,1,-1,1"], "--extent does not apply to the tour"),
+])
+def test_the_tour_refuses_a_name_and_landscape_options(capsys, app_must_not_open, argv,
+                                                       fragment) -> None:
+    """Regression: `losswalk tour himmelblau` opened the tour and ignored the name (the slides
+    pick every landscape); now it says so and how to get there."""
+    assert_refused(run(capsys, *argv), fragment)
+
+
+def test_the_tour_opens_the_app_with_the_tour(monkeypatch, in_a_terminal) -> None:
+    from losswalk.tui import app
+
+    calls = []
+    monkeypatch.setattr(app, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    assert main(["tour", "--charset", "ascii"]) == 0
+    (options,), kwargs = calls[0]
+    assert options.given == frozenset() and options.name == "logistic"
+    assert kwargs["tour"] is True and kwargs["charset"] == "ascii"
+
+
+@pytest.mark.parametrize(("extra", "fragment"), [
+    (["--lr", "0.1"], "--lr needs --walk OPTIMIZER"),
+    (["--steps", "5"], "--steps needs --walk OPTIMIZER"),
+    (["--schedule", "cosine"], "--schedule needs --walk OPTIMIZER"),
+    (["--start", "1,1"], "--start needs --walk OPTIMIZER"),
+    (["--mode", "heatmap", "--contours", "3"], "--contours applies only to --mode contours"),
+    (["--mode", "contours", "--contours", "0"], "--mode contours draws contour lines: --contours"),
+    (["--mode", "both", "--contours", "0"], "--mode both draws contour lines"),
+])
+def test_render_refuses_walk_and_contour_options_it_would_ignore(capsys, extra, fragment) -> None:
+    """Regression: render bowl --lr 0.1 (no --walk) and --mode heatmap --contours 3 were
+    accepted and ignored; --mode contours --contours 0 drew five contours."""
+    assert_refused(run(capsys, "render", "bowl", *extra), fragment)
+
+
+def test_render_contour_defaults(capsys) -> None:
+    base = ["render", "bowl", "--width", "40", "--height", "10", "--color", "none"]
+    heatmap = run(capsys, *base, "--contours", "0")[1]
+    assert heatmap == run(capsys, *base, "--mode", "heatmap")[1]  # 0 levels: heatmap only
+    both = run(capsys, *base)[1]
+    assert both == run(capsys, *base, "--mode", "both", "--contours", "6")[1] != heatmap
+
+
+def test_version_is_in_the_help(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "--version" in out and "tour" in out.split("options:")[0]
+    assert "optimizer options" in out and max(map(len, out.splitlines())) <= 80
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and re.fullmatch(r"losswalk \d+\.\d+\.\d+\S*\n", out)
+
+
+def test_a_csv_header_names_the_columns_and_tiny_net_says_what_it_ignores(capsys, tmp_path):
+    """Regression: `y,x1,x2` was read by position (the labels as x1); tiny-net used x1 of
+    two-column data without a word."""
+    d = make_dataset("overlap", n=60)
+    by_position, by_name = tmp_path / "a.csv", tmp_path / "b.csv"
+    np.savetxt(by_position, np.c_[d.X, d.y], delimiter=",", header="x1,x2,y", comments="")
+    np.savetxt(by_name, np.c_[d.y, d.X], delimiter=",", header="y,x1,x2", comments="")
+    infos = [run_json(capsys, "info", "logistic", "--data", str(path), "--resolution", "33")
+             for path in (by_position, by_name)]
+    assert infos[0]["minima"] == infos[1]["minima"] and infos[0]["minima"]
+    info = run_json(capsys, "info", "tiny-net", "--data", str(by_name), "--resolution", "33")
+    assert "(60 examples, x2 unused)" in info["description"]
+
+
+# ---- optimizer settings: --momentum, --beta1, --beta2, --eps ----------------------------------
+
+def bowl_gradient(w1: float, w2: float) -> np.ndarray:
+    """The bowl 0.5 (w1^2 + 10 w2^2), its gradient written out by hand."""
+    return np.array([w1, 10.0 * w2])
+
+
+def test_walk_momentum_takes_mu_from_the_command_line(capsys) -> None:
+    """By hand from (1, 1), lr 0.01, mu 0.5: g0 = (1, 10), w1 = (0.99, 0.9); g1 = (0.99, 9),
+    v2 = 0.5 (1, 10) + (0.99, 9) = (1.49, 14), w2 = (0.9751, 0.76). (mu 0.9: (0.9711, 0.72).)"""
+    result = run_json(capsys, "walk", "bowl", "--optimizer", "momentum", "--momentum", "0.5",
+                      "--lr", "0.01", "--start", "1,1", "--steps", "2")
+    last = result["trajectory"][-1]
+    assert (last["w1"], last["w2"]) == (pytest.approx(0.9751), pytest.approx(0.76))
+
+
+def test_walk_adam_takes_its_betas_and_eps_from_the_command_line(capsys) -> None:
+    """Against Adam written out here, independently of core.walk.optimizers."""
+    b1, b2, eps, lr = 0.5, 0.9, 0.1, 0.01
+    result = run_json(capsys, "walk", "bowl", "--optimizer", "adam", "--beta1", str(b1),
+                      "--beta2", str(b2), "--eps", str(eps), "--lr", str(lr), "--start", "1,1",
+                      "--steps", "3")
+    w, m, v = np.array([1.0, 1.0]), np.zeros(2), np.zeros(2)
+    for t, row in enumerate(result["trajectory"][1:], start=1):
+        g = bowl_gradient(*w)
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        w = w - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        np.testing.assert_allclose([row["w1"], row["w2"]], w, rtol=1e-12)
+    defaults = run_json(capsys, "walk", "bowl", "--optimizer", "adam", "--lr", str(lr),
+                        "--start", "1,1", "--steps", "3")
+    assert defaults["trajectory"][-1]["w2"] != pytest.approx(w[1], rel=1e-6)
+
+
+def test_render_walk_takes_the_settings(capsys) -> None:
+    base = ["render", "two-dip", "--width", "60", "--height", "16", "--color", "none",
+            "--walk", "momentum", "--steps", "60"]
+    default, low_mu = run(capsys, *base), run(capsys, *base, "--momentum", "0.2")
+    assert default[0] == low_mu[0] == 0 and default[1] != low_mu[1]
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["walk", "bowl", "--momentum", "0.5"], "--momentum applies only to momentum, nesterov "
+                                            "(not sgd)"),
+    (["walk", "bowl", "--optimizer", "adagrad", "--momentum", "0.5"], "(not adagrad)"),
+    (["walk", "bowl", "--optimizer", "momentum", "--beta1", "0.5"],
+     "--beta1 applies only to adam (not momentum)"),
+    (["walk", "bowl", "--optimizer", "nesterov", "--beta2", "0.5"], "--beta2 applies only to adam"),
+    (["walk", "bowl", "--eps", "1e-3"], "--eps applies only to adagrad, rmsprop, adam (not sgd)"),
+    (["render", "bowl", "--walk", "sgd", "--eps", "1e-3"], "--eps applies only to adagrad"),
+    (["render", "bowl", "--momentum", "0.5"], "--momentum needs --walk OPTIMIZER"),
+    (["render", "bowl", "--beta1", "0.5"], "--beta1 needs --walk OPTIMIZER"),
+    (["walk", "bowl", "--optimizer", "momentum", "--momentum", "1"],
+     "argument --momentum: momentum mu must be in [0, 1), got 1.0"),
+    (["walk", "bowl", "--optimizer", "adam", "--beta1", "-0.1"], "argument --beta1: adam b1"),
+    (["walk", "bowl", "--optimizer", "adam", "--beta2", "1.5"], "argument --beta2: adam b2"),
+    (["walk", "bowl", "--optimizer", "adam", "--eps", "0"],
+     "argument --eps: eps must be a finite number > 0, got 0.0"),
+    (["walk", "bowl", "--optimizer", "adam", "--eps", "nan"], "argument --eps: expected a finite"),
+    (["bowl", "--momentum", "1.5"], "argument --momentum: momentum mu must be in [0, 1)"),
+    (["tour", "--momentum", "0.5"], "--momentum does not apply to the tour"),
+    (["tour", "--eps", "0.1"], "--eps does not apply to the tour"),
+])
+def test_optimizer_settings_are_refused_where_unused_or_out_of_range(capsys, app_must_not_open,
+                                                                     argv, fragment) -> None:
+    assert_refused(run(capsys, *argv), fragment)
+
+
+def test_the_app_gets_the_optimizer_settings(monkeypatch, in_a_terminal) -> None:
+    """The app has no --optimizer: each setting waits for the optimizers (o) that take it."""
+    from losswalk.core.walk.optimizers import OptimizerSettings
+    from losswalk.tui import app
+
+    calls = []
+    monkeypatch.setattr(app, "run", lambda *args, **kwargs: calls.append(kwargs["settings"]))
+    assert main(["two-dip", "--momentum", "0.95", "--beta1", "0.8", "--beta2", "0.99",
+                 "--eps", "1e-6"]) == 0
+    assert main([]) == 0
+    assert calls == [OptimizerSettings(mu=0.95, b1=0.8, b2=0.99, eps=1e-6), OptimizerSettings()]
