@@ -218,11 +218,6 @@ class Walker:
         w1, w2 = self.position
         return not (x0 <= w1 <= x1 and y0 <= w2 <= y1)
 
-    @property
-    def stalled(self) -> bool:
-        """The run ended as STALLED (kept for the app; `status.ended` covers every ending)."""
-        return self.status is WalkerStatus.STALLED
-
     # --- walking -----------------------------------------------------------------------------
 
     def step(self) -> TrailPoint | None:

@@ -244,14 +244,16 @@ async def test_a_learning_rate_too_small_to_move_stops_the_run_and_says_so():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        await pilot.press(*["minus"] * 170)  # 1.5^-170 ~ 1e-30 times the default
-        await pilot.press("enter")
+        walker = app.explorer.walker
+        walker.set_lr(walker.lr * 1.5 ** -169)  # as 169 presses of - would
+        await pilot.press("minus", "enter")  # 1.5^-170 ~ 1e-30 times the default
         for _ in range(100):
             await pilot.pause(0.05)
             if not app.explorer.walking:
                 break
-        assert not app.explorer.walking and app.explorer.walker.stalled
-        assert "too small" in app.explorer.message
+        assert not app.explorer.walking and walker.status is WalkerStatus.STALLED
+        assert "too small" in app.explorer.message and "+ raises the learning rate" in (
+            app.explorer.message)
 
 
 @pytest.mark.parametrize("close", ["question_mark", "escape", "q"])
