@@ -59,6 +59,7 @@ class Explorer:
         self.split = False  # BCE and MSE maps of the same data side by side
         self.tour: Tour | None = None
         self.touring = False
+        self._before_tour: dict[str, object] = {}  # what the viewer had when the tour started
 
     # ------------------------------------------------------------------ facts
 
@@ -336,17 +337,28 @@ class Explorer:
 
     # ------------------------------------------------------------------ tour
 
+    # what a tour changes, and gives back when it ends
+    _TOURED = ("options", "model", "extent", "walker", "mode", "scale", "blind", "data_view",
+               "split", "batch_size")
+
     def start_tour(self, tour: Tour) -> None:
-        """Start the tour at its first slide."""
+        """Start the tour at its first slide, remembering where the viewer was."""
+        if not self.touring:
+            self._before_tour = {name: getattr(self, name) for name in self._TOURED}
         self.tour = tour
         tour.restart()
         self.touring = True
         self.apply_slide(tour.current)
 
     def end_tour(self) -> None:
-        """End the tour; the app stays as the last slide left it."""
+        """End the tour and return to the landscape, view, walker and modes the viewer had."""
         self.touring = False
-        self.message = "tour ended - t starts it again"
+        self.walking = False
+        for name, value in self._before_tour.items():
+            setattr(self, name, value)
+        self._before_tour = {}
+        self._new_view()
+        self.message = "tour ended: back where you were - t starts it again"
 
     def move_slide(self, delta: int) -> None:
         """Next / previous tour slide."""

@@ -195,9 +195,12 @@ def test_modes_and_scale_cycle() -> None:
     assert explorer.scale == "log" and explorer.message == "colour scale: log"
 
 
-def test_tour_applies_each_slide_and_ends_where_it_is() -> None:
+def test_tour_applies_each_slide_and_ending_it_returns_to_where_the_viewer_was() -> None:
     tour = Tour(load_tour(TOUR))
-    explorer = Explorer()
+    explorer = Explorer(LandscapeOptions(name="himmelblau"))
+    explorer.move(0.5, 0.5)
+    explorer.zoom(0.5)
+    before = (explorer.model, explorer.walker, explorer.extent, explorer.mode)
     explorer.start_tour(tour)
     assert explorer.touring and explorer.message == f"tour slide 1/{len(tour)}"
     for index, slide in enumerate(tour.slides[1:], start=2):
@@ -217,4 +220,6 @@ def test_tour_applies_each_slide_and_ends_where_it_is() -> None:
     explorer.move_slide(1)
     assert explorer.message == "last slide - t ends the tour"
     explorer.end_tour()
-    assert not explorer.touring
+    assert not explorer.touring and not explorer.walking
+    assert (explorer.model, explorer.walker, explorer.extent, explorer.mode) == before
+    assert explorer.walker.extent == explorer.extent and explorer.report is None
