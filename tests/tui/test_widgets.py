@@ -20,7 +20,7 @@ from losswalk.core.walk.walker import Feel, TrailPoint, Walker, WalkerStatus
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart, plottable, wants_log
 from losswalk.tui.widgets.lines import TextLines, changed_end
 from losswalk.tui.widgets.plot import PlotextPlot, to_ascii
-from losswalk.tui.widgets.walker_panel import WalkerPanel, format_number
+from losswalk.tui.widgets.walker_panel import WalkerPanel
 
 
 class Plane:
@@ -91,19 +91,6 @@ async def rendered(widget: Widget, width: int, height: int, feed) -> list[str]:
         await pilot.pause()
         assert widget.size == (width, height)
         return lines(widget)
-
-
-# --- numbers -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("x", "digits", "text"), [
-    (0.693147, 4, "0.6931"), (123456.0, 4, "1.235e5"), (1e-7, 4, "1e-7"), (-2.5, 4, "-2.5"),
-    (-1.23456e-5, 4, "-1.235e-5"), (1e300, 4, "1e300"), (5e-324, 4, "4.941e-324"),
-    (-0.0, 4, "0"), (math.inf, 4, "inf"), (-math.inf, 4, "-inf"), (math.nan, 4, "nan"),
-    (0.0625, 2, "0.062"), (np.float64(12.3456), 4, "12.35"),
-])
-def test_format_number(x, digits, text):
-    assert format_number(x, digits) == text
 
 
 # --- WalkerPanel -------------------------------------------------------------------------------

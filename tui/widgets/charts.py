@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from losswalk.core.drawing.text import format_number
 from losswalk.tui.widgets.plot import PlotextPlot
-from losswalk.tui.widgets.walker_panel import format_number
 
 if TYPE_CHECKING:
     from losswalk.core.walk.walker import TrailPoint

@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from losswalk.core.drawing.text import ascii_only, check_charset
+from losswalk.core.drawing.text import ascii_only, check_charset, format_number
 from losswalk.core.walk.walker import ARROWS
 from losswalk.tui.widgets.lines import LinesWidget, text_strips
 
@@ -31,19 +31,6 @@ GLYPHS = {  # rise, fall, no change, the walker at the centre of the rose
     "ascii": {"rise": "+", "fall": "-", "flat": "=", "walker": "o"},
 }
 ROSE_CELL = 8  # sign glyph + a 2-significant-digit magnitude like "1.2e-5"
-
-
-def format_number(x: float, digits: int = 4) -> str:
-    """`digits` significant digits, scientific (1.235e5) when huge or tiny; 'inf'/'-inf'/'nan'."""
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    text = f"{x + 0.0:.{digits}g}"  # + 0.0 turns -0.0 into 0.0
-    mantissa, e, exponent = text.partition("e")
-    return f"{mantissa}e{int(exponent)}" if e else text  # 1.5e-05 -> 1.5e-5: narrower
-
 
 
 class WalkerPanel(LinesWidget):
