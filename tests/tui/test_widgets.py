@@ -17,7 +17,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from losswalk.core.walk.walker import Feel, TrailPoint, Walker, WalkerStatus
-from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart, plottable, wants_log
+from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.lines import TextLines, changed_end
 from losswalk.tui.widgets.plot import PlotextPlot, to_ascii
 from losswalk.tui.widgets.walker_panel import WalkerPanel
@@ -306,16 +306,6 @@ def test_to_ascii():
 
 
 # --- charts ------------------------------------------------------------------------------------
-
-
-def test_plottable_and_wants_log():
-    np.testing.assert_array_equal(plottable([1.0, math.inf, -1e300, math.nan]),
-                                  [1.0, math.nan, -1e100, math.nan])
-    assert wants_log(np.array([1.0, 1000.0]))
-    assert wants_log(np.array([math.nan, 0.01, 1.0]))
-    assert not wants_log(np.array([1.0, 10.0]))
-    assert not wants_log(np.array([0.0, 100.0]))
-    assert not wants_log(np.array([5.0]))
 
 
 def trail(losses):

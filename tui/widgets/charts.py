@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from losswalk.core.drawing.linechart import fits, loss_range, plottable, wants_log
 from losswalk.core.drawing.text import format_number
 from losswalk.tui.widgets.plot import PlotextPlot
 
@@ -18,51 +19,17 @@ if TYPE_CHECKING:
 Extent = tuple[float, float, float, float]
 
 SAMPLES = 60  # points per cross-section line: 2 x 60 loss evaluations, cheap on every step
-PLOT_LIMIT = 1e100  # plotext overflows on value spans near the float limit; clip to this
 LINE_MARKERS = {"unicode": "braille", "ascii": "*"}
 SECOND_MARKERS = {"unicode": "hd", "ascii": "+"}  # tells the two cross-sections apart in mono
 WALKER_MARKERS = {"unicode": "●", "ascii": "o"}
 MIN_STEPS = 20  # the loss chart's step axis starts at 0..MIN_STEPS and doubles when outgrown
-HEADROOM = 0.5  # room below the lowest loss, as a fraction of the loss span (linear axis)
 SECTION_TOP = 0.2  # the cross-sections' room above their highest loss (a slice's ends can rise)
-
-
-def plottable(values) -> np.ndarray:
-    """Values as float64 with inf/nan turned into nan (gaps) and the rest clipped to ±PLOT_LIMIT."""
-    v = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(v), np.clip(v, -PLOT_LIMIT, PLOT_LIMIT), np.nan)
-
-
-def wants_log(values: np.ndarray) -> bool:
-    """True when all finite values are positive and span at least two orders of magnitude."""
-    v = values[np.isfinite(values)]
-    return v.size > 1 and v.min() > 0 and v.max() / v.min() >= 100
 
 
 def step_range(last_step: float) -> float:
     """Right end of the step axis: at least MIN_STEPS, doubling as the walk goes on, so a new
     point seldom moves the axis (and the earlier points)."""
     return float(max(MIN_STEPS, 2 ** math.ceil(math.log2(max(last_step, 1)))))
-
-
-def loss_range(finite: np.ndarray, log: bool, top: float = 0.05) -> tuple[float, float]:
-    """y limits around the finite losses with room below for the loss still to fall (and `top`
-    of the span above): in whole decades (log10 units, one spare) when `log`, else in loss
-    units, not below 0 if losses >= 0."""
-    lo, hi = float(finite.min()), float(finite.max())
-    if log:
-        return float(math.floor(math.log10(lo)) - 1), float(math.ceil(math.log10(hi)))
-    span = hi - lo if hi > lo else abs(hi) or 1.0  # one point: room for it to halve
-    bottom = lo - HEADROOM * span
-    return (max(bottom, 0.0) if lo >= 0 else bottom), hi + top * span
-
-
-def fits(ylim: tuple[float, float] | None, finite: np.ndarray, log: bool) -> bool:
-    """True when every finite value lies inside ylim (log10 units when `log`)."""
-    if ylim is None or finite.size == 0 or (log and finite.min() <= 0):
-        return False
-    values = np.log10(finite) if log else finite
-    return ylim[0] <= values.min() and values.max() <= ylim[1]
 
 
 def set_y_axis(plt, ylim: tuple[float, float], log: bool, height: int) -> None:
