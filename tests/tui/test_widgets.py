@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from types import SimpleNamespace
@@ -17,7 +18,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from losswalk.core.walk.walker import Feel, TrailPoint, Walker, WalkerStatus
-from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
+from losswalk.tui.widgets.charts import LINE_COLOUR, CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.lines import TextLines, changed_end
 from losswalk.tui.widgets.plot import PlotextPlot, to_ascii
 from losswalk.tui.widgets.walker_panel import WalkerPanel
@@ -328,11 +329,105 @@ async def test_loss_history_chart(losses, title, charset):
     assert charset == "unicode" or all(line.isascii() for line in out)
 
 
+def loss_labels(out: list[str]) -> dict[int, float]:
+    """Row -> value of each labelled tick on the loss axis ('2.5┤', '1e-6+')."""
+    return {y: float(m[1]) for y, line in enumerate(out)
+            if (m := re.match(r"\s*([-.\de]+)[┤+]", line))}
+
+
 async def test_loss_history_log_axis_labels():
     chart = LossHistoryChart(charset="ascii")
     out = await rendered(chart, 40, 12, lambda c: c.show(trail([1.0, 1e-3, 1e-6])))
-    labels = [m[1] for line in out[2:-2] if (m := re.match(r"\s*([-.\de]+)\+", line))]
-    assert {1e-6, 1e-3, 1.0} <= {float(label) for label in labels}, out  # ticks on decades
+    labels = loss_labels(out)
+    assert list(labels.values()) == [1.0, 0.01, 1e-4, 1e-6], out  # every other decade, 1 to 1e-6
+    assert list(labels) == [1, 3, 6, 8]  # where they lie on 9 rows over 1e-7..1: row 1 + 8/7 k
+
+
+async def test_loss_history_ticks_are_round_and_evenly_spaced():
+    """Regression: the plotext chart labelled 2.63, 2.40, 2.17, 1.71 (skipping 1.94) for this walk
+    and later 2.62, 2.18, 1.31, 0.87, 0.00."""
+    losses = [2.63 * 0.985**k for k in range(72)]
+    for width, height in ((31, 10), (31, 4), (44, 16), (60, 30)):
+        chart = LossHistoryChart()
+        out = await rendered(chart, width, height, lambda c: c.show(trail(losses)))
+        values = list(loss_labels(out).values())
+        assert len(values) >= 2, out
+        steps = {round(a - b, 9) for a, b in itertools.pairwise(values)}
+        assert len(steps) == 1 and steps <= {0.2, 0.25, 0.5, 1.0}, out
+        step = steps.pop()
+        assert all(math.isclose(v / step, round(v / step)) for v in values)
+
+
+async def test_loss_history_reset_looks_like_a_new_chart():
+    """Regression: `r` clears the trail and restarts it from the same first point; the plotext
+    chart kept the old walk's loss range. After a reset the chart equals a new chart."""
+    chart, fresh = LossHistoryChart(), LossHistoryChart()
+    walk = trail([2.6, 2.0, 1.0, 0.1, 0.05])
+    app = Host(chart, 31, 10)
+    async with app.run_test(size=(40, 12)) as pilot:
+        chart.show(walk)
+        await pilot.pause()
+        before = lines(chart)
+        chart.show(trail([2.6]))
+        await pilot.pause()
+        after = lines(chart)
+    out = await rendered(fresh, 31, 10, lambda c: c.show(trail([2.6])))
+    assert after == out and after != before
+
+
+async def test_loss_history_a_step_resends_only_the_rows_it_changes():
+    """The axes stay put while the points fit: one more point repaints the title's row and the
+    rows the line moves through (each only up to its last changed cell), not the chart."""
+    chart = LossHistoryChart()
+    losses = [2.0 * 0.97**k for k in range(40)]
+    app = Host(chart, 31, 10)
+    async with app.run_test(size=(40, 12)) as pilot:
+        points = trail(losses)
+        chart.show(points[:30])
+        await pilot.pause()
+        refreshed = []
+        original = chart.refresh
+        chart.refresh = lambda *regions, **kw: (refreshed.extend(regions), original(*regions))
+        chart.show(points[:31])  # the walk goes on: one more point
+        assert all(region.height == 1 for region in refreshed) and len(refreshed) <= 3, refreshed
+        assert 0 in {region.y for region in refreshed}  # the title: the new loss
+        refreshed.clear()
+        chart.show(points[:31])  # nothing new: nothing repainted
+        assert refreshed == []
+
+
+async def test_loss_history_colour_only_on_the_line():
+    chart = LossHistoryChart()
+    app = Host(chart, 31, 10)
+    async with app.run_test(size=(40, 12)) as pilot:
+        chart.show(trail([2.0, 1.5, 1.0]))
+        await pilot.pause()
+        assert colours(chart) == {Style(color=LINE_COLOUR).color}
+        line_cells = {seg.text.strip() for y in range(10) for seg in chart.render_line(y)
+                      if seg.style and seg.style.color == Style(color=LINE_COLOUR).color}
+        assert all(0x2800 <= ord(ch) <= 0x28FF for text in line_cells for ch in text)
+        chart.colour = False
+        await pilot.pause()
+        assert not colours(chart)
+
+
+async def test_loss_history_no_color_env(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    chart = LossHistoryChart()
+    app = Host(chart, 31, 10)
+    async with app.run_test(size=(40, 12)) as pilot:
+        chart.show(trail([2.0, 1.5, 1.0]))
+        await pilot.pause()
+        assert app.no_color and not colours(chart)
+
+
+@pytest.mark.parametrize(("width", "height"), [(31, 1), (31, 2), (31, 3), (3, 10), (1, 1)])
+async def test_loss_history_without_room_shows_the_title_or_two_rows(width, height):
+    out = await rendered(LossHistoryChart(), width, height, lambda c: c.show(trail([2.0, 1.0])))
+    assert len(out) == height and all(len(line) == width for line in out)
+    assert out[0] == ("loss 1".center(width) if width >= 6 else " " * width)
+    drawn = [line for line in out[1:] if line.strip()]
+    assert drawn == [] or (height == 3 and len(drawn) == 2 and "┤" in drawn[0] + drawn[1])
 
 
 async def test_cross_section_samples_and_marks_walker():
