@@ -465,6 +465,28 @@ async def test_cross_section_axes_stay_put_while_the_slices_fit():
     assert "cross-sections" in out[0]
 
 
+@pytest.mark.parametrize("height", [12, 20, 30])
+@pytest.mark.parametrize(("position", "log"), [((1.0, -2.0), False), ((0.5, -0.25), True)])
+async def test_cross_section_ticks_are_round_and_evenly_spaced(height, position, log):
+    """Regression: plotext's own ticks read 6.9, 5.8, 4.6, 3.5, 2.3, 1.2, 0.0 on the default
+    landscape; now the loss chart's round ticks (decades on a log axis), one every other row."""
+    chart = CrossSectionChart(charset="ascii")
+    out = await rendered(chart, 59, height,
+                         lambda c: c.show(Bowl(), position, (-1.0, 2.0, -3.0, 1.0)))
+    assert chart._log == log
+    labels = loss_labels(out)
+    values = [math.log10(v) for v in labels.values()] if log else list(labels.values())
+    assert len(values) >= 2 and values == sorted(values, reverse=True), out
+    steps = {round(a - b, 9) for a, b in itertools.pairwise(values)}
+    assert len(steps) == 1, out
+    step = steps.pop()
+    assert round(step / 10 ** math.floor(math.log10(step)), 9) in {1.0, 2.0, 2.5, 5.0}
+    assert all(math.isclose(v / step, round(v / step), abs_tol=1e-9) for v in values)
+    assert all(b - a >= 2 for a, b in itertools.pairwise(labels))
+    lo, hi = chart._ylim
+    assert all(lo <= v <= hi for v in values)
+
+
 async def test_cross_section_with_overflowing_loss():
     class Steep(Plane):
         def loss(self, w):

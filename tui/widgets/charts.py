@@ -4,7 +4,6 @@ through the walker (a plotext figure: what a slice of the map looks like in prof
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -18,10 +17,11 @@ from losswalk.core.drawing.linechart import (
     draw_chart,
     fits,
     loss_range,
+    nice_ticks,
     plottable,
+    tick_labels,
     wants_log,
 )
-from losswalk.core.drawing.text import format_number
 from losswalk.tui.widgets.lines import ChartLines
 from losswalk.tui.widgets.plot import PlotextPlot
 
@@ -39,14 +39,14 @@ LINE_COLOUR = "bright_cyan"  # the loss line, as plotext's "cyan+"
 
 
 def set_y_axis(plt, ylim: tuple[float, float], log: bool, height: int) -> None:
-    """Fixed y limits; on a log axis (ylim in decades) one labelled tick per decade that fits."""
+    """Fixed y limits with round ticks, at most one every other row of the plot (about height - 5
+    rows under the title and the two step axes): decades on a log axis (ylim in decades)."""
     plt.ylim(*ylim)
+    ticks, step = nice_ticks(*ylim, max(2, (height - 5) // 2), integer=log)
     if log:
         plt.yscale("log")
-        lo, hi = (int(v) for v in ylim)
-        stride = math.ceil((hi - lo + 1) / max(2, height - 4))  # at most a tick a row
-        decades = [10.0 ** k for k in range(hi, lo - 1, -stride)]
-        plt.yticks(decades, [format_number(d) for d in decades])
+        ticks = [10.0**t for t in ticks]
+    plt.yticks(ticks, tick_labels(ticks, 0.0 if log else step))
 
 
 class LossHistoryChart(ChartLines):
