@@ -368,6 +368,8 @@ def test_non_finite_losses_leave_a_gap():
     diverged = followed(trail([2.0, 1.0, math.inf]))
     assert draw_chart(diverged, 30, 8).rows[0].strip() == "loss: diverged"
     nothing = followed(trail([math.nan]))
+    assert columns(nothing.bins, 10).index.size == 0
+    assert columns(nothing.bins, 10).broken.tolist() == [0]  # one column, all gap
     assert [row.strip() for row in draw_chart(nothing, 30, 8).rows] == ["loss: diverged"] + [""] * 7
 
 
