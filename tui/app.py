@@ -34,7 +34,7 @@ from losswalk.tui.widgets.walker_panel import WalkerPanel
 
 MIN_SIZE = (60, 18)  # below this the app shows "terminal too small" instead of the UI
 STEPS_PER_SECOND = 18  # animated walk speed
-CHART_EVERY = 3  # while walking, redraw the charts every few steps (they are the costly part)
+CHART_EVERY = 3  # while walking, redraw the cross-sections (and data view) every few steps
 # Textual paints the screen about three times while it starts (layout, resize, resume): the
 # output is held until the map's first grid is drawn (at most this long), so one frame is sent
 FIRST_FRAME_WAIT = 0.5
@@ -127,7 +127,8 @@ class LosswalkApp(App[None]):
     # ------------------------------------------------------------------ routing
 
     def _sync(self, charts: bool = True) -> None:
-        """Show the explorer as it is now: modes, maps, walker, panel, charts and status."""
+        """Show the explorer as it is now: modes, maps, walker, panel, charts and status (the
+        loss chart always, so its title never lags the panel; the costlier charts if `charts`)."""
         explorer = self.explorer
         for on_, name in ((explorer.blind, "-blind"), (explorer.data_view, "-data"),
                           (explorer.split, "-split"), (explorer.touring, "-tour")):
@@ -139,8 +140,8 @@ class LosswalkApp(App[None]):
         if explorer.split:
             self.query_one(SplitView).show(explorer)
         self.query_one(WalkerPanel).show(walker.feel(), walker, self.charset)
+        self.query_one(LossHistoryChart).show(walker.trail)  # no-op while the trail is unchanged
         if charts:
-            self.query_one(LossHistoryChart).show(walker.trail)
             self.query_one(CrossSectionChart).show(explorer.model, walker.position,
                                                    explorer.extent)
             if explorer.data_view:
@@ -166,7 +167,8 @@ class LosswalkApp(App[None]):
             self._walk_timer = None
 
     def _tick(self) -> None:
-        """One animation frame: one step; the charts every few steps and when the walk ends."""
+        """One animation frame: one step; the cross-sections every few steps and when the walk
+        ends."""
         self.explorer.tick()
         going = self.explorer.walking
         self._sync(charts=not going or self.explorer.walker.steps % CHART_EVERY == 0)

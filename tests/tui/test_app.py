@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,8 +14,10 @@ from textual import constants
 from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions, ModelError
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
 from losswalk.core.walk.walker import WalkerStatus
-from losswalk.tui.app import MIN_SIZE, LosswalkApp
+from losswalk.tui.app import CHART_EVERY, MIN_SIZE, LosswalkApp
 from losswalk.tui.screens.help import KEYS, HelpScreen
+from losswalk.tui.widgets.charts import LossHistoryChart
+from losswalk.tui.widgets.walker_panel import WalkerPanel
 from tests.tui.conftest import screen_text, wait_for_map
 
 SIZE = (80, 24)
@@ -222,6 +227,60 @@ async def test_r_resets_walker_and_trail():
         await pilot.press("r")
         assert app.explorer.walker.steps == 0 and len(app.explorer.walker.trail) == 1
         np.testing.assert_array_equal(app.explorer.walker.position, app.explorer.model.start)
+
+
+def chart_and_panel_loss(app: LosswalkApp) -> tuple[str, str]:
+    """The loss chart's title and the panel's loss line, as drawn now."""
+    chart, panel = app.query_one(LossHistoryChart), app.query_one(WalkerPanel)
+    panel_rows = [panel.render_line(y).text for y in range(panel.size.height)]
+    return chart.render_line(0).text.strip(), next(r for r in panel_rows if r.startswith("loss"))
+
+
+async def test_the_loss_chart_title_never_lags_the_panel_while_walking():
+    """Regression: while walking, the loss chart was redrawn every CHART_EVERY steps only, so its
+    title showed an older loss than the panel two steps in three."""
+    app = LosswalkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        app.explorer.start_walk()
+        for _ in range(2 * CHART_EVERY + 1):  # the clock's frames, called here one by one
+            app._tick()
+            title, panel_line = chart_and_panel_loss(app)
+            assert app.explorer.walking and title == panel_line.strip(), (title, panel_line)
+
+
+def test_the_first_frame_at_80x24_imports_no_plotext():
+    """The loss chart is drawn by core (plotext's import and first draw cost ~30 ms of the first
+    frame); at 80x24 the cross-sections are folded away, so nothing on screen needs plotext."""
+    code = (
+        "import asyncio, sys\n"
+        "from losswalk.tui.app import LosswalkApp\n"
+        "from tests.tui.conftest import wait_for_map\n"
+        "async def main():\n"
+        "    async with LosswalkApp().run_test(size=(80, 24)) as pilot:\n"
+        "        await wait_for_map(pilot)\n"
+        "        await pilot.press('space')\n"
+        "sys.exit(asyncio.run(main()) or ('plotext' in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+async def test_r_resets_the_loss_chart_range():
+    """Regression: `r` restarts the trail from the same first point; the chart kept the range of
+    the walk before. After r the chart shows what a fresh app shows."""
+    app, fresh = LosswalkApp(), LosswalkApp()
+    async with fresh.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        chart = fresh.query_one(LossHistoryChart)
+        expected = [chart.render_line(y).text for y in range(chart.size.height)]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press(*["space"] * 12, "r")
+        await pilot.pause()
+        chart = app.query_one(LossHistoryChart)
+        assert [chart.render_line(y).text for y in range(chart.size.height)] == expected
 
 
 async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
