@@ -74,6 +74,15 @@ class Explorer:
         gradient = self.walker.gradient
         return gradient.label if isinstance(gradient, MinibatchGradient) else "full batch"
 
+    @property
+    def walk_state(self) -> str:
+        """One word for the walk, the same on the status line and the panel: ready, walking
+        (animated), paused (stepped, not running) or how it ended (the walker's status)."""
+        status = self.walker.status
+        if self.walking:
+            return "walking"
+        return "paused" if status is WalkerStatus.WALKING else status.value
+
     def split_options(self, loss: str) -> LandscapeOptions:
         """The options of one half of the BCE/MSE split: this landscape under that loss."""
         return dataclasses.replace(self.options, loss=loss)

@@ -139,7 +139,8 @@ class LosswalkApp(App[None]):
         self.map.set_walker(walker.position, walker.trail)
         if explorer.split:
             self.query_one(SplitView).show(explorer)
-        self.query_one(WalkerPanel).show(walker.feel(), walker, self.charset)
+        self.query_one(WalkerPanel).show(walker.feel(), walker, self.charset,
+                                         explorer.walk_state)
         self.query_one(LossHistoryChart).show(walker.trail)  # no-op while the trail is unchanged
         if charts:
             self.query_one(CrossSectionChart).show(explorer.model, walker.position,

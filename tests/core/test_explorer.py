@@ -223,3 +223,19 @@ def test_tour_applies_each_slide_and_ending_it_returns_to_where_the_viewer_was()
     assert not explorer.touring and not explorer.walking
     assert (explorer.model, explorer.walker, explorer.extent, explorer.mode) == before
     assert explorer.walker.extent == explorer.extent and explorer.report is None
+
+
+def test_the_walk_state_says_ready_walking_paused_or_how_it_ended() -> None:
+    """Regression: the title said 'walking' at start-up, when paused and when idle."""
+    explorer = Explorer(LandscapeOptions(name="bowl"))
+    assert explorer.walk_state == "ready"
+    explorer.toggle_run()
+    assert explorer.walk_state == "walking"
+    explorer.tick()
+    explorer.toggle_run()
+    assert explorer.walk_state == "paused"
+    explorer.step()
+    assert explorer.walk_state == "paused"
+    while not explorer.walker.status.ended:
+        explorer.step()
+    assert explorer.walk_state == explorer.walker.status.value == "converged"

@@ -433,3 +433,15 @@ async def test_a_walker_step_repaints_only_a_few_cells():
 ])
 def test_help_names_the_markers_as_the_map_draws_them(charset, expected):
     assert HelpScreen(charset=charset)._markers().startswith(expected)
+
+
+async def test_the_panel_and_the_title_name_the_walk_state_alike():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        for keys, word in ((), "ready"), (("space",), "paused"), (("enter",), "walking"):
+            await pilot.press(*keys)
+            await pilot.pause()
+            title = screen_text(pilot).splitlines()[0]
+            panel = app.query_one(WalkerPanel).panel_text().plain
+            assert f"| {word}" in title and word in panel.split(), (keys, title)

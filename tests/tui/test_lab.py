@@ -406,10 +406,11 @@ async def test_blind_on_a_tour_slide_at_80x24_still_shows_step_and_state():
     app = LosswalkApp(tour=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        await press(pilot, *["pagedown"] * 3, "b", "space", "space")  # the blindfolded slide
+        blindfolded = next(i for i, s in enumerate(SLIDES) if "blindfolded" in s.title.lower())
+        await press(pilot, *["pagedown"] * blindfolded, "b", "space", "space")
         assert app.explorer.blind and app.explorer.touring
         text = screen_text(pilot)
-        assert "step 2" in text and "walking" in text.split("step 2")[1]
+        assert "step 2" in text and "paused" in text.split("step 2")[1]
         assert displayed(app, "#history")  # the chart beside the panel, not an empty half
 
 

@@ -62,14 +62,6 @@ def keys_now(explorer: Explorer) -> str:
     return "arrows/hjkl move  space step  enter run  ? help"
 
 
-def walk_state(explorer: Explorer) -> str:
-    """One word for the walk: ready, walking (animated), paused (stepped, not running) or how it
-    ended (converged, stuck, stalled, oscillating, noisy, unbounded, diverged)."""
-    status = explorer.walker.status
-    if explorer.walking:
-        return "walking"
-    return "paused" if status is WalkerStatus.WALKING else status.value
-
 
 def clip(line: str, width: int, charset: str) -> str:
     """line cut to width columns, ending in an ellipsis when cut (status lines never wrap)."""
@@ -88,7 +80,7 @@ def status_lines(explorer: Explorer, columns: int, charset: str,
     """The two status lines for a terminal `columns` wide (one column of margin either side)."""
     width = max(columns - 2, 1)
     walker = explorer.walker
-    state = walk_state(explorer)
+    state = explorer.walk_state
     title = landscape_title(explorer.model, long=columns >= 120)
     if explorer.is_data:
         extras = [f"λ {explorer.model.l2:g}"] if explorer.model.l2 else []

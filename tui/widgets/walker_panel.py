@@ -49,16 +49,18 @@ class WalkerPanel(LinesWidget):
         super().__init__(name=name, id=id, classes=classes)
         self._feel = None
         self._walker = None
+        self._state: str | None = None
         self._charset = check_charset(charset)
         self._rows = 1  # compact height last measured
         self.colour = colour  # False: plain text (the app's NO_COLOR also removes colour)
 
-    def show(self, feel, walker, charset: str | None = None) -> None:
+    def show(self, feel, walker, charset: str | None = None, state: str | None = None) -> None:
         """Display `feel` (a losswalk.core.walk.walker.Feel) and the settings/state of `walker`.
 
-        charset ("unicode" or "ascii") replaces the one given at construction when passed."""
+        charset ("unicode" or "ascii") replaces the one given at construction when passed; state
+        is the word the status line uses for a walk that has not ended (ready/walking/paused)."""
         self._charset = check_charset(charset or self._charset)
-        self._feel, self._walker = feel, walker
+        self._feel, self._walker, self._state = feel, walker, state
         rows = self.get_content_height(self.size, self.size, self.size.width)
         if rows != self._rows:  # a wrapped state message, or the first show: re-measure
             self._rows = rows
@@ -139,7 +141,7 @@ class WalkerPanel(LinesWidget):
         """'state: why it stopped', wrapped; the walker's own 'state:' prefix is not repeated."""
         state = status = str(getattr(walker.status, "value", walker.status))
         if status in ("ready", "walking") and not walker.message:
-            return [Text(state)]
+            return [Text(self._state or state)]
         message = walker.message.removeprefix(f"{status}:").strip()
         if self._charset == "ascii":
             message = ascii_only(message)
