@@ -194,6 +194,7 @@ class LosswalkApp(App[None]):
     def _map_progress(self, message: LandscapeMap.Progress) -> None:
         self._progress = message.fraction
         self._update_status()
+        self._release_first_frame()  # laid out: the chrome is painted while the grid computes
 
     @on(LandscapeMap.Ready, "#map")
     def _map_ready(self, message: LandscapeMap.Ready) -> None:
