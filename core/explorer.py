@@ -226,6 +226,10 @@ class Explorer:
         if point is None or self.walker.status.ended:
             self.message = self.stop_message()
             return False
+        if self.walker.off_map:  # where it is now, and what brings it back into view
+            w1, w2 = self.walker.position
+            self.message = (f"the walker left the map at w1={w1:.4g} w2={w2:.4g} (the arrow at "
+                            "the edge points to it) - x zooms out, r goes back")
         return True
 
     def cycle_optimizer(self, delta: int) -> None:

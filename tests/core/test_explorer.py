@@ -239,3 +239,18 @@ def test_the_walk_state_says_ready_walking_paused_or_how_it_ended() -> None:
     while not explorer.walker.status.ended:
         explorer.step()
     assert explorer.walk_state == explorer.walker.status.value == "converged"
+
+
+def test_a_walker_that_leaves_the_map_gets_a_hint() -> None:
+    """On separable data the walk heads off the map: the message says where and what to do."""
+    explorer = Explorer(LandscapeOptions(dataset="separable"))
+    explorer.toggle_run()
+    for _ in range(2000):
+        explorer.tick()
+        if explorer.walker.off_map or not explorer.walking:
+            break
+    assert explorer.walker.off_map and explorer.walking
+    assert "left the map" in explorer.message and "x zooms out" in explorer.message
+    explorer.tick()
+    w1 = explorer.walker.position[0]
+    assert f"w1={w1:.4g}" in explorer.message  # where it is now, as it walks on
