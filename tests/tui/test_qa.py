@@ -68,7 +68,7 @@ async def test_g_says_where_a_minimum_outside_the_view_lies():
         await wait_for_map(pilot)
         assert not app.report.unbounded and app.report.global_minimum is None
         await pilot.press("g")
-        assert "the lowest point lies outside the map, near (w1, w2) = (" in app.message
+        assert "the global minimum lies outside the map, at (w1, w2) = (" in app.message
         assert "zoom out (x)" in app.message
 
 
