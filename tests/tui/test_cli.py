@@ -42,9 +42,16 @@ def test_info_json_has_the_documented_shape(capsys) -> None:
     assert info["grid_shape"] == [65, 65]
     low, high = info["loss_range"]
     assert 0 <= low < 1 and high == pytest.approx(890.0)  # f(5,5) = 19² + 23², the top corner
+    assert set(info) == {"landscape", "description", "extent", "grid_shape", "loss_range",
+                         "minima", "global_minima", "counts", "truncated", "searched",
+                         "unbounded", "note"}
     for point in info["minima"]:
-        assert set(point) == {"w1", "w2", "loss", "kind", "global"}
+        assert set(point) == {"w1", "w2", "loss", "kind", "global", "lowest_in_view"}
         assert point["kind"] in ("minimum", "saddle", "maximum")
+    for point in info["global_minima"]:
+        assert set(point) == {"w1", "w2", "loss"}
+    assert info["counts"] == {"minimum": 4, "saddle": 4, "maximum": 1}
+    assert info["truncated"] is False and info["searched"] == info["extent"]
     found = sorted((round(p["w1"], 3), round(p["w2"], 3)) for p in info["minima"] if p["global"])
     assert found == sorted([(3.0, 2.0), (-2.805, 3.131), (-3.779, -3.283), (3.584, -1.848)])
 
@@ -214,3 +221,90 @@ def test_walk_with_a_learning_rate_too_small_to_move_stops_and_says_so(capsys) -
     final = result["final_state"]
     assert final["status"] == "walking" and "too small" in final["message"]
     assert final["steps"] < 100
+
+
+# ---- the landmarks are the landscape's (issue 7) ------------------------------------------
+
+
+def landmarks_of(info: dict) -> dict:
+    """Everything info says about critical points (not the grid's shape or loss range)."""
+    return {key: info[key] for key in ("minima", "global_minima", "counts", "truncated",
+                                       "searched", "unbounded", "note")}
+
+
+@pytest.mark.parametrize("name", ["rastrigin", "himmelblau", "camel", "ackley"])
+def test_info_gives_the_same_minima_at_every_resolution(capsys, name) -> None:
+    # rastrigin at --resolution 20 had four "global" minima with loss 1.99, at 10 with 17.9
+    infos = [run_json(capsys, "info", name, "--resolution", str(n)) for n in (10, 20, 129, 513)]
+    assert [info["grid_shape"] for info in infos] == [[n, n] for n in (10, 20, 129, 513)]
+    assert all(landmarks_of(info) == landmarks_of(infos[0]) for info in infos[1:])
+
+
+@pytest.mark.parametrize("resolution", ["10", "20"])
+def test_info_rastrigin_global_minimum_is_the_origin_at_loss_zero(capsys, resolution) -> None:
+    info = run_json(capsys, "info", "rastrigin", "--resolution", resolution)
+    best = [p for p in info["minima"] if p["global"]]
+    assert best == [{"w1": 0.0, "w2": 0.0, "loss": 0.0, "kind": "minimum", "global": True,
+                     "lowest_in_view": True}]
+    assert info["global_minima"] == [{"w1": 0.0, "w2": 0.0, "loss": 0.0}]
+
+
+def test_info_zoomed_on_the_shallow_dip_does_not_call_it_global(capsys) -> None:
+    info = run_json(capsys, "info", "two-dip", "--extent=0.5,1.5,-0.5,0.5")
+    (dip,) = info["minima"]
+    assert dip["global"] is False and dip["lowest_in_view"] is True
+    assert dip["w1"] == pytest.approx(0.9601495555, abs=1e-9)
+    (best,) = info["global_minima"]
+    assert best["w1"] == pytest.approx(-1.0355787141, abs=1e-9) and best["w2"] == 0.0
+    assert info["note"] == ("the global minimum lies outside the map, at (w1, w2) = (-1.036, 0), "
+                            "loss -0.30543.")
+
+
+def test_info_camel_names_the_global_minima_outside_the_view(capsys) -> None:
+    code, out, _ = run(capsys, "info", "camel", "--extent=-2.1,-1.7,-0.15,0.15")
+    assert code == 0
+    assert ("note        the global minima lie outside the map, at (w1, w2) = "
+            "(-0.08984, 0.7127) and (0.08984, -0.7127), loss -1.0316.") in out
+    assert "-1.70" not in out and "0.80" not in out  # not the local dip the old note named
+
+
+def test_info_ackley_minimum_prints_as_zero(capsys) -> None:
+    info = run_json(capsys, "info", "ackley")
+    assert info["minima"][0] == {"w1": 0.0, "w2": 0.0, "loss": 0.0, "kind": "minimum",
+                                 "global": True, "lowest_in_view": True}
+    assert info["loss_range"][0] == 0.0  # float64 says -4.44e-16
+    code, out, _ = run(capsys, "info", "ackley")
+    assert code == 0 and "e-16" not in out
+
+
+def test_info_lists_every_critical_point_or_says_what_was_searched(capsys) -> None:
+    # the old list held 64 of rastrigin's 121 minima, no saddles or maxima, and no word of it
+    info = run_json(capsys, "info", "rastrigin")
+    assert info["counts"] == {"minimum": 121, "saddle": 220, "maximum": 100}
+    assert len(info["minima"]) == 441 and info["truncated"] is False
+    wide = run_json(capsys, "info", "rastrigin", "--extent=-100,100,-100,100")
+    assert wide["truncated"] is True and wide["searched"] == [-5.12, 5.12, -5.12, 5.12]
+    assert wide["counts"] == info["counts"]
+    code, out, _ = run(capsys, "info", "rastrigin", "--extent=-100,100,-100,100")
+    assert code == 0 and "searched    the view is too wide" in out and "w1 in [-5.12, 5.12]" in out
+
+
+def test_info_tiny_net_on_xor_lists_the_saddle_at_the_origin_once(capsys) -> None:
+    # the old finder listed it twice, or not at all (--resolution 64), beside "minima" that
+    # were only slow spots of a long flat valley
+    infos = [run_json(capsys, "info", "tiny-net", "--dataset", "xor", "--resolution", str(n))
+             for n in (10, 20, 64, 129)]
+    assert all(landmarks_of(info) == landmarks_of(infos[0]) for info in infos[1:])
+    points = infos[0]["minima"]
+    at_origin = [p for p in points if (p["w1"], p["w2"]) == (0.0, 0.0)]
+    assert [p["kind"] for p in at_origin] == ["saddle"]
+    assert [p["kind"] for p in points] == ["minimum"] * 2 + ["saddle"] * 3
+    positions = [(p["w1"], p["w2"]) for p in points]
+    assert len(set(positions)) == len(positions)
+
+
+def test_walk_compares_with_the_global_minimum_even_outside_the_view(capsys) -> None:
+    result = run_json(capsys, "walk", "two-dip", "--extent=0.5,1.5,-0.5,0.5", "--start", "1,0.3",
+                      "--steps", "2000")
+    final = result["final_state"]
+    assert final["status"] == "stuck" and "above the lowest -0.3054" in final["message"]
