@@ -454,7 +454,8 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
     """Open the app (with the lesson tour running when `tour`)."""
     args = _app_parser().parse_args(list(argv))
     options = _options(args)
-    options.build(strict=True)  # report a bad landscape or data file before the screen opens
+    # report a bad landscape, data file or extent before the screen opens
+    options.view_extent(options.build(strict=True))
     from losswalk.tui.app import run
 
     run(options, charset=args.charset, tour=tour)

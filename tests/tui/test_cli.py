@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
+import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -308,3 +311,38 @@ def test_walk_compares_with_the_global_minimum_even_outside_the_view(capsys) -> 
                       "--steps", "2000")
     final = result["final_state"]
     assert final["status"] == "stuck" and "above the lowest -0.3054" in final["message"]
+
+
+EXTREMES = ["--extent=-1e300,1e300,-1e300,1e300", "--extent=0,1e-300,0,1e-300",
+            "--extent=-1e150,1e150,-1e150,1e150", "--extent=-6e9,6e9,-1,1",
+            "--extent=1,1.000000000001,0,1"]
+
+
+@pytest.mark.parametrize("extent", EXTREMES)
+@pytest.mark.parametrize("command", [["info"], ["render"], ["walk"], []])
+def test_extents_beyond_the_working_range_exit_2_with_one_line(capsys, command, extent) -> None:
+    # info/render/walk on ±1e300 crashed with OverflowError, on [0, 1e-300] ZeroDivisionError,
+    # and on ±1e150 printed numpy warnings and invented a global minimum; [] is the app
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, out, err = run(capsys, *command, "himmelblau", extent)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("losswalk: --extent ")
+    assert "coordinates within ±5e+09" in err and "at least 1e-09 x max(5, its" in err
+
+
+def test_the_edges_of_the_working_range_are_accepted(capsys) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        wide = run_json(capsys, "info", "himmelblau", "--extent=-5e9,5e9,-5e9,5e9")
+        narrow = run_json(capsys, "info", "himmelblau", "--extent=3,3.00000001,2,2.00000001")
+    assert wide["counts"] == {"minimum": 4, "saddle": 4, "maximum": 1}
+    assert [(p["w1"], p["w2"]) for p in narrow["minima"]] == [(3.0, 2.0)]
+
+
+def test_extreme_extent_refused_in_a_real_process_without_warning_text() -> None:
+    done = subprocess.run([sys.executable, "-m", "losswalk", "info", "himmelblau",
+                           "--extent=-1e300,1e300,-1e300,1e300"], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Warning" not in done.stderr
