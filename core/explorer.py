@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from losswalk.core.landscapes.landscape import zoom
+from losswalk.core.landscapes.landscape import centred_on, zoom
 from losswalk.core.landscapes.minima import MinimaReport
 from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions, Model
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
@@ -99,11 +99,11 @@ class Explorer:
     # ------------------------------------------------------------------ the map
 
     def set_report(self, report: MinimaReport) -> None:
-        """The landmarks of the current view arrived: tell the walker the lowest loss there is."""
+        """The landmarks of the current view arrived: tell the walker the landscape's lowest loss
+        (in view or not), so 'stuck' means above the real global minimum."""
         self.report = report
-        best = report.global_minimum
-        if best is not None and not report.unbounded:
-            self.walker.global_min_loss = best.loss
+        if report.global_minima and not report.unbounded:
+            self.walker.global_min_loss = report.global_minima[0].loss
 
     def _new_view(self) -> None:
         """The model or the extent changed: landmarks are unknown until the map is redone."""
@@ -250,7 +250,8 @@ class Explorer:
         self.message = f"schedule: {name}"
 
     def go_to_global_min(self) -> bool:
-        """Put the walker on the global minimum (or say why not); True when it moved there."""
+        """Put the walker on the landscape's global minimum, moving the view there when it lies
+        outside (or say why not); True when it moved there."""
         report = self.report
         if self.blind:
             self.message = "no peeking: g would show where the minimum is - press b to look first"
@@ -258,15 +259,20 @@ class Explorer:
             self.message = "still computing the map - try g again in a moment"
         elif report.unbounded:
             self.message = f"no global minimum: {report.note}"
-        elif report.global_minimum is None:
-            where = report.note or "no minimum found in this view"
-            self.message = f"{where} - zoom out (x) or reset the view (0)"
+        elif not report.global_minima:
+            self.message = f"{report.note or 'no minimum found'} - reset the view (0)"
         else:
-            best = report.global_minimum
+            best = report.global_minima[0]
             self.walking = False
             x, y = self.walker.position
             self.walker.move(best.w1 - x, best.w2 - y)
-            self.message = f"global minimum: w1={best.w1:.4g} w2={best.w2:.4g} loss={best.loss:.4g}"
+            self.message = (f"global minimum: w1={best.w1:.4g} w2={best.w2:.4g} "
+                            f"loss={best.loss:.4g}")
+            x0, x1, y0, y1 = self.extent
+            if not (x0 <= best.w1 <= x1 and y0 <= best.w2 <= y1):
+                self.extent = centred_on(self.extent, (best.w1, best.w2))
+                self.message += " (the view moved there)"
+                self._new_view()
             return True
         return False
 

@@ -121,8 +121,9 @@ class LosswalkApp(App[None]):
 
     @property
     def map_busy(self) -> bool:
-        """True while the map's landmarks are pending: requested, computing, or after a resize."""
-        return self.map.busy
+        """True while the map's landmarks are pending: requested, computing, after a resize, or
+        not yet handed to the explorer."""
+        return self.map.busy or self.explorer.report is None
 
     # ------------------------------------------------------------------ routing
 
@@ -260,10 +261,10 @@ class LosswalkApp(App[None]):
 
     def action_global_min(self) -> None:
         """Put the walker on the global minimum (the map flashes it) or say why not."""
-        if self.explorer.go_to_global_min():
-            best = self.explorer.report.global_minimum
-            self.map.flash(best.w1, best.w2)
+        moved = self.explorer.go_to_global_min()
         self._sync()
+        if moved:  # the walker stands on it now (in a new view when it lay outside the old one)
+            self.map.flash(*self.explorer.walker.position)
 
     def action_reset(self) -> None:
         self._do(self.explorer.reset_walker)

@@ -23,6 +23,7 @@ DEFAULT_STEPS = 100
 DEFAULT_CONTOURS = 6
 TRAJECTORY_FIELDS = ("step", "w1", "w2", "loss", "grad_norm", "lr")
 NUMBER_LIST_OPTIONS = ("--extent", "--start")  # values that may begin with '-'
+PLURALS = {"minimum": "minima", "saddle": "saddles", "maximum": "maxima"}
 
 
 class CliError(Exception):
@@ -289,20 +290,29 @@ def cmd_list(_args: argparse.Namespace) -> None:
         print(f"  {name:<{width}}  {description}")
 
 
-def _model_and_minima(args: argparse.Namespace, resolution: int = 65):
-    """Build the landscape the options name and find its critical points on a grid."""
-    from losswalk.core.landscapes.landscape import evaluate
-    from losswalk.core.landscapes.minima import find_critical_points
+def _model_and_minima(args: argparse.Namespace):
+    """Build the landscape the options name and find its landmarks in the view."""
+    from losswalk.core.landscapes.minima import landmarks
 
     options = _options(args)
     model = options.build(strict=True)
     extent = options.view_extent(model)
-    grid = evaluate(model, extent, resolution, resolution)
-    return model, extent, grid, find_critical_points(model, grid)
+    return model, extent, landmarks(model, extent)
+
+
+def _json_point(p, *names: str) -> dict[str, Any]:
+    """A critical point's position and loss, and the flags named (JSON names)."""
+    flags = {"kind": p.kind, "global": p.is_global, "lowest_in_view": p.lowest_in_view}
+    return {"w1": _jsonable(p.w1), "w2": _jsonable(p.w2), "loss": _jsonable(p.loss),
+            **{name: flags[name] for name in names}}
 
 
 def _landscape_info(args: argparse.Namespace) -> dict[str, Any]:
-    model, extent, grid, report = _model_and_minima(args, args.resolution)
+    from losswalk.core.landscapes.landscape import evaluate
+    from losswalk.core.landscapes.minima import clean_zero
+
+    model, extent, report = _model_and_minima(args)
+    grid = evaluate(model, extent, args.resolution, args.resolution)
     stats = grid.stats()
     notes = [report.note.rstrip(".")] if report.note else []
     sample = getattr(model, "grid_examples", None)
@@ -310,22 +320,18 @@ def _landscape_info(args: argparse.Namespace) -> dict[str, Any]:
         used = sample(*grid.values.shape[::-1])
         notes.append(f"the grid (not the minima) scores a fixed sample of {used} examples")
     note = ". ".join(notes) + ("." if notes else "")
+    scale = max(abs(stats.vmin), abs(stats.vmax), report.loss_scale)
     return {
         "landscape": model.name,
         "description": model.description,
         "extent": [float(v) for v in extent],
         "grid_shape": [int(s) for s in grid.values.shape],
-        "loss_range": [_jsonable(stats.vmin), _jsonable(stats.vmax)],
-        "minima": [
-            {
-                "w1": _jsonable(p.w1),
-                "w2": _jsonable(p.w2),
-                "loss": _jsonable(p.loss),
-                "kind": p.kind,
-                "global": bool(p.is_global),
-            }
-            for p in report.points
-        ],
+        "loss_range": [_jsonable(clean_zero(v, scale)) for v in (stats.vmin, stats.vmax)],
+        "minima": [_json_point(p, "kind", "global", "lowest_in_view") for p in report.points],
+        "global_minima": [_json_point(p) for p in report.global_minima],
+        "counts": report.counts(),
+        "truncated": report.truncated,
+        "searched": [float(v) for v in report.searched or extent],
         "unbounded": bool(report.unbounded),
         "note": note,
     }
@@ -348,15 +354,24 @@ def cmd_info(args: argparse.Namespace) -> None:
     print(f"loss range  {_fmt(low)} .. {_fmt(high)}")
     if info["note"]:
         print(f"note        {info['note']}")
+    if info["truncated"]:
+        a, b, c, d = info["searched"]
+        print(f"searched    the view is too wide to search at the landscape's detail: critical "
+              f"points are complete only for w1 in [{a:g}, {b:g}], w2 in [{c:g}, {d:g}]")
     if not info["minima"]:
         print("critical points: none found in this extent")
         return
-    print("critical points:")
+    counts = ", ".join(f"{n} {kind if n == 1 else PLURALS[kind]}"
+                       for kind, n in info["counts"].items() if n)
+    print(f"critical points: {counts}")
     print(f"  {'kind':<8} {'global':<6} {'w1':>10} {'w2':>10} {'loss':>12}")
     for p in info["minima"]:
-        flag = "yes" if p["global"] else ""
+        flag = "yes" if p["global"] else "view" if p["lowest_in_view"] else ""
         print(f"  {p['kind']:<8} {flag:<6} {_fmt(p['w1']):>10} {_fmt(p['w2']):>10} "
               f"{_fmt(p['loss']):>12}")
+    if not any(p["global"] for p in info["minima"]) and any(
+            p["lowest_in_view"] for p in info["minima"]):
+        print("  (view: the lowest minimum in this view, not the global minimum)")
 
 
 def _walker(args: argparse.Namespace, optimizer: str):
@@ -370,8 +385,8 @@ def _walker(args: argparse.Namespace, optimizer: str):
         users = [name for name in OPTIMIZERS if unused[0] in HYPERPARAMETERS[name]]
         raise CliError(f"{SETTING_FLAGS[unused[0]]} applies only to {', '.join(users)} "
                        f"(not {optimizer})")
-    model, extent, _grid, report = _model_and_minima(args)
-    best = report.global_minimum
+    model, extent, report = _model_and_minima(args)
+    best = report.global_minima[0] if report.global_minima else None
     walker = Walker(
         model,
         start=args.start,
@@ -494,7 +509,7 @@ def _render_page(model, extent, report, trail, args, colour: str):
         grid, view_w, view_h,
         mode=mode, charset=args.charset, style=style, scale=args.scale,
         contour_levels=contours or None,
-        markers=report.points, trail=trail,
+        markers=report.limited().points, trail=trail,
         walker=trail[-1] if trail else None,
     )
     page = Raster.blank(height, width, view.raster.palette)
@@ -538,7 +553,7 @@ def cmd_render(args: argparse.Namespace) -> None:
     else:
         _refuse_unless("--walk OPTIMIZER", args, "start", "steps", "lr", "schedule",
                        *SETTING_FLAGS)
-        model, extent, _grid, report = _model_and_minima(args)
+        model, extent, report = _model_and_minima(args)
         trail = []
     for line in to_ansi(_render_page(model, extent, report, trail, args, colour), color=colour):
         print(line)
@@ -561,7 +576,8 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
     options = _options(args)
     if tour:
         _refuse_for_tour(args, options)
-    options.build(strict=True)  # report a bad landscape or data file before the screen opens
+    # report a bad landscape, data file or extent before the screen opens
+    options.view_extent(options.build(strict=True))
     _need_a_terminal()
     from losswalk.tui.app import run
 

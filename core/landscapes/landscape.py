@@ -138,6 +138,14 @@ def zoom(extent: Extent, center, factor: float) -> Extent:
     return validate_extent(out)
 
 
+def centred_on(extent: Extent, point) -> Extent:
+    """The view of the same size moved so that point is at its centre."""
+    w1_min, w1_max, w2_min, w2_max = validate_extent(extent)
+    half_w1, half_w2 = 0.5 * (w1_max - w1_min), 0.5 * (w2_max - w2_min)
+    w1, w2 = float(point[0]), float(point[1])
+    return validate_extent((w1 - half_w1, w1 + half_w1, w2 - half_w2, w2 + half_w2))
+
+
 def pan(extent: Extent, dx_frac: float, dy_frac: float) -> Extent:
     """The view moved by dx_frac of its width along w1 and dy_frac of its height along w2."""
     w1_min, w1_max, w2_min, w2_max = validate_extent(extent)

@@ -1,59 +1,129 @@
-"""Find the landmarks of a loss landscape: its minima, saddles and maxima.
+"""Find the landmarks of a loss landscape: its minima, saddles and maxima, and its global minimum.
 
-The grid shows roughly where they are (cells lower, or higher, than their 8 neighbours; cells
-where the slope is smallest); the model's exact gradient then pins each one down, and the
-Hessian (the curvature, from central differences of the gradient) says which kind it is:
-both curvatures up = minimum, both down = maximum, one of each = saddle.
+They belong to the landscape, never to the screen. A search grid whose cells come from the
+landscape's own default view (not from the map's size) shows roughly where they are: cells lower
+than their 8 neighbours, and cells where both slopes change sign. The model's exact gradient then
+pins each one down, and the Hessian (the curvature, from central differences of the gradient)
+says which kind it is: both curvatures up = minimum, both down = maximum, one of each = saddle.
+The global minimum is the lowest minimum of the landscape's default view, of the view asked
+about and of where the loss leads past the default view's edge, whether or not it is in view.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
+import threading
+import weakref
+from collections import Counter, deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from losswalk.core.landscapes.landscape import evaluate, validate_extent
+
 if TYPE_CHECKING:
     from losswalk.core.landscapes.landscape import LossGrid
-    from losswalk.core.landscapes.models import Model
+    from losswalk.core.landscapes.models import Extent, Model
 
-MAX_POINTS = 64  # Rastrigin in ±5.12 has 121 minima: only the lowest 64 are kept
+SEARCH_CELLS = 128  # the search grid cuts the landscape's default view into this many cells a side
+MIN_VIEW_CELLS = 64  # ... and a view reaching outside the default one into at least this many
+SEARCH_PAIRS = 40_000_000  # data landscapes: fewer cells if examples x cells would exceed this
+MIN_SEARCH_CELLS = 32  # ... but never fewer than this
+CACHED_SEARCHES = 8  # searches kept per landscape (views revisited by zoom and pan)
+MAX_POINTS = 64  # points a map marks (see MinimaReport.limited)
 MAX_ITER = 50  # descent steps per minimum candidate
-ROOT_ITER = 20  # Newton steps per saddle / maximum candidate (it converges fast or not at all)
-ESCAPE_ITER = 200  # steps allowed when following the loss off the edge of the map
+ROOT_ITER = 20  # Newton steps per root seed (it converges fast or not at all)
+POLISH_ITER = 3  # Newton steps on the gradient after a descent, to refine a minimum to rounding
+ESCAPE_ITER = 200  # steps allowed when following the loss off the edge of the default view
 ESCAPE_DISTANCE = 1e6  # ... until this many "problem sizes" away: then the bottom is "at infinity"
 CRITICAL_TOL = 1e-8  # a point is critical if a Newton step would change the loss by less (relative)
+TIE_TOL = 1e-8  # minima whose losses differ by less (relative to the loss scale) are equally low
+ZERO_TOL = 1e-12  # a loss or coordinate this small relative to the landscape's scale is zero
+SAME_POINT = 0.01  # Newton's method found the same point twice if it is this close (in cells)
+HESSIAN_STEP = 1e-6  # finite-difference step, relative to the landscape's size or |w|
 UNBOUNDED_NOTE = ("the loss keeps falling toward the edge of the map: "
                   "the lowest point lies at infinity (no finite minimum)")
+KINDS = ("minimum", "saddle", "maximum")
 _NEIGHBOURS = [(dj, di) for dj in (-1, 0, 1) for di in (-1, 0, 1) if dj or di]
 
 
 @dataclass(frozen=True)
 class CriticalPoint:
-    """A point where the gradient vanishes, its loss, its kind and whether it is the lowest."""
+    """A point where the gradient vanishes, its loss, its kind; whether it is a global minimum of
+    the landscape, and whether it is the lowest minimum in the view (not the same thing)."""
 
     w1: float
     w2: float
     loss: float
     kind: str  # "minimum" | "saddle" | "maximum"
     is_global: bool = False
+    lowest_in_view: bool = False
 
 
 @dataclass(frozen=True)
 class MinimaReport:
-    """The critical points in view: global minima, other minima by loss, saddles, maxima."""
+    """The critical points in a view (global minima, other minima by loss, saddles, maxima), and
+    the landscape's global minima wherever they are."""
 
     points: tuple[CriticalPoint, ...]
-    unbounded: bool = False  # the loss keeps falling toward the edge (e.g. separable data)
-    note: str = ""  # plain words when unbounded or when the lowest point is outside the map
+    unbounded: bool = False  # the loss keeps falling toward infinity (e.g. separable data)
+    note: str = ""  # plain words: unbounded, or where the global minimum lies outside the view
+    global_minima: tuple[CriticalPoint, ...] = ()  # in the view or not; () when unbounded
+    searched: Extent | None = None  # the part of a too-wide view searched in full (None: all)
+    omitted: tuple[tuple[str, int], ...] = ()  # (kind, count) left out by limited()
+    loss_scale: float = 0.0  # the size of the landscape's losses, for telling ties apart
 
     @property
     def global_minimum(self) -> CriticalPoint | None:
-        """The first global minimum, or None (e.g. when the loss is unbounded below)."""
+        """The first global minimum in view, or None (outside the view, or no finite minimum)."""
         return next((p for p in self.points if p.is_global), None)
+
+    @property
+    def lowest_in_view(self) -> CriticalPoint | None:
+        """The first of the lowest minima in view (global or not), or None."""
+        return next((p for p in self.points if p.lowest_in_view), None)
+
+    @property
+    def truncated(self) -> bool:
+        """True if points may be missing: a too-wide view searched in part, or limited()."""
+        return self.searched is not None or bool(self.omitted)
+
+    def counts(self) -> dict[str, int]:
+        """How many points of each kind are listed."""
+        found = Counter(p.kind for p in self.points)
+        return {kind: found[kind] for kind in KINDS}
+
+    def limited(self, n: int = MAX_POINTS) -> MinimaReport:
+        """At most n points, for a map: the first ones in order, cut between two losses (a tie
+        of equally low points is kept whole or left out whole); `omitted` counts the rest."""
+        kept: list[CriticalPoint] = []
+        for group in _ties(self.points, self.loss_scale):
+            if len(kept) + len(group) > n:
+                break
+            kept += group
+        left = Counter(p.kind for p in self.points[len(kept):])
+        omitted = tuple((kind, left[kind]) for kind in KINDS if left[kind])
+        return replace(self, points=tuple(kept), omitted=omitted)
+
+
+def _ties(points: Sequence[CriticalPoint], scale: float) -> list[list[CriticalPoint]]:
+    """Consecutive points of one kind (and globality) whose losses tie with the run's first."""
+    groups: list[list[CriticalPoint]] = []
+    for p in points:
+        first = groups[-1][0] if groups else None
+        if (first is not None and (p.kind, p.is_global) == (first.kind, first.is_global)
+                and abs(p.loss - first.loss) <= _tie_tol(first.loss, scale)):
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+def _tie_tol(loss: float, scale: float) -> float:
+    """Losses closer than this to `loss` are equal up to refinement error."""
+    return TIE_TOL * (scale + abs(loss))
 
 
 def hessian(model: Model, w, h: float = 1e-5) -> np.ndarray:
@@ -64,71 +134,240 @@ def hessian(model: Model, w, h: float = 1e-5) -> np.ndarray:
     return 0.5 * (H + H.T)
 
 
-def find_critical_points(model: Model, grid: LossGrid) -> MinimaReport:
-    """Minima, saddles and maxima of `model` inside the grid's extent, seeded from the grid.
+def clean_zero(value: float, scale: float) -> float:
+    """value, or 0.0 if it is zero up to rounding: within ZERO_TOL of scale (e.g. Ackley's
+    minimum, which float64 computes as -4.4e-16). Also turns -0.0 into 0.0."""
+    return 0.0 if abs(value) <= ZERO_TOL * scale else float(value)
 
-    Minima: grid cells no higher than their 8 neighbours (one per flat region), each walked
-    downhill with damped Newton steps. Saddles and maxima: cells where the grid's slope is
-    locally smallest, and grid maxima, refined by Newton's method on the gradient. Points that
-    end outside the extent are dropped. If the lowest cell is on the edge and the loss keeps
-    falling beyond it, the report is `unbounded` and no minimum is marked global. At most
-    MAX_POINTS points are kept, minima first (the lowest ones).
-    """
-    values = np.asarray(grid.values, dtype=float)
-    w1s, w2s = np.asarray(grid.w1s, dtype=float), np.asarray(grid.w2s, dtype=float)
+
+def find_critical_points(model: Model, grid: LossGrid) -> MinimaReport:
+    """landmarks(model, grid.extent), limited to MAX_POINTS for a map. Only the grid's extent
+    counts: its size and values play no part (the landmarks are the landscape's, not the map's)."""
+    values = np.asarray(grid.values)
+    w1s, w2s = np.asarray(grid.w1s), np.asarray(grid.w2s)
     if values.shape != (w2s.size, w1s.size) or min(values.shape) < 2:
         raise ValueError(f"grid values have shape {values.shape}, expected "
                          f"({w2s.size}, {w1s.size}) with at least 2 points per axis")
+    return landmarks(model, grid.extent).limited()
+
+
+def landmarks(model: Model, extent) -> MinimaReport:
+    """Every critical point of `model` in `extent`, and the landscape's global minima.
+
+    Depends only on the landscape and the extent. Views inside the landscape's default view reuse
+    its search; others are searched at the same detail (at least MIN_VIEW_CELLS cells a side).
+    A view too wide for that is searched only where it is nearest the default view (`searched`
+    says where, `note` says so). Searches are cached per landscape; safe to call from a thread.
+    """
+    view = validate_extent(extent)
+    home_extent = validate_extent(model.extent)
+    cells = _search_cells(model)
+    # Far out the loss and its gradient overflow: inf and nan are expected there, and every
+    # test below reads them as "not a critical point".
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        step = _spans(home_extent) / cells
+        home = _cached_search(model, home_extent, (cells + 1, cells + 1), home=True)
+        window = _window(view, home_extent, step, cells)
+        found = [home]
+        # (a window too narrow for the floats out there holds nothing to search)
+        if not _inside(window, home_extent) and window[0] < window[1] and window[2] < window[3]:
+            need = np.ceil(_spans(window) / step).astype(int)
+            nx, ny = np.clip(need, MIN_VIEW_CELLS, cells) + 1
+            found.append(_cached_search(model, window, (int(nx), int(ny)), home=False))
+        return _report(found, view, None if window == view else window, home_extent)
+
+
+def _report(found: list[_Found], view: Extent, searched: Extent | None,
+            home_extent: Extent) -> MinimaReport:
+    """Merge the searches, mark global and lowest-in-view minima, and say what a user must know."""
+    home = found[0]
+    cell = np.max([f.cell for f in found], axis=0)
+    scale = home.loss_scale
+    size = float(np.max(np.abs(home_extent)))
+    minima = _merge([f.minima for f in found], cell)
+    others = _merge([f.others for f in found], SAME_POINT * cell)
+    lowest = min([f for _, f, _ in minima] + [home.outside[1] if home.outside else np.inf])
+
+    def is_global(f: float) -> bool:
+        return not home.unbounded and f <= lowest + _tie_tol(lowest, scale) < np.inf
+
+    box = _Box(view)
+    view_low = min([f for w, f, _ in minima if box.contains(w)], default=np.inf)
+
+    def point(w, f, kind) -> CriticalPoint:
+        w1, w2 = (clean_zero(float(v), size) for v in w)
+        low = kind == "minimum" and box.contains(w) and f <= view_low + _tie_tol(view_low, scale)
+        return CriticalPoint(w1, w2, clean_zero(f, scale), kind,
+                             kind == "minimum" and is_global(f), bool(low))
+
+    points = [point(w, f, kind) for w, f, kind in minima + others if box.contains(w)]
+    points.sort(key=lambda p: (KINDS.index(p.kind), not p.is_global, p.loss, p.w1, p.w2))
+    candidates = minima + ([(*home.outside, "minimum")] if home.outside else [])
+    global_minima = sorted((point(w, f, kind) for w, f, kind in candidates if is_global(f)),
+                           key=lambda p: (p.loss, p.w1, p.w2))
+
+    notes = []
+    if home.unbounded:
+        notes.append(UNBOUNDED_NOTE)
+    elif global_minima and not any(p.is_global for p in points):
+        notes.append(_outside_note(global_minima))
+    return MinimaReport(tuple(points), home.unbounded, ". ".join(notes), tuple(global_minima),
+                        searched, loss_scale=scale)
+
+
+def _outside_note(global_minima: Sequence[CriticalPoint]) -> str:
+    """'the global minimum lies outside the map, at (w1, w2) = (x, y), loss f' (or minima)."""
+    places = [f"({p.w1:.4g}, {p.w2:.4g})" for p in global_minima[:4]]
+    more = len(global_minima) - len(places)
+    where = (places[0] if len(places) == 1 else
+             ", ".join(places[:-1]) + (f", {places[-1]} and {more} more" if more
+                                       else f" and {places[-1]}"))
+    subject = "minimum lies" if len(global_minima) == 1 else "minima lie"
+    return (f"the global {subject} outside the map, at (w1, w2) = {where}, "
+            f"loss {global_minima[0].loss:.5g}")
+
+
+def _merge(lists: Sequence[Sequence[tuple]], tol: np.ndarray) -> list[tuple]:
+    """The (point, loss, kind) entries of all lists, but none within tol of an earlier list's:
+    two searches that found the same point (each list has no repeats of its own)."""
+    kept: list[tuple] = []
+    for entries in lists:
+        earlier = _positions(kept)
+        kept += [e for e in entries if not np.any(_near(e[0], earlier, tol))]
+    return kept
+
+
+def _spans(extent: Extent) -> np.ndarray:
+    """Width along w1 and height along w2 (inf, not an overflow error, for huge extents)."""
+    e = np.asarray(extent, dtype=float)
+    return np.array([e[1] - e[0], e[3] - e[2]])
+
+
+def _inside(inner: Extent, outer: Extent) -> bool:
+    """True if the extent `inner` lies within `outer`."""
+    return (outer[0] <= inner[0] and inner[1] <= outer[1]
+            and outer[2] <= inner[2] and inner[3] <= outer[3])
+
+
+def _window(view: Extent, home: Extent, step: np.ndarray, cells: int) -> Extent:
+    """The part of the view to search: all of it, or on an axis where it is wider than `cells`
+    search steps, the stretch of that width nearest the default view's centre."""
+    out = []
+    for lo, hi, h_lo, h_hi, width in ((*view[:2], *home[:2], cells * step[0]),
+                                      (*view[2:], *home[2:], cells * step[1])):
+        if not hi - lo > width:  # also for an overflowing width: searched whole, coarsely
+            out += [lo, hi]
+            continue
+        centre = min(max(0.5 * h_lo + 0.5 * h_hi, lo + width / 2), hi - width / 2)
+        out += [max(lo, centre - width / 2), min(hi, centre + width / 2)]
+    return tuple(float(v) for v in out)
+
+
+def _search_cells(model: Model) -> int:
+    """Cells a side of the default view's search grid: SEARCH_CELLS, fewer for large datasets."""
+    dataset = getattr(model, "dataset", None)
+    examples = max(1, getattr(dataset, "n", 1))
+    return int(np.clip(math.isqrt(SEARCH_PAIRS // examples), MIN_SEARCH_CELLS, SEARCH_CELLS))
+
+
+# ----------------------------------------------------------------------------- one search
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What one search grid shows: refined minima and other critical points as (point, loss,
+    kind), the grid's cell, and (default view only) where the loss leads past its edge."""
+
+    minima: list[tuple[np.ndarray, float, str]]
+    others: list[tuple[np.ndarray, float, str]]
+    cell: np.ndarray
+    unbounded: bool = False
+    outside: tuple[np.ndarray, float] | None = None  # a lower minimum past the edge
+    loss_scale: float = 0.0
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached_search(model: Model, extent: Extent, shape: tuple[int, int], home: bool) -> _Found:
+    """_search, remembered per landscape (models are treated as immutable); uncached for a model
+    that cannot be a weak dictionary key."""
+    key = (extent, shape, home)
+    try:
+        with _CACHE_LOCK:
+            found = _CACHE.setdefault(model, {}).get(key)
+    except TypeError:
+        return _search(model, extent, shape, home)
+    if found is None:
+        found = _search(model, extent, shape, home)
+        with _CACHE_LOCK:
+            searches = _CACHE.setdefault(model, {})
+            searches[key] = found
+            while len(searches) > CACHED_SEARCHES:
+                del searches[next(iter(searches))]
+    return found
+
+
+def _search(model: Model, extent: Extent, shape: tuple[int, int], home: bool) -> _Found:
+    """The critical points on an nx x ny search grid over extent. For the default view (home)
+    also its known minima as seeds, and where the loss leads past its edge."""
+    grid = evaluate(model, extent, *shape)
+    values = grid.values
+    cell = _spans(extent) / (np.array(shape) - 1)
     finite = values[np.isfinite(values)]
     if finite.size == 0:
-        return MinimaReport(points=())
-    view = _View(grid.extent, w1s, w2s, float(finite.max() - finite.min()))
-
+        return _Found([], [], cell)
+    size = float(np.max(np.abs(model.extent)))
+    view = _View(extent, grid.w1s, grid.w2s, float(finite.max() - finite.min()), size)
     candidates = sorted(_grid_minima(values), key=lambda c: values[c[0], c[1]])
-    unbounded, note, outside_low = False, "", np.inf
-    if candidates[0][2]:  # the lowest cell is on the edge: follow the loss past it
+    unbounded, outside = False, None
+    if home and candidates[0][2]:  # the lowest cell is on the edge: follow the loss past it
         j, i, _ = candidates[0]
-        unbounded, note, outside_low = _beyond_edge(model, np.array([w1s[i], w2s[j]]), view)
-    minima: list[tuple[np.ndarray, float]] = []
-    trails: list[tuple[np.ndarray, float, tuple]] = []  # (point, loss, the minimum it led to)
-    for j, i, _ in candidates[: 2 * MAX_POINTS]:
-        w, f, moving, path = _descend(model, np.array([w1s[i], w2s[j]]), view, MAX_ITER, True,
-                                      trails)
-        H = hessian(model, w)
-        smooth = np.linalg.eigvalsh(H)[0] >= -view.curve_tol and _is_critical(
-            model.grad(w), H, f, view)
-        if view.contains(w) and (smooth or (not moving and _lowest_nearby(model, w, f, view))):
-            trails += [(p, f_p, (w, f)) for p, f_p in path]
-            if not np.any(_near(w, minima, view.cell)):
-                minima.append((w, f))
-    minima = sorted(minima, key=lambda m: m[1])[:MAX_POINTS]
-
-    lowest = min([f for _, f in minima] + [outside_low])
-    tol = 1e-8 * (view.loss_range + abs(lowest))  # equal up to refinement error
-    points = [CriticalPoint(float(w[0]), float(w[1]), f, "minimum",
-                            not unbounded and f <= lowest + tol) for w, f in minima]
-    points.sort(key=lambda p: (not p.is_global, p.loss))
-    others = _saddles_and_maxima(model, grid, view, MAX_POINTS - len(points), minima)
-    return MinimaReport(tuple(points + others), unbounded, note)
+        unbounded, outside = _beyond_edge(model, np.array([grid.w1s[i], grid.w2s[j]]), view)
+    known = [*getattr(model, "known_minima", ()), *getattr(model, "local_minima", ())]
+    starts = [np.asarray(w, dtype=float) for w in known] if home else []
+    starts += [np.array([grid.w1s[i], grid.w2s[j]]) for j, i, _ in candidates]
+    minima = _minima(model, starts, view)
+    slopes = _slopes(model, grid)
+    roots = _roots(model, _root_seeds(*slopes, grid.w1s, grid.w2s), view, minima)
+    minima += [r for r in roots if r[2] == "minimum"]
+    others = [r for r in roots if r[2] != "minimum"]
+    scale = float(max(finite.max() - finite.min(), np.max(np.abs(finite))))
+    return _Found(minima, others, cell, unbounded, outside, scale if math.isfinite(scale) else 0.0)
 
 
-class _View:
-    """The map's extent and scales: cell size, loss range, tolerances for 'zero' slope and curve."""
+class _Box:
+    """An extent that tells whether a point lies in it (up to a hair of rounding)."""
 
-    def __init__(self, extent, w1s: np.ndarray, w2s: np.ndarray, loss_range: float) -> None:
+    def __init__(self, extent) -> None:
         self.lo = np.array([extent[0], extent[2]], dtype=float)
         self.hi = np.array([extent[1], extent[3]], dtype=float)
         self.span = float(np.max(self.hi - self.lo))
-        self.centre = 0.5 * (self.lo + self.hi)
-        self.cell = (self.hi - self.lo) / np.array([w1s.size - 1, w2s.size - 1])
-        self.loss_range = loss_range
-        self.grad_tol = 1e-6 * (loss_range + 1e-12) / self.span  # |grad| below this is zero
-        self.curve_tol = 1e-6 * (loss_range + 1e-12) / self.span**2
+        self.centre = 0.5 * self.lo + 0.5 * self.hi
 
     def contains(self, w: np.ndarray, margin: float = 1e-9) -> bool:
-        """True if w lies in the extent (up to a hair of rounding)."""
+        """True if w lies in the extent, or within margin x its span of it."""
         pad = margin * self.span
         return bool(np.all(w >= self.lo - pad) and np.all(w <= self.hi + pad))
+
+
+class _View(_Box):
+    """A search grid's extent and scales: cell size, loss range, tolerances for 'zero' slope and
+    curve, and the Hessian's step (relative to the landscape's size, or to |w| far out)."""
+
+    def __init__(self, extent, w1s: np.ndarray, w2s: np.ndarray, loss_range: float,
+                 size: float) -> None:
+        super().__init__(extent)
+        self.cell = (self.hi - self.lo) / np.array([w1s.size - 1, w2s.size - 1])
+        span = np.float64(self.span)  # numpy: a span of 1e-300 squares to 0, not ZeroDivisionError
+        self.grad_tol = 1e-6 * (loss_range + 1e-12) / span  # |grad| below this is zero
+        self.curve_tol = 1e-6 * (loss_range + 1e-12) / span**2
+        self.size = size
+
+    def h(self, w: np.ndarray) -> float:
+        """The Hessian's finite-difference step at w."""
+        return HESSIAN_STEP * max(self.size, float(np.max(np.abs(w))))
 
 
 def _grid_minima(values: np.ndarray) -> list[tuple[int, int, bool]]:
@@ -172,12 +411,91 @@ def _grid_minima(values: np.ndarray) -> list[tuple[int, int, bool]]:
     return found
 
 
+def _slopes(model: Model, grid: LossGrid) -> tuple[np.ndarray, np.ndarray]:
+    """dL/dw1 and dL/dw2 on the grid: exact if the model has grad_grid (the analytic surfaces),
+    else central differences of the grid's values (data landscapes: smooth at the grid's scale,
+    where a ripple a few cells wide, like Ackley's, would blur away)."""
+    grad_grid = getattr(model, "grad_grid", None)
+    if grad_grid is not None:
+        return grad_grid(grid.w1s, grid.w2s)
+    d_w2, d_w1 = np.gradient(grid.values, grid.w2s, grid.w1s)
+    return d_w1, d_w2
+
+
+def _root_seeds(d_w1: np.ndarray, d_w2: np.ndarray, w1s: np.ndarray,
+                w2s: np.ndarray) -> np.ndarray:
+    """Centres of the grid cells where both slopes change sign between the cell's corners:
+    every isolated critical point lies in or next to one."""
+
+    def changes(d):
+        corners = np.stack([d[:-1, :-1], d[:-1, 1:], d[1:, :-1], d[1:, 1:]])
+        lo, hi = corners.min(axis=0), corners.max(axis=0)  # nan: no sign change
+        return (lo <= 0) & (hi >= 0) & ((lo < 0) | (hi > 0))  # not a flat patch
+
+    j, i = np.nonzero(changes(d_w1) & changes(d_w2))
+    return np.column_stack([0.5 * (w1s[i] + w1s[i + 1]), 0.5 * (w2s[j] + w2s[j + 1])])
+
+
+# ----------------------------------------------------------------------------- refinement
+
+
+def _minima(model: Model, starts: Sequence[np.ndarray], view: _View) -> list[tuple]:
+    """(point, loss, "minimum") for each minimum in view reached by walking down from `starts`.
+
+    Kept if it is critical (up to rounding) and curves up, or if the descent stopped at a cusp
+    (the loss rises all round). One per cell: walks that meet an earlier trail stop there.
+    """
+    minima: list[tuple] = []
+    trails: list[tuple[np.ndarray, float, tuple]] = []  # (point, loss, the minimum it led to)
+    for start in starts:
+        w, f, moving, path = _descend(model, start, view, MAX_ITER, True, trails)
+        g, H = model.grad(w), hessian(model, w, view.h(w))
+        smooth = _eigenvalues(H)[0] >= -view.curve_tol and _is_critical(g, H, f, view)
+        if view.contains(w) and (smooth or (not moving and _lowest_nearby(model, w, f, view))):
+            if smooth:
+                w, f = _polish(model, w, f, g, H, view)
+            trails += [(p, f_p, (w, f)) for p, f_p in path]
+            if not np.any(_near(w, _positions(minima), view.cell)):
+                minima.append((w, f, "minimum"))
+    return minima
+
+
+def _polish(model: Model, w: np.ndarray, f: float, g: np.ndarray, H: np.ndarray,
+            view: _View) -> tuple[np.ndarray, float]:
+    """Plain Newton steps on the gradient from where a descent stopped (no step lowered the loss
+    any more, ~1e-8 from the bottom), kept while the gradient shrinks: refined to rounding.
+    g and H are the gradient and Hessian at w."""
+    for i in range(POLISH_ITER):
+        try:
+            step = -np.linalg.solve(H if i == 0 else hessian(model, w, view.h(w)), g)
+        except np.linalg.LinAlgError:
+            break
+        if not np.all(np.abs(step) <= view.cell):  # also False for nan
+            break
+        trial = w + step
+        g_trial, f_trial = model.grad(trial), model.loss(trial)
+        if not (np.linalg.norm(g_trial) < np.linalg.norm(g)
+                and f_trial <= f + CRITICAL_TOL * max(1.0, abs(f))):
+            break
+        w, f, g = trial, f_trial, g_trial
+    return w, f
+
+
+def _eigenvalues(H: np.ndarray) -> np.ndarray:
+    """Eigenvalues of the symmetric H, low first; nan if H is not finite."""
+    return np.linalg.eigvalsh(H) if np.all(np.isfinite(H)) else np.full(2, np.nan)
+
+
 def _is_critical(g: np.ndarray, H: np.ndarray, f: float, view: _View) -> bool:
-    """True if a Newton step from here (on |curvature|, at most a cell long) would change the loss
-    by at most CRITICAL_TOL·max(1, |f|): a critical point up to rounding, whatever the map's
-    scale (a walk stopped short on a huge map has a slope that still matters)."""
-    step = _newton_step(H, g, float(np.max(view.cell)))
-    return bool(abs(g @ step) <= CRITICAL_TOL * max(1.0, abs(f)))  # False for nan
+    """True if a Newton step from here (on |curvature|) would land within SAME_POINT of a cell
+    and, at most a cell long, change the loss by at most CRITICAL_TOL·max(1, |f|): a critical
+    point up to rounding, whatever the map's scale. A walk stopped short on a huge map, or on
+    the floor of a long, nearly flat valley (the tiny net's on xor data), is not one."""
+    cell = float(np.max(view.cell))
+    full = _newton_step(H, g, np.inf)
+    step = _newton_step(H, g, cell)
+    return bool(math.hypot(*full) <= SAME_POINT * cell  # False for nan
+                and abs(g @ step) <= CRITICAL_TOL * max(1.0, abs(f)))
 
 
 def _lowest_nearby(model: Model, w: np.ndarray, f: float, view: _View) -> bool:
@@ -189,30 +507,29 @@ def _lowest_nearby(model: Model, w: np.ndarray, f: float, view: _View) -> bool:
 
 def _curves_up(H: np.ndarray) -> bool:
     """True if H is clearly positive definite: a real bowl, not a flat or tilted floor."""
-    lam = np.linalg.eigvalsh(H)
+    lam = _eigenvalues(H)
     return bool(lam[0] > 1e-9 * abs(lam[1]))  # False for nan
 
 
-def _beyond_edge(model: Model, w: np.ndarray, view: _View) -> tuple[bool, str, float]:
-    """Follow the loss downhill from the map's edge, off the map if it leads there.
+def _beyond_edge(model: Model, w: np.ndarray, view: _View) -> tuple[bool, tuple | None]:
+    """Follow the loss downhill from the default view's edge, off the view if it leads there.
 
-    Returns (unbounded, note, loss of the minimum found outside the map or inf): unbounded if
-    the walk is still falling when it stops, or ends on a floor that no longer curves up.
-    "Far away" is measured by the problem, not the view (a zoomed-in map is tiny): the map's
-    width, the size of the weights in view and the length of a full Newton step from here.
+    Returns (unbounded, (point, loss) of the minimum found outside the view or None): unbounded
+    if the walk is still falling when it stops, or ends on a floor that no longer curves up.
+    "Far away" is measured by the problem: the view's width, the size of the weights in view and
+    the length of a full Newton step from here.
     """
-    H = hessian(model, w)
+    H = hessian(model, w, view.h(w))
     curved = np.all(np.isfinite(H)) and np.any(H)  # else no Newton step: no limit but the count
     newton = np.linalg.norm(_newton_step(H, model.grad(w), np.inf)) if curved else np.inf
     far = ESCAPE_DISTANCE * max(view.span, float(np.linalg.norm(view.centre)), float(newton))
     w, f, moving, _ = _descend(model, w, view, ESCAPE_ITER, stay=False, far=far)
     if view.contains(w):
-        return False, "", np.inf
-    if moving or not _curves_up(hessian(model, w)):
-        return True, UNBOUNDED_NOTE, np.inf
-    digits = max(0, 2 - int(np.floor(np.log10(np.min(view.cell)))))
-    w1, w2 = np.round(w, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return False, f"the lowest point lies outside the map, near (w1, w2) = ({w1:g}, {w2:g})", f
+        return False, None
+    H = hessian(model, w, view.h(w))
+    if moving or not _curves_up(H):
+        return True, None
+    return False, _polish(model, w, f, model.grad(w), H, view)
 
 
 def _descend(model: Model, w: np.ndarray, view: _View, max_iter: int, stay: bool,
@@ -221,7 +538,7 @@ def _descend(model: Model, w: np.ndarray, view: _View, max_iter: int, stay: bool
     falls back to a gradient step where the surface is flat). Never raises the loss.
 
     Returns (point, loss, still_moving, path of (point, loss)); stops when no step lowers the
-    loss, when the walk leaves the map by more than a cell (if stay), gets `far` from the map's
+    loss, when the walk leaves the view by more than a cell (if stay), gets `far` from the view's
     centre, or comes within a cell of an earlier walk's trail point no higher than here (then it
     returns the minimum that walk reached: it would only retrace it).
     """
@@ -237,7 +554,7 @@ def _descend(model: Model, w: np.ndarray, view: _View, max_iter: int, stay: bool
         g = model.grad(w)
         if not (np.all(np.isfinite(g)) and np.any(g)):
             return w, f, False, path
-        step = _newton_step(hessian(model, w), g, radius)
+        step = _newton_step(hessian(model, w, view.h(w)), g, radius)
         t = 1.0
         while t > 1e-10:
             trial = w + t * step
@@ -271,74 +588,98 @@ def _newton_step(H: np.ndarray, g: np.ndarray, radius: float) -> np.ndarray:
     return step * (radius / length) if length > radius or (flat and length > 0) else step
 
 
-def _find_root(model: Model, w: np.ndarray, view: _View) -> tuple[np.ndarray, np.ndarray]:
-    """Newton's method on the gradient (a root of grad L: minimum, saddle or maximum alike),
-    with steps halved until |grad| shrinks; gives up beyond 8 cells from w. Returns (point,
-    gradient there)."""
-    g, seed = model.grad(w), w
+def _grads(model: Model, W: np.ndarray) -> np.ndarray:
+    """The gradient at each row of W (k, 2): one vectorised call if the model has grad_many
+    (the analytic surfaces), else one model.grad call per point."""
+    grad_many = getattr(model, "grad_many", None)
+    if grad_many is not None:
+        return grad_many(W)
+    return np.array([model.grad(w) for w in W]).reshape(-1, 2)
+
+
+def _find_roots(model: Model, seeds: np.ndarray, view: _View) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's method on the gradient from every seed at once (a root of grad L: minimum,
+    saddle or maximum alike), each step at most two cells long and halved until |grad| shrinks;
+    a seed gives up beyond 8 cells from where it began. Returns (points, gradients there)."""
+    W = np.array(seeds, dtype=float).reshape(-1, 2)
+    G = _grads(model, W)
     radius = 2.0 * float(np.max(view.cell))
+    going = np.ones(len(W), dtype=bool)
     for _ in range(ROOT_ITER):
-        if np.any(np.abs(w - seed) > 8 * view.cell):
-            break  # wandered off: there was no root near this seed
-        try:
-            step = -np.linalg.solve(hessian(model, w), g)
-        except np.linalg.LinAlgError:
+        going &= np.all(np.abs(W - seeds) <= 8 * view.cell, axis=1)  # else: no root near it
+        k = np.flatnonzero(going)
+        if not k.size:
             break
-        length = float(np.linalg.norm(step))
-        if not np.isfinite(length) or length < 1e-14 * view.span:
-            break
-        step *= min(1.0, radius / length)
-        t = 1.0
-        while t > 1e-6:
-            g_trial = model.grad(w + t * step)
-            if np.linalg.norm(g_trial) < np.linalg.norm(g):  # also False for nan
-                break
+        H = _hessians(model, W[k], view)
+        det = H[:, 0, 0] * H[:, 1, 1] - H[:, 0, 1] * H[:, 1, 0]
+        g1, g2 = G[k, 0], G[k, 1]
+        step = -np.column_stack([H[:, 1, 1] * g1 - H[:, 0, 1] * g2,
+                                 H[:, 0, 0] * g2 - H[:, 1, 0] * g1]) / det[:, None]
+        length = np.hypot(step[:, 0], step[:, 1])
+        moves = np.isfinite(length) & (length >= 1e-14 * view.span)
+        going[k[~moves]] = False
+        k, step, length = k[moves], step[moves], length[moves]
+        step *= np.minimum(1.0, radius / length)[:, None]
+        t, pending = 1.0, np.ones(len(k), dtype=bool)
+        while t > 1e-6 and pending.any():
+            trial = W[k[pending]] + t * step[pending]
+            g_trial = _grads(model, trial)
+            better = np.linalg.norm(g_trial, axis=1) < np.linalg.norm(G[k[pending]], axis=1)
+            done = k[pending][better]  # False for nan
+            W[done], G[done] = trial[better], g_trial[better]
+            pending[np.flatnonzero(pending)[better]] = False
             t *= 0.5
-        else:
-            break
-        w, g = w + t * step, g_trial
-    return w, g
+        going[k[pending]] = False  # no shorter step lowered |grad|: as close as it gets
+    return W, G
 
 
-def _saddles_and_maxima(model: Model, grid: LossGrid, view: _View, room: int,
-                        minima: list) -> list[CriticalPoint]:
-    """Saddles then maxima, each by loss: seeded where the grid's slope is locally smallest and
-    at interior grid maxima, refined by _find_root, kept if the gradient there is ~0 and the
-    point is not within a cell of one already found."""
-    values = np.asarray(grid.values, dtype=float)
-    ny, nx = values.shape
-    d_w2, d_w1 = np.gradient(values, grid.w2s, grid.w1s)
-    slope = np.hypot(d_w1, d_w2)
-    seeds = sorted(_grid_minima(slope), key=lambda c: slope[c[0], c[1]])
-    seeds += _grid_minima(-values)  # grid maxima
-    found = list(minima)
-    points = []
-    for j, i, _ in seeds[: 4 * max(room, 0)]:
-        if len(points) >= room:
-            break
-        if j in (0, ny - 1) or i in (0, nx - 1):
+def _hessians(model: Model, W: np.ndarray, view: _View) -> np.ndarray:
+    """hessian() at each row of W (k, 2), shape (k, 2, 2)."""
+    h = np.array([view.h(w) for w in W])[:, None]
+    columns = [(_grads(model, W + h * e) - _grads(model, W - h * e)) / (2 * h) for e in np.eye(2)]
+    H = np.stack(columns, axis=2)
+    return 0.5 * (H + H.transpose(0, 2, 1))
+
+
+def _roots(model: Model, seeds: np.ndarray, view: _View, minima: list[tuple]) -> list[tuple]:
+    """(point, loss, kind) of the critical points Newton's method reaches from `seeds`: saddles,
+    maxima, and minima the descents missed (on xor data the tiny net's two shallow minima lie
+    between grid rows no lower than the flat line w2 = 0). Kept if the gradient there is ~0,
+    the curvature clear, and no point was found there already: Newton's method lands on a point
+    to rounding, so two within SAME_POINT of a cell are one (Ackley has a saddle and a maximum
+    about a cell apart)."""
+    known = _positions(minima)
+    seeds = seeds[~np.any(np.all(np.abs(seeds[:, None] - known) < 0.5 * view.cell, axis=2),
+                          axis=1)]  # a point already found lies in the seed's cell
+    W, G = _find_roots(model, seeds, view)
+    inside = np.array([view.contains(w) for w in W], dtype=bool)
+    keep = (np.linalg.norm(G, axis=1) <= view.grad_tol) & inside
+    W, G = W[keep], G[keep]
+    found = np.vstack([known, np.empty((len(W), 2))])  # the first n are taken
+    n, points = len(known), []
+    for w, g, H in zip(W, G, _hessians(model, W, view), strict=True):
+        if np.any(_near(w, found[:n], SAME_POINT * view.cell)):
             continue
-        w, g = _find_root(model, np.array([grid.w1s[i], grid.w2s[j]], dtype=float), view)
-        if not (np.linalg.norm(g) <= view.grad_tol and view.contains(w)):
+        f = model.loss(w)
+        if not _is_critical(g, H, f, view):
             continue
-        if np.any(_near(w, found, view.cell)):
-            continue
-        H = hessian(model, w)
-        if not _is_critical(g, H, model.loss(w), view):
-            continue
-        lam = np.linalg.eigvalsh(H)
-        kind = ("maximum" if lam[1] < -view.curve_tol else
-                "saddle" if lam[0] < -view.curve_tol and lam[1] > view.curve_tol else None)
+        low, high = _eigenvalues(H)
+        kind = ("maximum" if high < -view.curve_tol else
+                "minimum" if low > view.curve_tol else
+                "saddle" if low < -view.curve_tol and high > view.curve_tol else None)
+        if kind == "minimum" and np.any(_near(w, known, view.cell)):
+            continue  # a descent already ended within a cell of it
         if kind:
-            found.append((w, kind))
-            points.append(CriticalPoint(float(w[0]), float(w[1]), model.loss(w), kind))
-    order = {"saddle": 0, "maximum": 1}
-    return sorted(points, key=lambda p: (order[p.kind], p.loss))
+            found[n], n = w, n + 1
+            points.append((w, f, kind))
+    return points
 
 
-def _near(w: np.ndarray, points, cell: np.ndarray) -> np.ndarray:
-    """Which of `points` (an (n, 2) array, or (point, anything) pairs) lie within a grid cell
-    of w on both axes."""
-    if not isinstance(points, np.ndarray):
-        points = np.array([p for p, _ in points]).reshape(-1, 2)
-    return np.all(np.abs(points - w) < cell, axis=1)
+def _positions(entries: Sequence[tuple]) -> np.ndarray:
+    """The points of (point, ...) entries as an (n, 2) array."""
+    return np.array([e[0] for e in entries]).reshape(-1, 2)
+
+
+def _near(w: np.ndarray, points: np.ndarray, tol: np.ndarray) -> np.ndarray:
+    """Which of `points` (n, 2) lie within tol (a cell, say) of w on both axes."""
+    return np.all(np.abs(points - w) < tol, axis=1)

@@ -333,5 +333,27 @@ class LandscapeOptions:
         return dataclasses.replace(self, name=name, extent=None)
 
     def view_extent(self, model: Model) -> Extent:
-        """The requested view, or the model's default one."""
-        return self.extent if self.extent is not None else model.extent
+        """The requested view (ModelError if the landscape cannot be shown there, see
+        check_view), or the model's default one."""
+        return model.extent if self.extent is None else check_view(self.extent, model)
+
+
+MAX_REACH = 1e9  # a view reaches at most this many times the landscape's size from the origin
+MIN_WIDTH = 1e-9  # ... and each side is at least this fraction of max(that size, its reach) wide
+
+
+def check_view(extent: Extent, model: Model) -> Extent:
+    """extent, if float64 maths holds on it for this landscape: every coordinate within
+    ±MAX_REACH x the landscape's size (the largest |coordinate| of its default view), and each
+    side at least MIN_WIDTH x max(size, the largest |coordinate| on its axis) wide. Else a
+    ModelError naming the range that works (far out losses overflow; too narrow, the floats
+    run out)."""
+    size = max(abs(float(v)) for v in model.extent)
+    sides = ((extent[0], extent[1]), (extent[2], extent[3]))
+    if all(max(abs(lo), abs(hi)) <= MAX_REACH * size
+           and hi - lo >= MIN_WIDTH * max(size, abs(lo), abs(hi)) for lo, hi in sides):
+        return extent
+    given = ",".join(f"{v:.12g}" for v in extent)
+    raise ModelError(f"--extent {given} is beyond what {model.name} can show: coordinates "
+                     f"within ±{MAX_REACH * size:.3g}, each side at least {MIN_WIDTH:g} x "
+                     f"max({size:.3g}, its largest |coordinate|) wide")

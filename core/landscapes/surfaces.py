@@ -42,15 +42,30 @@ class Surface:
         with np.errstate(over="ignore", invalid="ignore"):
             return np.array(self.g(w1, w2), dtype=float)
 
+    def grad_many(self, W) -> np.ndarray:
+        """Exact gradient at each row (w1, w2) of W, shape (k, 2), in one vectorised call."""
+        W = np.asarray(W, dtype=float).reshape(-1, 2)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.column_stack(_both(*self.g(W[:, 0], W[:, 1])))
+
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
         """Loss on the grid, values[j, i] = f(w1s[i], w2s[j]) (row 0 = smallest w2)."""
+        return self._on_grid(self.f, w1s, w2s)[0]
+
+    def grad_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Exact gradient on the grid: (df/dw1, df/dw2), each [j, i] at (w1s[i], w2s[j])."""
+        return self._on_grid(self.g, w1s, w2s)
+
+    def _on_grid(self, formula: Callable, w1s, w2s) -> tuple[np.ndarray, ...]:
+        """formula's output(s) at every (w1s[i], w2s[j]), each as an array [j, i]."""
         w1s = np.asarray(w1s, dtype=float)
         w2s = np.asarray(w2s, dtype=float)
         if w1s.ndim != 1 or w2s.ndim != 1:
-            raise ValueError("loss_grid needs two 1-D axes of w1 and w2 values")
+            raise ValueError("a grid needs two 1-D axes of w1 and w2 values")
         with np.errstate(over="ignore", invalid="ignore"):
-            values = self.f(w1s[np.newaxis, :], w2s[:, np.newaxis])
-        return np.broadcast_to(values, (w2s.size, w1s.size)).astype(float)
+            out = formula(w1s[np.newaxis, :], w2s[:, np.newaxis])
+        parts = out if isinstance(out, tuple) else (out,)
+        return tuple(np.broadcast_to(p, (w2s.size, w1s.size)).astype(float) for p in parts)
 
 
 def _point(w) -> tuple[np.float64, np.float64]:
@@ -63,7 +78,8 @@ def _point(w) -> tuple[np.float64, np.float64]:
 
 def _both(d1, d2) -> tuple[np.ndarray, np.ndarray]:
     """The two partial derivatives broadcast to one shape (a partial may not use both inputs)."""
-    return tuple(np.broadcast_arrays(np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)))
+    d1, d2 = np.asarray(d1, dtype=float), np.asarray(d2, dtype=float)
+    return (d1, d2) if d1.shape == d2.shape else tuple(np.broadcast_arrays(d1, d2))
 
 
 def bowl(condition: float = 10.0) -> Surface:

@@ -3,8 +3,10 @@ unbounded losses, flat regions, and the Hessian against closed forms."""
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
+import re
+import threading
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -20,8 +22,10 @@ from losswalk.core.landscapes.minima import (
     CriticalPoint,
     MinimaReport,
     _grid_minima,
+    _search,
     find_critical_points,
     hessian,
+    landmarks,
 )
 from losswalk.core.landscapes.models import make_model
 from losswalk.core.landscapes.surfaces import SURFACES, Surface
@@ -153,17 +157,72 @@ def test_two_dip_deep_dip_is_global_shallow_one_local_ridge_a_saddle():
         assert p.loss == pytest.approx((w1**2 - 1) ** 2 + 0.3 * w1, abs=1e-12)
 
 
-def test_rastrigin_keeps_the_lowest_minima_up_to_the_cap():
-    report = report_for(SURFACES["rastrigin"]())
-    assert len(report.points) == MAX_POINTS and all(p.kind == "minimum" for p in report.points)
-    assert_found([p for p in report.points if p.is_global], [(0.0, 0.0)], tol=1e-7)
-    # Independent: the 1-D dip near each whole number k by brute force; a 2-D minimum is a sum.
+def rastrigin_dips() -> list[float]:
+    """Independent: the 1-D dip near each whole number k by brute force (a 2-D minimum is the
+    sum of two)."""
     x = np.linspace(-0.5, 0.5, 200001)
-    dip = [np.min((k + x) ** 2 - 10 * np.cos(2 * np.pi * (k + x)) + 10) for k in range(-5, 6)]
-    lowest = sorted(a + b for a, b in itertools.product(dip, dip))[:MAX_POINTS]
+    return [np.min((k + x) ** 2 - 10 * np.cos(2 * np.pi * (k + x)) + 10) for k in range(-5, 6)]
+
+
+def test_map_markers_keep_the_lowest_minima_and_never_split_a_tie():
+    # the old cap kept 64 minima, cutting the 8 equally low ones at loss ~13 to 3
+    report = report_for(SURFACES["rastrigin"]())
+    assert len(report.points) <= MAX_POINTS and all(p.kind == "minimum" for p in report.points)
+    assert_found([p for p in report.points if p.is_global], [(0.0, 0.0)], tol=1e-7)
+    all_losses = sorted(a + b for a, b in itertools.product(rastrigin_dips(), repeat=2))
     got = [p.loss for p in report.points]
-    np.testing.assert_allclose(got, lowest, atol=1e-6)
     assert got == sorted(got)
+    np.testing.assert_allclose(got, all_losses[:len(got)], atol=1e-6)
+    assert all_losses[len(got)] > got[-1] + 1e-6  # the next minimum left out is not a tie
+    assert len(got) > MAX_POINTS - 8  # and no more left out than the next tie group needs
+    assert dict(report.omitted) == {"minimum": 121 - len(got), "saddle": 220, "maximum": 100}
+    assert report.truncated
+
+
+def brute_force_critical_points(surface: Surface, n: int = 1201) -> dict[str, np.ndarray]:
+    """Independent: cells of a fine grid where both exact partial derivatives change sign, then
+    plain Newton steps with a Hessian from differences of the exact gradient; by kind."""
+    e = surface.extent
+    xs, ys = np.linspace(e[0], e[1], n), np.linspace(e[2], e[3], n)
+    g1, g2 = surface.g(xs[None, :], ys[:, None])
+
+    def changes(d):
+        corners = np.stack([d[:-1, :-1], d[:-1, 1:], d[1:, :-1], d[1:, 1:]])
+        return (corners.min(axis=0) <= 0) & (corners.max(axis=0) >= 0)
+
+    def jacobian(w):
+        h = 1e-6
+        return np.column_stack([(surface.grad(w + h * u) - surface.grad(w - h * u)) / (2 * h)
+                                for u in np.eye(2)])
+
+    j, i = np.nonzero(changes(g1) & changes(g2))
+    found: dict[str, list] = {"minimum": [], "saddle": [], "maximum": []}
+    for w in np.column_stack([(xs[i] + xs[i + 1]) / 2, (ys[j] + ys[j + 1]) / 2]):
+        for _ in range(30):
+            w = w - np.linalg.solve(jacobian(w), surface.grad(w))
+        inside = e[0] <= w[0] <= e[1] and e[2] <= w[1] <= e[3]
+        if not (inside and np.linalg.norm(surface.grad(w)) < 1e-9):
+            continue
+        low, high = np.linalg.eigvalsh(jacobian(w))
+        kind = "minimum" if low > 0 else "maximum" if high < 0 else "saddle"
+        if not any(np.max(np.abs(w - p)) < 1e-6 for p in found[kind]):
+            found[kind].append(w)
+    return {kind: np.array(points).reshape(-1, 2) for kind, points in found.items()}
+
+
+@pytest.mark.parametrize("name", ["rastrigin", "ackley", "himmelblau", "camel", "beale"])
+def test_every_critical_point_is_listed(name):
+    # the old finder listed 64 of Rastrigin's and Ackley's 441 and none of their saddles
+    surface = SURFACES[name]()
+    expected = brute_force_critical_points(surface)
+    if name == "ackley":  # the cone's tip is a cusp: no Newton step settles there
+        expected["minimum"] = np.vstack([expected["minimum"], [0.0, 0.0]])
+    report = landmarks(surface, surface.extent)
+    for kind in ("minimum", "saddle", "maximum"):
+        assert_found(of_kind(report, kind), expected[kind], tol=1e-6)
+    assert not report.truncated and report.omitted == ()
+    assert report.counts() == {kind: len(expected[kind]) for kind in expected}
+    assert_well_ordered(report)
 
 
 def test_ackley_global_minimum_at_the_tip_of_its_cone():
@@ -178,12 +237,13 @@ def test_ackley_global_minimum_at_the_tip_of_its_cone():
                                          ("ackley", 116), ("ackley", 129), ("rastrigin", 33),
                                          ("rastrigin", 64), ("rastrigin", 116),
                                          ("rastrigin", 129)])
-def test_global_minimum_at_the_origin_whether_or_not_the_grid_has_a_point_there(name, n):
+def test_a_search_grid_finds_the_minimum_whether_or_not_it_has_a_point_there(name, n):
     # even n puts no grid point at 0: Ackley's cone tip (a cusp, no Newton step settles there)
     # must still be found by walking in from the four cells around it
-    report = report_for(SURFACES[name](), n=n)
-    assert_found([p for p in report.points if p.is_global], [(0.0, 0.0)], tol=1e-6)
-    assert abs(report.global_minimum.loss) < 1e-6 and not report.unbounded
+    surface = SURFACES[name]()
+    found = _search(surface, surface.extent, (n, n), home=False)
+    w, loss, _ = min(found.minima, key=lambda m: m[1])
+    assert np.max(np.abs(w)) < 1e-6 and abs(loss) < 1e-6
 
 
 def test_cusp_minima_along_a_crease_are_found_off_the_grid():
@@ -218,7 +278,7 @@ def test_floor_flattening_out_past_the_edge_counts_as_unbounded():
 def test_minimum_outside_the_view_is_not_invented_on_the_edge():
     report = report_for(make_bowl(), extent=(1.0, 5.0, 0.5, 3.0))
     assert report.points == () and not report.unbounded
-    assert report.note == "the lowest point lies outside the map, near (w1, w2) = (0, 0)"
+    assert report.note == "the global minimum lies outside the map, at (w1, w2) = (0, 0), loss 0"
 
 
 def gd_minimum(model, w=(0.0, 0.0), lr: float = 1.0, tol: float = 1e-10) -> np.ndarray:
@@ -232,11 +292,19 @@ def gd_minimum(model, w=(0.0, 0.0), lr: float = 1.0, tol: float = 1e-10) -> np.n
     raise AssertionError("gradient descent did not converge")
 
 
+def note_points(note: str) -> tuple[np.ndarray, float]:
+    """The (w1, w2) points and the loss named by the 'global minimum lies outside the map' note."""
+    match = re.fullmatch(r"the global (?:minimum lies|minima lie) outside the map, at \(w1, w2\) "
+                         r"= (.*), loss (\S+)", note)
+    assert match, note
+    points = re.findall(r"\(([^,()]+), ([^,()]+)\)", match[1])
+    return np.array(points, dtype=float), float(match[2])
+
+
 def note_point(note: str) -> np.ndarray:
-    """The (w1, w2) named by the 'lowest point lies outside the map' note."""
-    prefix = "the lowest point lies outside the map, near (w1, w2) = ("
-    assert note.startswith(prefix) and note.endswith(")"), note
-    return np.array([float(x) for x in note[len(prefix):-1].split(",")])
+    """The one (w1, w2) named by the note."""
+    (point,), _ = note_points(note)
+    return point
 
 
 @pytest.mark.parametrize("centre", [(-3.0, 3.0), (0.0, 0.0), (5.0, -5.0), (-40.0, 70.0)])
@@ -300,7 +368,8 @@ def test_tiny_net_two_mirror_global_minima_and_a_saddle_between():
 
 def test_plateau_gives_one_minimum_not_none_or_hundreds():
     model = formula(lambda w1, w2: np.maximum(w1 * w1 + w2 * w2 - 1, 0.0),
-                    lambda w1, w2: np.where(w1 * w1 + w2 * w2 > 1, 2.0, 0.0) * np.array([w1, w2]))
+                    lambda w1, w2: tuple(np.where(w1 * w1 + w2 * w2 > 1, 2.0 * w, 0.0)
+                                         for w in (w1, w2)))
     report = report_for(model)
     assert len(report.points) == 1
     best = report.global_minimum
@@ -377,10 +446,12 @@ def test_grid_minima_one_cell_per_minimal_region(values):
         assert (*hit, edge) in found
 
 
-def test_all_nan_grid_has_no_points():
-    grid = evaluate(make_bowl(), (-1.0, 1.0, -1.0, 1.0), 9, 7)
-    nan_grid = dataclasses.replace(grid, values=np.full_like(grid.values, np.nan))
-    assert find_critical_points(make_bowl(), nan_grid) == MinimaReport(points=())
+def test_landscape_with_no_finite_loss_has_no_points():
+    # formerly an all-NaN grid of the bowl: the grid's values no longer play a part
+    model = formula(lambda w1, w2: np.full(np.broadcast(w1, w2).shape, np.nan),
+                    lambda w1, w2: (np.nan * w1, np.nan * w2))
+    grid = evaluate(model, (-1.0, 1.0, -1.0, 1.0), 9, 7)
+    assert find_critical_points(model, grid) == MinimaReport(points=())
 
 
 def test_bad_grid_shape_is_a_clear_error():
@@ -413,3 +484,196 @@ def test_huge_map_reports_no_point_where_the_slope_still_matters(half):
     for p in report.points:
         if p.kind == "minimum":
             assert p.loss == pytest.approx(0.0, abs=1e-9)
+
+
+# ----------------------------------------------------------------------------- landmarks
+
+
+def points_of(report: MinimaReport) -> list[tuple]:
+    return [(p.kind, p.w1, p.w2, p.loss, p.is_global, p.lowest_in_view) for p in report.points]
+
+
+@pytest.mark.parametrize("name", ["rastrigin", "himmelblau", "camel", "ackley", "tiny-net"])
+def test_landmarks_do_not_depend_on_the_map_grid(name):
+    # the old finder searched the map's grid: Rastrigin on 20 x 20 had four "global" minima
+    # at (±0.995, ±0.995) with loss 1.99, on 10 x 10 at (±2.985, ±2.985) with loss 17.9
+    model = make_model(name)
+    reports = [find_critical_points(model, evaluate(model, model.extent, nx, ny))
+               for nx, ny in [(10, 10), (20, 20), (129, 129), (513, 513), (80, 24)]]
+    assert all(points_of(r) == points_of(reports[0]) for r in reports[1:])
+    assert all(r.note == reports[0].note for r in reports[1:])
+    best = reports[0].global_minimum
+    assert np.linalg.norm(model.grad([best.w1, best.w2])) < 1e-8
+
+
+def test_rastrigin_global_minimum_is_the_origin_on_any_map():
+    model = SURFACES["rastrigin"]()
+    for n in (10, 20):
+        report = find_critical_points(model, evaluate(model, model.extent, n, n))
+        assert [(p.w1, p.w2, p.loss) for p in report.points if p.is_global] == [(0.0, 0.0, 0.0)]
+
+
+def test_ackley_minimum_is_exactly_zero():
+    # float64 computes Ackley's loss at the origin as -4.44e-16
+    report = landmarks(SURFACES["ackley"](), SURFACES["ackley"]().extent)
+    best = report.global_minimum
+    assert (best.w1, best.w2, best.loss) == (0.0, 0.0, 0.0)
+    assert report.global_minima == (best,)
+
+
+def test_the_lowest_point_of_a_zoomed_view_is_not_called_global():
+    # zoomed on two-dip's shallow dip the old finder marked it global, with an empty note
+    surface = SURFACES["two-dip"]()
+    left, _, right = np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)
+    report = landmarks(surface, (0.5, 1.5, -0.5, 0.5))
+    (dip,) = report.points
+    assert (dip.kind, dip.is_global, dip.lowest_in_view) == ("minimum", False, True)
+    assert dip.w1 == pytest.approx(right, abs=1e-9) and report.global_minimum is None
+    assert report.lowest_in_view == dip
+    (best,) = report.global_minima
+    assert (best.w1, best.w2) == (pytest.approx(left, abs=1e-9), 0.0) and best.is_global
+    assert best.loss == pytest.approx((left**2 - 1) ** 2 + 0.3 * left, abs=1e-12)
+    np.testing.assert_allclose(note_point(report.note), [left, 0.0], atol=1e-3)
+
+
+def test_camel_view_names_both_global_minima_outside_it():
+    # the old note pointed to a local dip near (-1.70, 0.80) at loss -0.215
+    report = landmarks(SURFACES["camel"](), (-2.1, -1.7, -0.15, 0.15))
+    assert report.points == () and not report.unbounded
+    points, loss = note_points(report.note)
+    expected = [(-0.0898420137, 0.7126564033), (0.0898420137, -0.7126564033)]
+    np.testing.assert_allclose(sorted(map(tuple, points)), expected, atol=1e-4)
+    assert loss == pytest.approx(-1.031628453, abs=1e-4)
+    assert_found(list(report.global_minima), expected, tol=1e-8)
+
+
+def newton_step(model, w) -> float:
+    """Independent: the length of one Newton step on the gradient from w (0 at a critical point),
+    with the Jacobian from differences of the exact gradient."""
+    w, h = np.asarray(w, dtype=float), 1e-6
+    J = np.column_stack([(model.grad(w + h * u) - model.grad(w - h * u)) / (2 * h)
+                         for u in np.eye(2)])
+    return float(np.linalg.norm(np.linalg.solve(J, model.grad(w))))
+
+
+@pytest.mark.parametrize("name", [n for n in SURFACES if n != "saddle"])
+def test_landmarks_match_the_known_minima_refined_to_rounding(name):
+    surface = SURFACES[name]()
+    report = landmarks(surface, surface.extent)
+    minima = of_kind(report, "minimum")
+    # literature values have 6 to 10 digits; the refined points are exact to 1e-8
+    for w in surface.known_minima:
+        assert any(p.is_global and np.max(np.abs([p.w1 - w[0], p.w2 - w[1]])) < 2e-6
+                   for p in minima), w
+    for w in surface.local_minima:
+        assert any(not p.is_global and np.max(np.abs([p.w1 - w[0], p.w2 - w[1]])) < 2e-6
+                   for p in minima), w
+    assert len(report.global_minima) == len(surface.known_minima)
+    for p in report.points:
+        if (p.w1, p.w2) != (0.0, 0.0) or name != "ackley":  # (the cusp has no Newton step)
+            assert newton_step(surface, [p.w1, p.w2]) < 1e-8, p
+
+
+def test_closed_form_minima_exactly():
+    cases = {"bowl": [(0.0, 0.0)], "rosenbrock": [(1.0, 1.0)], "beale": [(3.0, 0.5)],
+             "rastrigin": [(0.0, 0.0)], "himmelblau": [(3.0, 2.0)],
+             "two-dip": [(np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)[0], 0.0)]}
+    for name, expected in cases.items():
+        surface = SURFACES[name]()
+        report = landmarks(surface, surface.extent)
+        assert_found([p for p in report.points if p.is_global and (name != "himmelblau"
+                                                                   or p.w1 == pytest.approx(3))],
+                     expected, tol=1e-9)
+
+
+def test_tiny_net_on_xor_lists_each_saddle_once():
+    # on the flat line w2 = 0 the old finder listed the saddle at (0, 0) twice
+    model = make_model("tiny-net", dataset="xor")
+    report = landmarks(model, model.extent)
+    x, y = model.dataset.X[:, 0], model.dataset.y
+    # Independent: on w2 = 0 the slope along w2 is mean((1/2 - y) tanh(w1 x)); its roots by
+    # bisection between sign changes on a fine grid
+    def slope(w1):
+        return np.mean((0.5 - y) * np.tanh(w1 * x))
+
+    w1s = np.linspace(-4, 4, 8000)  # no point at 0
+    signs = np.sign([slope(w) for w in w1s])
+    roots = []
+    for k in np.flatnonzero(signs[:-1] * signs[1:] < 0):
+        lo, hi = w1s[k], w1s[k + 1]
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if np.sign(slope(mid)) == signs[k] else (lo, mid)
+        roots.append(lo)
+    saddles = of_kind(report, "saddle")
+    assert len(roots) == 3 and roots[0] == pytest.approx(-roots[2]) and abs(roots[1]) < 1e-12
+    assert_found(saddles, [(r, 0.0) for r in roots], tol=1e-8)
+    assert sum((p.w1, p.w2) == (0.0, 0.0) for p in saddles) == 1
+    for p in report.points:
+        assert np.linalg.norm(model.grad([p.w1, p.w2])) < 1e-10, p
+    a, b = of_kind(report, "minimum")  # two mirror-image minima, a hair below log 2
+    assert (a.w1, a.w2) == pytest.approx((-b.w1, -b.w2), abs=1e-9) and a.is_global
+    assert a.loss < np.log(2) - 1e-5
+
+
+def test_a_view_outside_the_default_one_is_searched_at_the_same_detail():
+    surface = SURFACES["rastrigin"]()
+    report = landmarks(surface, (6.3, 9.7, -1.4, 1.4))
+    # Independent: minima near each whole number, from the 1-D dips
+    x = np.linspace(-0.5, 0.5, 200001)
+    dip = {k: k + x[np.argmin((k + x) ** 2 - 10 * np.cos(2 * np.pi * (k + x)))]
+           for k in range(-1, 10)}
+    expected = [(dip[a], dip[b]) for a in (7, 8, 9) for b in (-1, 0, 1)]
+    assert_found(of_kind(report, "minimum"), expected, tol=1e-5)
+    assert not report.truncated and not any(p.is_global for p in report.points)
+    assert report.note == "the global minimum lies outside the map, at (w1, w2) = (0, 0), loss 0"
+
+
+def test_a_view_too_wide_for_the_detail_is_searched_in_part_and_says_so():
+    surface = SURFACES["rastrigin"]()
+    report = landmarks(surface, (-100.0, 100.0, -50.0, 50.0))
+    assert report.truncated and report.searched == surface.extent
+    assert report.counts() == {"minimum": 121, "saddle": 220, "maximum": 100}
+    assert report.global_minimum == CriticalPoint(0.0, 0.0, 0.0, "minimum", True, True)
+    far = landmarks(surface, (1000.0, 3000.0, 0.0, 5.0))
+    a, b, c, d = far.searched
+    assert (a, c, d) == (1000.0, 0.0, 5.0) and b == pytest.approx(1010.24)
+    for p in far.points:
+        assert a - 1e-6 <= p.w1 <= b + 1e-6 and np.linalg.norm(surface.grad([p.w1, p.w2])) < 1e-6
+
+
+EXTREME_EXTENTS = [(-1e300, 1e300, -1e300, 1e300), (-1.7e308, 1.7e308, -1e308, 1e308),
+                   (0.0, 1e-300, 0.0, 1e-300), (-1e150, 1e150, -1e150, 1e150),
+                   (1e150, 1e150 * (1 + 1e-12), 0.0, 1.0), (1e10, 1e10 + 1e-5, -1.0, 1.0),
+                   (5e-324, 1e-323, 0.0, 5e-324)]
+
+
+@pytest.mark.parametrize("name", ["himmelblau", "rastrigin", "ackley", "beale", "saddle",
+                                  "logistic", "tiny-net"])
+def test_extreme_extents_neither_fail_nor_warn_nor_invent_a_minimum(name):
+    # himmelblau on ±1e300 raised OverflowError, on [0, 1e-300] ZeroDivisionError, and on
+    # ±1e150 printed RuntimeWarnings and called (0.333, 0.846) at loss 136 its global minimum
+    model = make_model(name)
+    home = landmarks(model, model.extent)
+    best = [(g.w1, g.w2, g.loss) for g in home.global_minima]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for extent in EXTREME_EXTENTS:
+            report = landmarks(model, extent)
+            assert [(g.w1, g.w2, g.loss) for g in report.global_minima] == best
+            assert report.unbounded == home.unbounded
+            for p in report.points:
+                assert np.linalg.norm(model.grad([p.w1, p.w2])) < 1e-6, (extent, p)
+                assert p.is_global == ((p.w1, p.w2, p.loss) in best)
+
+
+def test_landmarks_from_worker_threads_agree():
+    model = make_model("tiny-net", dataset="moons")  # a fresh model: nothing cached yet
+    results: list[MinimaReport] = []
+    threads = [threading.Thread(target=lambda: results.append(landmarks(model, model.extent)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 3 and results[0] == results[1] == results[2]

@@ -324,6 +324,42 @@ def test_landscape_options_with_name_resets_extent_and_view_extent():
     assert moved.view_extent(model) == model.extent
 
 
+@pytest.mark.parametrize(("name", "extent", "works"), [
+    ("himmelblau", (-5e9, 5e9, -5e9, 5e9), True),  # size 5: reach 5e9
+    ("himmelblau", (-5.1e9, 5e9, -1.0, 1.0), False),
+    ("himmelblau", (-1e300, 1e300, -1e300, 1e300), False),
+    ("himmelblau", (0.0, 1e-300, 0.0, 1e-300), False),
+    ("himmelblau", (3.0, 3.0 + 1e-8, 2.0, 2.0 + 1e-8), True),  # 1e-9 x max(5, 3)
+    ("himmelblau", (-5e9, 5e9, 0.0, 1.0), True),  # 1e-9 x 5e9 applies to w1 only
+    ("himmelblau", (3.0, 3.0 + 4e-9, 2.0, 3.0), False),
+    ("himmelblau", (1e9, 1e9 + 2.0, 0.0, 1.0), True),  # 1e-9 x 1e9 = 1 wide at least
+    ("himmelblau", (1e9, 1e9 + 0.5, 0.0, 1.0), False),
+    ("rastrigin", (-5.12e9, 5.12e9, 0.0, 1.0), True),
+])
+def test_view_extents_beyond_the_working_range_are_refused(name, extent, works):
+    options = LandscapeOptions(name=name, extent=extent)
+    model = options.build()
+    if works:
+        assert options.view_extent(model) == extent
+        return
+    with pytest.raises(ModelError) as error:
+        options.view_extent(model)
+    size = max(abs(v) for v in model.extent)
+    assert str(error.value).startswith("--extent ") and "\n" not in str(error.value)
+    assert f"within ±{1e9 * size:.3g}" in str(error.value)
+    assert f"at least 1e-09 x max({size:g}, its largest |coordinate|)" in str(error.value)
+
+
+def test_the_working_range_follows_the_data_scale():
+    # inputs ~1e-10 put the weights at ~1e10: their whole default view is ±4e10
+    d = make_dataset("overlap", n=20)
+    model = LogisticModel(Dataset("tiny", d.X * 1e-10, d.y, ""))
+    big = (-4e19, 4e19, -4e19, 4e19)
+    assert LandscapeOptions(extent=big).view_extent(model) == big
+    with pytest.raises(ModelError):
+        LandscapeOptions(extent=(-1.0, 1.0, -1.0, 1.0)).view_extent(model)  # 2 < 1e-9 x 4e10
+
+
 @pytest.mark.parametrize("scale", [1e-200, 1e-120, 1e120, 1e300])
 def test_inputs_too_far_from_unit_size_are_a_model_error_not_an_overflow(scale):
     d = make_dataset("overlap", n=20)

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -47,9 +48,16 @@ def test_info_json_has_the_documented_shape(capsys) -> None:
     assert info["grid_shape"] == [65, 65]
     low, high = info["loss_range"]
     assert 0 <= low < 1 and high == pytest.approx(890.0)  # f(5,5) = 19² + 23², the top corner
+    assert set(info) == {"landscape", "description", "extent", "grid_shape", "loss_range",
+                         "minima", "global_minima", "counts", "truncated", "searched",
+                         "unbounded", "note"}
     for point in info["minima"]:
-        assert set(point) == {"w1", "w2", "loss", "kind", "global"}
+        assert set(point) == {"w1", "w2", "loss", "kind", "global", "lowest_in_view"}
         assert point["kind"] in ("minimum", "saddle", "maximum")
+    for point in info["global_minima"]:
+        assert set(point) == {"w1", "w2", "loss"}
+    assert info["counts"] == {"minimum": 4, "saddle": 4, "maximum": 1}
+    assert info["truncated"] is False and info["searched"] == info["extent"]
     found = sorted((round(p["w1"], 3), round(p["w2"], 3)) for p in info["minima"] if p["global"])
     assert found == sorted([(3.0, 2.0), (-2.805, 3.131), (-3.779, -3.283), (3.584, -1.848)])
 
@@ -639,3 +647,125 @@ def test_the_app_gets_the_optimizer_settings(monkeypatch, in_a_terminal) -> None
                  "--eps", "1e-6"]) == 0
     assert main([]) == 0
     assert calls == [OptimizerSettings(mu=0.95, b1=0.8, b2=0.99, eps=1e-6), OptimizerSettings()]
+
+
+# ---- the landmarks are the landscape's (issue 7) ------------------------------------------
+
+
+def landmarks_of(info: dict) -> dict:
+    """Everything info says about critical points (not the grid's shape or loss range)."""
+    return {key: info[key] for key in ("minima", "global_minima", "counts", "truncated",
+                                       "searched", "unbounded", "note")}
+
+
+@pytest.mark.parametrize("name", ["rastrigin", "himmelblau", "camel", "ackley"])
+def test_info_gives_the_same_minima_at_every_resolution(capsys, name) -> None:
+    # rastrigin at --resolution 20 had four "global" minima with loss 1.99, at 10 with 17.9
+    infos = [run_json(capsys, "info", name, "--resolution", str(n)) for n in (10, 20, 129, 513)]
+    assert [info["grid_shape"] for info in infos] == [[n, n] for n in (10, 20, 129, 513)]
+    assert all(landmarks_of(info) == landmarks_of(infos[0]) for info in infos[1:])
+
+
+@pytest.mark.parametrize("resolution", ["10", "20"])
+def test_info_rastrigin_global_minimum_is_the_origin_at_loss_zero(capsys, resolution) -> None:
+    info = run_json(capsys, "info", "rastrigin", "--resolution", resolution)
+    best = [p for p in info["minima"] if p["global"]]
+    assert best == [{"w1": 0.0, "w2": 0.0, "loss": 0.0, "kind": "minimum", "global": True,
+                     "lowest_in_view": True}]
+    assert info["global_minima"] == [{"w1": 0.0, "w2": 0.0, "loss": 0.0}]
+
+
+def test_info_zoomed_on_the_shallow_dip_does_not_call_it_global(capsys) -> None:
+    info = run_json(capsys, "info", "two-dip", "--extent=0.5,1.5,-0.5,0.5")
+    (dip,) = info["minima"]
+    assert dip["global"] is False and dip["lowest_in_view"] is True
+    assert dip["w1"] == pytest.approx(0.9601495555, abs=1e-9)
+    (best,) = info["global_minima"]
+    assert best["w1"] == pytest.approx(-1.0355787141, abs=1e-9) and best["w2"] == 0.0
+    assert info["note"] == ("the global minimum lies outside the map, at (w1, w2) = (-1.036, 0), "
+                            "loss -0.30543.")
+
+
+def test_info_camel_names_the_global_minima_outside_the_view(capsys) -> None:
+    code, out, _ = run(capsys, "info", "camel", "--extent=-2.1,-1.7,-0.15,0.15")
+    assert code == 0
+    assert ("note        the global minima lie outside the map, at (w1, w2) = "
+            "(-0.08984, 0.7127) and (0.08984, -0.7127), loss -1.0316.") in out
+    assert "-1.70" not in out and "0.80" not in out  # not the local dip the old note named
+
+
+def test_info_ackley_minimum_prints_as_zero(capsys) -> None:
+    info = run_json(capsys, "info", "ackley")
+    assert info["minima"][0] == {"w1": 0.0, "w2": 0.0, "loss": 0.0, "kind": "minimum",
+                                 "global": True, "lowest_in_view": True}
+    assert info["loss_range"][0] == 0.0  # float64 says -4.44e-16
+    code, out, _ = run(capsys, "info", "ackley")
+    assert code == 0 and "e-16" not in out
+
+
+def test_info_lists_every_critical_point_or_says_what_was_searched(capsys) -> None:
+    # the old list held 64 of rastrigin's 121 minima, no saddles or maxima, and no word of it
+    info = run_json(capsys, "info", "rastrigin")
+    assert info["counts"] == {"minimum": 121, "saddle": 220, "maximum": 100}
+    assert len(info["minima"]) == 441 and info["truncated"] is False
+    wide = run_json(capsys, "info", "rastrigin", "--extent=-100,100,-100,100")
+    assert wide["truncated"] is True and wide["searched"] == [-5.12, 5.12, -5.12, 5.12]
+    assert wide["counts"] == info["counts"]
+    code, out, _ = run(capsys, "info", "rastrigin", "--extent=-100,100,-100,100")
+    assert code == 0 and "searched    the view is too wide" in out and "w1 in [-5.12, 5.12]" in out
+
+
+def test_info_tiny_net_on_xor_lists_the_saddle_at_the_origin_once(capsys) -> None:
+    # the old finder listed it twice, or not at all (--resolution 64), beside "minima" that
+    # were only slow spots of a long flat valley
+    infos = [run_json(capsys, "info", "tiny-net", "--dataset", "xor", "--resolution", str(n))
+             for n in (10, 20, 64, 129)]
+    assert all(landmarks_of(info) == landmarks_of(infos[0]) for info in infos[1:])
+    points = infos[0]["minima"]
+    at_origin = [p for p in points if (p["w1"], p["w2"]) == (0.0, 0.0)]
+    assert [p["kind"] for p in at_origin] == ["saddle"]
+    assert [p["kind"] for p in points] == ["minimum"] * 2 + ["saddle"] * 3
+    positions = [(p["w1"], p["w2"]) for p in points]
+    assert len(set(positions)) == len(positions)
+
+
+def test_walk_compares_with_the_global_minimum_even_outside_the_view(capsys) -> None:
+    result = run_json(capsys, "walk", "two-dip", "--extent=0.5,1.5,-0.5,0.5", "--start", "1,0.3",
+                      "--steps", "2000")
+    final = result["final_state"]
+    assert final["status"] == "stuck" and "above the lowest -0.3054" in final["message"]
+
+
+EXTREMES = ["--extent=-1e300,1e300,-1e300,1e300", "--extent=0,1e-300,0,1e-300",
+            "--extent=-1e150,1e150,-1e150,1e150", "--extent=-6e9,6e9,-1,1",
+            "--extent=1,1.000000000001,0,1"]
+
+
+@pytest.mark.parametrize("extent", EXTREMES)
+@pytest.mark.parametrize("command", [["info"], ["render"], ["walk"], []])
+def test_extents_beyond_the_working_range_exit_2_with_one_line(capsys, command, extent) -> None:
+    # info/render/walk on ±1e300 crashed with OverflowError, on [0, 1e-300] ZeroDivisionError,
+    # and on ±1e150 printed numpy warnings and invented a global minimum; [] is the app
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, out, err = run(capsys, *command, "himmelblau", extent)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("losswalk: --extent ")
+    assert "coordinates within ±5e+09" in err and "at least 1e-09 x max(5, its" in err
+
+
+def test_the_edges_of_the_working_range_are_accepted(capsys) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        wide = run_json(capsys, "info", "himmelblau", "--extent=-5e9,5e9,-5e9,5e9")
+        narrow = run_json(capsys, "info", "himmelblau", "--extent=3,3.00000001,2,2.00000001")
+    assert wide["counts"] == {"minimum": 4, "saddle": 4, "maximum": 1}
+    assert [(p["w1"], p["w2"]) for p in narrow["minima"]] == [(3.0, 2.0)]
+
+
+def test_extreme_extent_refused_in_a_real_process_without_warning_text() -> None:
+    done = subprocess.run([sys.executable, "-m", "losswalk", "info", "himmelblau",
+                           "--extent=-1e300,1e300,-1e300,1e300"], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Warning" not in done.stderr

@@ -420,4 +420,4 @@ async def test_lowest_point_outside_the_map_is_said_in_the_banner():
         await wait_for_map(pilot)
         assert app.explorer.report.global_minimum is None and not app.explorer.report.unbounded
         text = " ".join(screen_text(pilot).split())
-        assert "the lowest point lies outside the map" in text and "x zooms out" in text
+        assert "the global minimum lies outside the map" in text and "g goes there" in text

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from losswalk.core.landscapes.landscape import LossGrid, evaluate
-from losswalk.core.landscapes.minima import MinimaReport, find_critical_points
+from losswalk.core.landscapes.minima import MinimaReport, landmarks
 from losswalk.core.landscapes.models import LandscapeOptions, Model
 from losswalk.tui.widgets.map_view import MapView
 
@@ -39,7 +39,8 @@ class LandscapeMap(MapView):
             return self.map_view
 
     class Ready(Message):
-        """The full grid is drawn and its landmarks are known."""
+        """The full grid is drawn and its landmarks are known (the full report: the map marks
+        `report.limited()`)."""
 
         def __init__(self, map_view: LandscapeMap, report: MinimaReport) -> None:
             super().__init__()
@@ -140,7 +141,7 @@ class LandscapeMap(MapView):
             grid = evaluate(model, extent, nx, ny, progress=progress, cancelled=cancelled)
             if grid is None or worker.is_cancelled:
                 return
-            report = find_critical_points(model, grid)
+            report = landmarks(model, extent)  # the landscape's own: no part of the display grid
         except Exception as error:  # any numeric failure: keep the old map, say why
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, token, error)
@@ -156,7 +157,7 @@ class LandscapeMap(MapView):
         """Show a finished grid (coarse: report None) if it is still the one wanted."""
         if token != self._token:
             return
-        self.set_grid(grid, report)
+        self.set_grid(grid, None if report is None else report.limited())  # markers: a bounded few
         if report is not None:
             self.computing = False
             self.post_message(self.Ready(self, report))

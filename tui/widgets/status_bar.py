@@ -43,8 +43,14 @@ def banner_text(explorer: Explorer) -> str:
         return ""
     if report.unbounded:
         return NO_MINIMUM if explorer.is_data else report.note
-    if report.global_minimum is None and report.note:  # e.g. a small λ on separable data
-        return f"{report.note} - x zooms out"
+    if report.note:  # the global minimum is outside this view (g goes there)
+        return f"{report.note} - g goes there"
+    marked = report.limited()  # what the map marks
+    if marked.truncated:
+        left = ", ".join(f"{count} {kind}{'s' if count > 1 else ''}"
+                         for kind, count in marked.omitted)
+        where = "" if marked.searched is None else " (searched near the default view only)"
+        return f"only the lowest landmarks are marked: {left or 'none'} more not marked{where}"
     return ""
 
 
