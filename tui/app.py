@@ -163,7 +163,8 @@ class LosswalkApp(App[None]):
     def _run_clock(self) -> None:
         """The walk's clock runs exactly while the explorer is walking."""
         if self.explorer.walking and self._walk_timer is None:
-            self._walk_timer = self.set_interval(1 / STEPS_PER_SECOND, self._tick)
+            # the map owns the clock: it stops with the map, so no tick lands while the app closes
+            self._walk_timer = self.map.set_interval(1 / STEPS_PER_SECOND, self._tick)
         elif not self.explorer.walking and self._walk_timer is not None:
             self._walk_timer.stop()
             self._walk_timer = None

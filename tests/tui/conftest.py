@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 
 async def wait_for_map(pilot: Pilot, max_pauses: int = 500) -> None:
     """Let the grid worker finish and its result land (the full grid with its critical points)."""
     app = pilot.app
     for _ in range(max_pauses):
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a newer request replaced a worker
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not app.map_busy:
             return

@@ -24,42 +24,42 @@ RESIZE_DEBOUNCE = 0.25  # seconds of quiet before a resize re-evaluates the grid
 COARSE_ABOVE = 2e6  # grid cells x examples above which a coarse picture is shown first
 
 
+class _MapMessage(Message):
+    """A message from one LandscapeMap (`control` lets handlers pick a map with @on(..., "#id"))."""
+
+    def __init__(self, map_view: LandscapeMap) -> None:
+        super().__init__()
+        self.map_view = map_view
+
+    @property
+    def control(self) -> LandscapeMap:
+        return self.map_view
+
+
 class LandscapeMap(MapView):
     """The map of one landscape and view, kept up to date with its own size."""
 
-    class Progress(Message):
+    class Progress(_MapMessage):
         """Part of the full grid is done (fraction 0..1)."""
 
         def __init__(self, map_view: LandscapeMap, fraction: float) -> None:
-            super().__init__()
-            self.map_view, self.fraction = map_view, fraction
+            super().__init__(map_view)
+            self.fraction = fraction
 
-        @property
-        def control(self) -> LandscapeMap:
-            return self.map_view
-
-    class Ready(Message):
+    class Ready(_MapMessage):
         """The full grid is drawn and its landmarks are known (the full report: the map marks
         `report.limited()`)."""
 
         def __init__(self, map_view: LandscapeMap, report: MinimaReport) -> None:
-            super().__init__()
-            self.map_view, self.report = map_view, report
+            super().__init__(map_view)
+            self.report = report
 
-        @property
-        def control(self) -> LandscapeMap:
-            return self.map_view
-
-    class Failed(Message):
+    class Failed(_MapMessage):
         """The grid could not be evaluated; the old picture stays."""
 
         def __init__(self, map_view: LandscapeMap, error: Exception) -> None:
-            super().__init__()
-            self.map_view, self.error = map_view, error
-
-        @property
-        def control(self) -> LandscapeMap:
-            return self.map_view
+            super().__init__(map_view)
+            self.error = error
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
