@@ -86,10 +86,13 @@ class WalkerPanel(LinesWidget):
         self.update_lines()
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        """Height for `height: auto`: the compact panel (no blank lines) at this width."""
+        """Height for `height: auto`: the panel without blank lines at this width, in the layout
+        that fits its max-height (the roomy one, else the compact one)."""
         if self._feel is None:
             return 1
-        return sum(map(len, self._sections(wide=width >= WIDE, width=max(width, 1))))
+        cap = self.styles.max_height
+        rows = cap.cells if cap is not None and cap.cells is not None else viewport.height
+        return sum(map(len, self._fitting_sections(max(width, 1), rows)))
 
     def build_lines(self, width: int, height: int) -> list[Strip]:
         return text_strips(self.panel_text(), width, self.rich_style, self.app.console)
@@ -99,7 +102,7 @@ class WalkerPanel(LinesWidget):
         if self._feel is None:
             return Text("no walker yet", style=self._style("label"))
         width, height = self.size
-        sections = self._sections(wide=width >= WIDE, width=max(width, 1))
+        sections = self._fitting_sections(max(width, 1), height)
         spacious = sum(map(len, sections)) + len(sections) - 1 <= height
         out = Text(no_wrap=True, overflow="crop", end="")
         for s, section in enumerate(sections):
@@ -107,13 +110,29 @@ class WalkerPanel(LinesWidget):
                 out.append("\n\n" if spacious else "\n")
             out.append(Text("\n").join(section))
         lines = out.split("\n")
-        if 0 < height < len(lines):  # too tall: show that something is cut, not a half sentence
+        if 0 < height < len(lines):  # too tall: show what is cut, but keep the state's first line
+            state = len(sections[-1])
+            body, first = lines[:-state], lines[-state]
+            if len(body) < height:  # only the state is cut
+                shown, cut = lines[:height], [height - 1]
+            else:  # the body is cut too: its last row marked, then the state's first line
+                shown = [*body[:height - 1], first]
+                cut = [k for k, more in ((height - 2, height > 1), (height - 1, state > 1)) if more]
             ellipsis = "..." if self._charset == "ascii" else "…"
-            last = lines[height - 1]
-            last.truncate(max(width - len(ellipsis), 0))
-            last.append(ellipsis)
-            out = Text("\n", no_wrap=True, overflow="crop", end="").join(lines[:height])
+            for k in cut:
+                shown[k].truncate(max(width - len(ellipsis), 0))
+                shown[k].append(ellipsis)
+            out = Text("\n", no_wrap=True, overflow="crop", end="").join(shown)
         return out
+
+    def _fitting_sections(self, width: int, height: int) -> list[list[Text]]:
+        """The roomy layout (long labels) when the panel is wide enough and it fits the height,
+        else the compact one: a panel capped in height keeps every reading."""
+        if width >= WIDE:
+            roomy = self._sections(wide=True, width=width)
+            if sum(map(len, roomy)) <= height:
+                return roomy
+        return self._sections(wide=False, width=width)
 
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"walker-panel--{part}") if self.colour else Style()
