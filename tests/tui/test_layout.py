@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from losswalk.core.drawing.raster import marker_glyph
 from losswalk.core.landscapes.models import LandscapeOptions
+from losswalk.core.walk.walker import ARROWS
 from losswalk.tui.app import LosswalkApp
-from losswalk.tui.widgets.walker_panel import STATES, WalkerPanel
+from losswalk.tui.widgets.walker_panel import GLYPHS, STATES, WalkerPanel
 from tests.tui.conftest import wait_for_map
+
+MARKERS = ("global", "minimum", "saddle", "maximum", "walker", "trail")
 
 
 def panel_lines(app: LosswalkApp) -> list[str]:
@@ -48,3 +52,16 @@ async def test_a_stopped_walker_always_shows_why(size):
         lines = [line for line in panel_lines(app) if line]
         assert any(line.startswith(STATES.get(status, status)) for line in lines), lines
         assert any(line.startswith(("step", "lr", "learn rate")) for line in lines), lines
+
+
+# ------------------------------------------------------------------------- glyphs
+
+@pytest.mark.parametrize("charset", ["unicode", "ascii"])
+def test_panel_glyphs_never_read_as_map_markers(charset):
+    """The rose's rise was ▲, the maximum marker; ASCII NW/SW arrows were ` and , (dust)."""
+    markers = {marker_glyph(kind, charset) for kind in MARKERS}
+    rose = set(GLYPHS[charset].values())
+    assert not rose & markers
+    arrows = set(ARROWS[charset].values()) - {ARROWS[charset]["flat"]}
+    assert not arrows & markers and not arrows & rose
+    assert not arrows & set("`',.;:")  # punctuation ticks that read as specks

@@ -26,9 +26,11 @@ STATES = {
     "stuck": "stuck in a local minimum",
     "diverged": "diverged",
 }
-GLYPHS = {  # rise, fall, no change, the walker at the centre of the rose
-    "unicode": {"rise": "▲", "fall": "▼", "flat": "·", "walker": "●"},
-    "ascii": {"rise": "+", "fall": "-", "flat": "=", "walker": "o"},
+# rise, fall, no change, and the walker at the centre of the rose: a rise or fall is the sign of
+# the loss change and the centre a word, so nothing here reads as a map marker (▲ is the maximum)
+GLYPHS = {
+    "unicode": {"rise": "+", "fall": "-", "flat": "·", "walker": "you"},
+    "ascii": {"rise": "+", "fall": "-", "flat": "=", "walker": "you"},
 }
 ROSE_CELL = 8  # sign glyph + a 2-significant-digit magnitude like "1.2e-5"
 
