@@ -405,6 +405,11 @@ def _marker_kind(marker) -> str:
     return "global" if kind == "minimum" and getattr(marker, "is_global", False) else kind
 
 
+def _ramp_index(level, n_levels: int, ramp):
+    """Index into a ramp of the glyph drawn for a level (or an array of levels) of n_levels."""
+    return level * len(ramp) // n_levels
+
+
 def _draw_heatmap(m: Raster, samples: np.ndarray, scale: _Scale, style: str, charset: str):
     lev = scale.level(samples)
     if style == "blocks":
@@ -414,7 +419,8 @@ def _draw_heatmap(m: Raster, samples: np.ndarray, scale: _Scale, style: str, cha
         m.bg[:] = np.where(up >= 0, low, DEFAULT)
     else:
         ramp = np.array(list(RAMPS[charset]))
-        m.chars[:] = np.where(lev >= 0, ramp[np.maximum(lev, 0) * len(ramp) // scale.n], NAN_GLYPH)
+        m.chars[:] = np.where(lev >= 0, ramp[_ramp_index(np.maximum(lev, 0), scale.n, ramp)],
+                              NAN_GLYPH)
         m.fg[:] = lev
 
 
@@ -540,17 +546,28 @@ def _legend(pal, sc: _Scale, levels, mode, style, charset, kinds) -> tuple[Legen
     ramp = RAMPS[charset]
     entries = []
     if mode != "contours":
-        labels = _labels(edges[:-1])
-        for k in reversed(range(sc.n)):
-            glyph = "█" if style == "blocks" else ramp[k * len(ramp) // sc.n]
-            entries.append(LegendEntry("level", glyph, k, DEFAULT, False, labels[k],
-                                       float(edges[k])))
+        # blocks: one entry per level colour; ramp: one per glyph (the lowest of the levels that
+        # share it), since without colour levels with one glyph cannot be told apart
+        firsts = [k for k in range(sc.n) if style == "blocks" or k == 0
+                  or _ramp_index(k, sc.n, ramp) != _ramp_index(k - 1, sc.n, ramp)]
+        labels = _labels(edges[firsts])
+        for k, label in reversed(list(zip(firsts, labels, strict=True))):
+            glyph = "█" if style == "blocks" else ramp[_ramp_index(k, sc.n, ramp)]
+            entries.append(LegendEntry("level", glyph, k, DEFAULT, False, label, float(edges[k])))
     line = CASE_GLYPHS[charset][3]
     over_blocks = mode == "both" and style == "blocks"
+    contours = []
     for v, label in reversed(list(zip(levels, _labels(levels), strict=True))):
         code = int(sc.level(v))
         fg, bg = (_ink(pal, code), code) if over_blocks else (code, DEFAULT)
-        entries.append(LegendEntry("contour", line, fg, bg, False, label, float(v)))
+        contours.append(LegendEntry("contour", line, fg, bg, False, label, float(v)))
+    looks = {(e.fg, e.bg) for e in contours}
+    if len(contours) > 1 and (style == "ramp" or len(looks) < len(contours)):
+        # the lines cannot be told apart (one glyph, no colour to rely on, or two in one colour):
+        # their values are listed without a swatch of their own (render_legend adds "─ at")
+        contours = [LegendEntry("contour", "", DEFAULT, DEFAULT, False, e.label, e.value)
+                    for e in contours]
+    entries += contours
     for kind, (_, _, code, label) in _MARKS.items():
         if kind in kinds:
             glyph = _mark(kind, charset)[0]
@@ -573,7 +590,8 @@ def render_legend(view: View, width: int, height: int) -> Raster:
         raise RenderError(f"legend size must be >= 0, got {width}x{height}")
     lev, con, mk = ([e for e in view.legend if e.kind == kind]
                     for kind in ("level", "contour", "marker"))
-    budget = height - len(mk) - bool(lev) - bool(con)  # rows left after key and titles
+    shared = bool(con) and not con[0].glyph  # lines that look alike: one "─ at" row, then values
+    budget = height - len(mk) - bool(lev) - bool(con) - shared  # rows left after key and titles
     n_con = min(len(con), max(budget // 3, 1)) if con else 0
     lev = _thin(lev, budget - n_con)
     con = _thin(con, budget - len(lev))
@@ -584,8 +602,11 @@ def render_legend(view: View, width: int, height: int) -> Raster:
         if entries and head:
             r.put(row, 0, head)
             row += 1
+            if entries is con and shared:
+                r.put(row, 0, f"{CASE_GLYPHS[view.charset][3]} at")
+                row += 1
         for e in entries:
-            swatch = e.glyph * (2 if e.kind == "level" else 1)
+            swatch = e.glyph * (2 if e.kind == "level" else 1) or " "
             r.put(row, 0, swatch, e.fg, e.bold)
             if row < height:
                 r.bg[row, :len(swatch)] = e.bg

@@ -24,6 +24,7 @@ from losswalk.core.drawing.raster import (
     CHARSETS,
     MODES,
     RAMPS,
+    SCALES,
     STYLES,
     Marker,
     Raster,
@@ -340,6 +341,49 @@ def test_legend_levels_contours_and_key():
     small = render_legend(view, 8, 5)  # 5 rows: key 1, titles 2, so 2 left for levels+contours
     assert small.text() == ["loss    ", f"██ {edges[0]}".ljust(8)[:8], "contours",
                             "─ 5     ", "◉ walker"[:8]]
+
+
+def himmelblau(w1, w2):
+    return (w1**2 + w2 - 11) ** 2 + (w1 + w2**2 - 7) ** 2
+
+
+@pytest.mark.parametrize("scale", SCALES)
+@pytest.mark.parametrize("charset", CHARSETS)
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("mode", MODES)
+def test_every_legend_entry_has_its_own_look(mode, style, charset, scale):
+    """The density ramp's legend had two levels drawn ▒▒ and two blank, and every contour line
+    the same ─: entries that look alike say nothing. Without colour (ramp) only the glyph counts;
+    with colour, what 256 colours show."""
+    view = render_view(surface(himmelblau, (-5, 5, -5, 5), 60, 60), 60, 30, mode=mode,
+                       style=style, charset=charset, scale=scale)
+    pal, colour = view.raster.palette, view.style == "blocks"
+
+    def look(e):
+        return (e.glyph, pal.xterm256(e.fg), pal.xterm256(e.bg)) if colour else e.glyph
+
+    levels = [look(e) for e in view.legend if e.kind == "level"]
+    assert len(set(levels)) == len(levels) == (0 if mode == "contours" else
+                                               10 if colour else len(RAMPS[charset]))
+    lines = [e for e in view.legend if e.kind == "contour"]
+    assert len(lines) == len(view.contour_levels) and (mode == "heatmap") == (not lines)
+    own = [look(e) for e in lines if e.glyph]
+    assert len(set(own)) == len(own) and len(own) in (0, len(lines))  # all apart, or none drawn
+    assert not own or colour or len(lines) == 1
+    legend = render_legend(view, 13, 30).text()
+    key = f"{CASE_GLYPHS[charset][3]} at".ljust(13)
+    assert legend.count(key) == (bool(lines) and not own)
+    if lines and not own:  # the values follow their one shared line, highest first
+        values = [float(row) for row in legend[legend.index(key) + 1:] if row[:2] == "  "
+                  and row.strip()]
+        assert values and values == sorted(values, reverse=True)
+
+
+def test_ramp_legend_gives_each_glyph_the_lowest_loss_it_stands_for():
+    view = render_view(make_grid(STAIRS), 8, 3, style="ramp", n_levels=8, axes=False)
+    entries = [(e.glyph, e.value) for e in view.legend if e.kind == "level"]
+    # 8 levels on 7 glyphs: levels 0 and 1 are both blank, so one entry from loss 0
+    assert entries == [("█", 7), ("▓", 6), ("▒", 5), ("░", 4), (":", 3), (".", 2), (" ", 0)]
 
 
 def test_labels_by_hand():

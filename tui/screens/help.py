@@ -47,10 +47,12 @@ KEYS: tuple[tuple[str, str], ...] = (
 
 SCREEN_TEXT = (
     ("Colours", "the loss at each pair of weights (w1 across, w2 up). The colour bar on the "
-                "right of the map gives the loss of each colour; darker/lighter ends are "
-                "low/high loss. Without colour a density ramp of characters does the same."),
-    ("Contour lines", "join points of equal loss; the legend lists each line's loss value. "
-                      "Lines packed close together mean a steep slope."),
+                "right of the map gives the lowest loss of each colour; darker/lighter ends are "
+                "low/high loss. Without colour a density ramp of characters does the same, "
+                "one legend line per character."),
+    ("Contour lines", "join points of equal loss; the legend gives each line's loss in its "
+                      "colour, or, where the lines look alike (no colour, or over the colours), "
+                      "'at' and the values. Lines packed close together mean a steep slope."),
     ("Panel", "what the blindfolded walker can feel where it stands: the loss, the gradient "
               "(slope and downhill direction: {arrows}), the loss change one step away in each "
               "direction (+ rises, - falls; 'you' in the middle is the walker); then the "

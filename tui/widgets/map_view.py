@@ -283,7 +283,8 @@ class MapView(Widget):
 
     def _rich_colour(self, code: int):
         """The colour as the terminal will show it (downgraded on a 256/16-colour terminal, so
-        levels that look the same there share one escape sequence and half blocks merge)."""
+        levels that look the same there share one escape sequence and half blocks merge; in 256
+        colours the palette keeps every level its own index, as the legend promises)."""
         rgb = self._palette.rgb(code) if self._palette is not None else None
         if rgb is None:
             return None
@@ -291,6 +292,8 @@ class MapView(Widget):
         colour = Color(*rgb).rich_color
         if system is None:
             return colour
+        if system == ColorSystem.EIGHT_BIT:
+            return RichColor.from_ansi(self._palette.xterm256(code))
         return RichColor.from_ansi(colour.downgrade(system).number)  # one name per terminal colour
 
     def _strip(self, cells: list[Paint]) -> Strip:
