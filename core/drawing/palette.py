@@ -19,7 +19,8 @@ class RenderError(ValueError):
 
 
 DEFAULT = -1
-GLOBAL_MIN, LOCAL_MIN, SADDLE, MAXIMUM, WALKER, TRAIL, INK_LIGHT, INK_DARK = range(1000, 1008)
+GLOBAL_MIN, LOCAL_MIN, SADDLE, MAXIMUM, WALKER, TRAIL, INK_LIGHT, INK_DARK, HIGHLIGHT = range(
+    1000, 1009)
 NAMED_RGB: dict[int, RGB] = {
     GLOBAL_MIN: (255, 255, 255),
     LOCAL_MIN: (135, 215, 255),
@@ -29,6 +30,7 @@ NAMED_RGB: dict[int, RGB] = {
     TRAIL: (255, 175, 215),
     INK_LIGHT: (238, 238, 238),
     INK_DARK: (18, 18, 18),
+    HIGHLIGHT: (255, 255, 255),  # the walker's block where colour cannot carry it (NO_COLOR)
 }
 
 # Anchor colours sampled evenly along each colormap (matplotlib's viridis and cividis);

@@ -45,8 +45,8 @@ Extent = tuple[float, float, float, float]
 __all__ = [
     "AXIS_BOTTOM", "AXIS_LEFT", "CHARSETS", "DEFAULT_CONTOURS", "DEFAULT_LEVELS", "MODES",
     "RAMPS", "SCALES", "STYLES", "LegendEntry", "Marker", "Raster", "RenderError", "View",
-    "cell_to_world", "grid_shape_for", "map_size", "marker_glyph", "render_legend", "render_view",
-    "world_to_cell",
+    "cell_to_world", "contrast_ink", "grid_shape_for", "map_size", "marker_glyph", "render_legend",
+    "render_view", "world_to_cell",
 ]
 
 MODES = ("heatmap", "contours", "both")
@@ -378,7 +378,7 @@ def _tick_labels(ticks: np.ndarray, width: int) -> list[str]:
     return labels
 
 
-def _ink(palette: Palette, code: int) -> int:
+def contrast_ink(palette: Palette, code: int) -> int:
     """Dark or light ink, whichever contrasts with a background colour code."""
     rgb = palette.rgb(code)
     if rgb is None:
@@ -431,7 +431,7 @@ def _draw_contours(m: Raster, centres, levels, scale: _Scale, over_blocks: bool,
     for r, c in zip(*np.nonzero(index >= 0), strict=True):
         m.chars[r, c] = chars[r, c]
         if over_blocks:
-            m.fg[r, c] = _ink(m.palette, m.bg[r, c])
+            m.fg[r, c] = contrast_ink(m.palette, m.bg[r, c])
         else:
             m.fg[r, c], m.bg[r, c] = codes[index[r, c]], DEFAULT
 
@@ -559,7 +559,7 @@ def _legend(pal, sc: _Scale, levels, mode, style, charset, kinds) -> tuple[Legen
     contours = []
     for v, label in reversed(list(zip(levels, _labels(levels), strict=True))):
         code = int(sc.level(v))
-        fg, bg = (_ink(pal, code), code) if over_blocks else (code, DEFAULT)
+        fg, bg = (contrast_ink(pal, code), code) if over_blocks else (code, DEFAULT)
         contours.append(LegendEntry("contour", line, fg, bg, False, label, float(v)))
     looks = {(e.fg, e.bg) for e in contours}
     if len(contours) > 1 and (style == "ramp" or len(looks) < len(contours)):

@@ -4,7 +4,11 @@ that mean one thing each."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from rich.style import Style
+from textual import constants
 
 from losswalk.core.drawing.raster import marker_glyph
 from losswalk.core.landscapes.models import LandscapeOptions
@@ -65,3 +69,76 @@ def test_panel_glyphs_never_read_as_map_markers(charset):
     arrows = set(ARROWS[charset].values()) - {ARROWS[charset]["flat"]}
     assert not arrows & markers and not arrows & rose
     assert not arrows & set("`',.;:")  # punctuation ticks that read as specks
+
+
+# ------------------------------------------------------------------------- the walker
+
+def shown_cells(app: LosswalkApp, widget) -> dict[tuple[int, int], tuple[str, Style]]:
+    """What the screen shows (after NO_COLOR's filter) over a widget: (row, col) -> (char,
+    style), in the widget's coordinates."""
+    region, out = widget.region, {}
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
+        x = 0
+        for text, style, _ in strip:
+            for ch in text:
+                if region.contains(x, y):
+                    out[y - region.y, x - region.x] = (ch, style or Style())
+                x += 1
+    return out
+
+
+def rgb(colour) -> tuple[int, int, int]:
+    return tuple(colour.get_truecolor()) if colour is not None else (18, 18, 18)  # app's bg
+
+
+def shown_colours(style: Style) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """(ink, background) as the terminal shows them (reverse video swaps them)."""
+    ink, paper = rgb(style.color), rgb(style.bgcolor)
+    return (paper, ink) if style.reverse else (ink, paper)
+
+
+def luma(colour) -> float:
+    return 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]
+
+
+MODES = {  # name -> (env NO_COLOR, Textual colour system, charset)
+    "256": (False, "256", "unicode"), "truecolor": (False, "truecolor", "unicode"),
+    "16": (False, "standard", "unicode"), "no_color": (True, "256", "unicode"),
+    "ascii": (False, "256", "ascii"), "ascii_no_color": (True, "256", "ascii"),
+}
+
+
+@pytest.mark.parametrize("size", [(60, 18), (80, 24)])
+@pytest.mark.parametrize("mode", list(MODES))
+async def test_the_walker_is_the_most_visible_thing_on_the_map(monkeypatch, mode, size):
+    """With NO_COLOR the walker was #444444 on #121212, dimmer than its own trail (and in 256
+    colours magenta on dark purple): now a bold reverse-video block no other cell looks like."""
+    no_color, system, charset = MODES[mode]
+    monkeypatch.setattr(constants, "COLOR_SYSTEM", system)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    app = LosswalkApp(charset=charset)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("space", "space", "space", "c", "c")  # the trail, over contours too
+        await wait_for_map(pilot)
+        view, shown = app.map.view, shown_cells(app, app.map)
+        walker = view.cell_at(*app.explorer.walker.position)
+        trail = [cell for cell, paint in app.map._overlay.items() if cell != walker
+                 and paint[0] == marker_glyph("trail", charset)]
+        assert walker is not None and len(trail) >= 3
+        on_map = {(r, c): shown[r, c] for r in range(view.y0, view.y0 + view.map_h)
+                  for c in range(view.x0, view.x0 + view.map_w)}
+        glyph, style = on_map.pop(walker)
+        assert glyph == marker_glyph("walker", charset) and style.bold and style.reverse
+        assert not any(s.reverse for _, s in on_map.values())  # the only solid block
+        block, ink = shown_colours(style)[::-1]
+        assert abs(luma(block) - luma(ink)) > 128  # the glyph reads inside its block
+        others = {colour for _, s in on_map.values() for colour in shown_colours(s)}
+        if no_color:  # greys only: the brightest thing on the map, brighter than the trail
+            assert luma(block) >= max(map(luma, others))
+            assert all(luma(block) > luma(shown_colours(on_map[c][1])[0]) for c in trail)
+        else:  # a colour nothing else on the map is drawn in, far from all of them
+            assert min(math.dist(block, colour) for colour in others) > 100

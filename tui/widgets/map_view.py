@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from rich.segment import Segment
@@ -24,11 +23,12 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 
-from losswalk.core.drawing.palette import DEFAULT, GLOBAL_MIN, TRAIL, WALKER, Palette
+from losswalk.core.drawing.palette import DEFAULT, GLOBAL_MIN, HIGHLIGHT, TRAIL, WALKER, Palette
 from losswalk.core.drawing.raster import (
     MODES,
     Raster,
     View,
+    contrast_ink,
     grid_shape_for,
     map_size,
     marker_glyph,
@@ -39,7 +39,8 @@ from losswalk.core.landscapes.landscape import LossGrid
 from losswalk.core.landscapes.minima import MinimaReport
 
 Cell = tuple[int, int]  # (row, col) in widget coordinates
-Paint = tuple[str, int, int, bool]  # (char, fg code, bg code, bold)
+Paint = tuple[str, int, int, bool, bool]  # (char, fg code, bg code, bold, reverse video)
+BLANK: Paint = (" ", DEFAULT, DEFAULT, False, False)
 
 FLASH = ("[", "]")  # brackets either side of a point being shown (the global minimum after g)
 LEGEND_MIN_MAP = 30  # the legend shows only when the map keeps at least this many columns
@@ -227,14 +228,14 @@ class MapView(Widget):
                 self.view = render_view(self.grid, view_w, height, mode=self.mode,
                                         charset=self.charset, style=self.style_name,
                                         scale=self.scale, markers=markers)
+                self._palette = self.view.raster.palette
                 legend = self._legend(width - view_w, height) if width > view_w else None
             except ValueError as error:  # a grid the raster cannot draw: say so, keep running
                 self.view = None
                 self.notify(f"cannot draw this map: {error}", severity="error")
         if self.view is None:
-            self._base = [[(" ", -1, -1, False)] * width for _ in range(height)]
+            self._base = [[BLANK] * width for _ in range(height)]
         else:
-            self._palette = self.view.raster.palette
             self._base = [self._row_cells(self.view.raster, y)
                           + self._legend_cells(legend, y, width - view_w) for y in range(height)]
         self._strips = [self._strip(cells) for cells in self._base]
@@ -247,37 +248,49 @@ class MapView(Widget):
             rows.setdefault(row, []).append((col, paint))
         self._rows = {row: tuple(sorted(cells)) for row, cells in rows.items()}
 
-    def _legend(self, width: int, height: int) -> Raster:
-        """The raster's legend (colour bar, contour values, markers) plus walker and trail keys,
-        which the raster does not know about because the overlay draws them."""
+    def _legend(self, width: int, height: int) -> list[list[Paint]]:
+        """The raster's legend (colour bar, contour values, markers) plus walker and trail keys
+        painted as the overlay paints them (the raster does not know about them)."""
         legend = render_legend(self.view, width - 1, max(height - 2, 0))
-        keys = Raster.blank(2, width - 1, legend.palette)
-        for row, (name, code) in enumerate((("walker", WALKER), ("trail", TRAIL))):
-            keys.put(row, 0, marker_glyph(name, self.charset), code, True)
-            keys.put(row, 2, name)
-        return Raster(*(np.concatenate([getattr(legend, f), getattr(keys, f)])
-                        for f in ("chars", "fg", "bg", "bold")), legend.palette)
+        rows = [self._row_cells(legend, y) for y in range(legend.height)]
+        swatches = (self._walker_paint(marker_glyph("walker", self.charset)),
+                    self._trail_paint(marker_glyph("trail", self.charset), DEFAULT))
+        for swatch, name in zip(swatches, ("walker", "trail"), strict=True):
+            label = [(ch, DEFAULT, DEFAULT, False, False) for ch in f" {name}"]
+            rows.append([swatch, *label][:width - 1])
+        return rows
 
     @staticmethod
     def _row_cells(raster: Raster, y: int) -> list[Paint]:
-        return [(str(ch), int(fg), int(bg), bool(b)) for ch, fg, bg, b in
+        return [(str(ch), int(fg), int(bg), bool(b), False) for ch, fg, bg, b in
                 zip(raster.chars[y], raster.fg[y], raster.bg[y], raster.bold[y], strict=True)]
 
-    def _legend_cells(self, legend: Raster | None, y: int, width: int) -> list[Paint]:
+    @staticmethod
+    def _legend_cells(legend: list[list[Paint]] | None, y: int, width: int) -> list[Paint]:
         """A legend row with one blank column between map and legend."""
         if legend is None:
             return []
-        if y >= legend.height:
-            return [(" ", -1, -1, False)] * width
-        return [(" ", -1, -1, False), *self._row_cells(legend, y)]
+        row = legend[y] if y < len(legend) else []
+        return [BLANK, *row, *[BLANK] * (width - 1 - len(row))]
 
-    def _style(self, fg: int, bg: int, bold: bool) -> Style:
-        """Rich Style for a (fg, bg, bold) code triple, cached."""
-        key = (fg, bg, bold)
+    def _walker_paint(self, glyph: str) -> Paint:
+        """The walker's cell: bold, in reverse video, a block of its own colour with the glyph in
+        contrasting ink, so it outshines its trail and the map in every mode; under NO_COLOR
+        (greys) the block is white, and a terminal that drops colour still shows the reverse."""
+        colour = HIGHLIGHT if self.app.no_color else WALKER
+        return (glyph, colour, contrast_ink(self._palette, colour), True, True)
+
+    @staticmethod
+    def _trail_paint(glyph: str, bg: int) -> Paint:
+        return (glyph, TRAIL, bg, False, False)
+
+    def _style(self, fg: int, bg: int, bold: bool, reverse: bool = False) -> Style:
+        """Rich Style for (fg, bg) codes, bold and reverse video, cached."""
+        key = (fg, bg, bold, reverse)
         style = self._styles.get(key)
         if style is None:
             style = Style(color=self._rich_colour(fg), bgcolor=self._rich_colour(bg),
-                          bold=bold or None)
+                          bold=bold or None, reverse=reverse or None)
             self._styles[key] = style
         return style
 
@@ -303,13 +316,13 @@ class MapView(Widget):
         segments: list[Segment] = []
         run: list[str] = []
         key = None
-        for ch, fg, bg, bold in cells:
+        for ch, fg, bg, bold, reverse in cells:
             # both halves one colour (as the terminal shows it)
             bare = ch in HALF_BLOCKS and fg != DEFAULT and self._same_colours(fg, bg, bold)
-            if (fg, bg, bold, bare) != key and run:
+            if (fg, bg, bold, reverse, bare) != key and run:
                 segments.append(self._segment(run, key, base))
                 run = []
-            key = (fg, bg, bold, bare)
+            key = (fg, bg, bold, reverse, bare)
             run.append(" " if bare else ch)
         if run:
             segments.append(self._segment(run, key, base))
@@ -319,13 +332,14 @@ class MapView(Widget):
         style = self._style(fg, bg, bold)
         return style.color == style.bgcolor
 
-    def _segment(self, run: list[str], key: tuple[int, int, bool, bool], base: Style) -> Segment:
+    def _segment(self, run: list[str], key: tuple[int, int, bool, bool, bool],
+                 base: Style) -> Segment:
         """A run of cells in one style. One-colour half blocks (`bare`) are spaces on their
         background without the widget's foreground: a shorter escape sequence, same picture."""
-        fg, bg, bold, bare = key
+        fg, bg, bold, reverse, bare = key
         if bare:
             return Segment("".join(run), self._style(DEFAULT, bg, bold))
-        return Segment("".join(run), base + self._style(fg, bg, bold))
+        return Segment("".join(run), base + self._style(fg, bg, bold, reverse))
 
 
     # ------------------------------------------------------------------ overlay
@@ -344,19 +358,18 @@ class MapView(Widget):
                 path = line_cells(previous, cell) if previous is not None else [cell]
                 for row, col in path:
                     if not self._base[row][col][3]:  # markers (bold) stay on top of the trail
-                        overlay[row, col] = (glyphs["trail"], TRAIL, self._base[row][col][2],
-                                             False)
+                        overlay[row, col] = self._trail_paint(glyphs["trail"],
+                                                              self._base[row][col][2])
             previous = cell
         flash = view.cell_at(*self._flash) if self._flash is not None else None
         if flash is not None:
             row, col = flash
             for glyph, c in zip(FLASH, (col - 1, col + 1), strict=True):
                 if view.x0 <= c < view.x0 + view.map_w:
-                    overlay[row, c] = (glyph, GLOBAL_MIN, self._base[row][c][2], True)
+                    overlay[row, c] = (glyph, GLOBAL_MIN, self._base[row][c][2], True, False)
         walker = view.cell_at(*self._walker) if self._walker is not None else None
         if walker is not None:
-            row, col = walker
-            overlay[walker] = (glyphs["walker"], WALKER, self._base[row][col][2], True)
+            overlay[walker] = self._walker_paint(glyphs["walker"])
         return overlay
 
     def _update_overlay(self) -> None:
