@@ -58,6 +58,19 @@ async def test_a_stopped_walker_always_shows_why(size):
         assert any(line.startswith(("step", "lr", "learn rate")) for line in lines), lines
 
 
+async def test_the_panel_fits_its_place_under_the_tour_at_60x18():
+    """Under the tour at 60x18 the side column is 7 rows: the 11-row panel was clipped by it,
+    losing the settings and the state without a sign; now it is cut to fit, state kept."""
+    app = LosswalkApp(tour=True)
+    async with app.run_test(size=(60, 18)) as pilot:
+        await wait_for_map(pilot)
+        panel = app.query_one(WalkerPanel)
+        side = app.query_one("#side")
+        assert panel.size.height <= side.size.height
+        lines = [line for line in panel_lines(app) if line]
+        assert lines[-1] == "walking" and lines[-2].endswith("…")
+
+
 # ------------------------------------------------------------------------- glyphs
 
 @pytest.mark.parametrize("charset", ["unicode", "ascii"])

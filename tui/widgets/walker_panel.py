@@ -81,7 +81,7 @@ class WalkerPanel(LinesWidget):
         charset ("unicode" or "ascii") replaces the one given at construction when passed."""
         self._charset = check_charset(charset or self._charset)
         self._feel, self._walker = feel, walker
-        rows = self.get_content_height(self.size, self.size, self.size.width)
+        rows = self.get_content_height(self.container_size, self.size, self.size.width)
         if rows != self._rows:  # a wrapped state message, or the first show: re-measure
             self._rows = rows
             self.refresh(layout=True)
@@ -89,12 +89,14 @@ class WalkerPanel(LinesWidget):
 
     def get_content_height(self, container, viewport, width: int) -> int:
         """Height for `height: auto`: the panel without blank lines at this width, in the layout
-        that fits its max-height (the roomy one, else the compact one)."""
+        that fits its max-height (the roomy one, else the compact one), and never taller than
+        its container (a short one, as under the tour at 60x18, gets the panel cut to fit)."""
         if self._feel is None:
             return 1
         cap = self.styles.max_height
         rows = cap.cells if cap is not None and cap.cells is not None else viewport.height
-        return sum(map(len, self._fitting_sections(max(width, 1), rows)))
+        rows = min(rows, container.height) if container.height > 0 else rows
+        return min(sum(map(len, self._fitting_sections(max(width, 1), rows))), rows)
 
     def build_lines(self, width: int, height: int) -> list[Strip]:
         return text_strips(self.panel_text(), width, self.rich_style, self.app.console)
