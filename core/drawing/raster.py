@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -41,12 +41,14 @@ if TYPE_CHECKING:
     from losswalk.core.landscapes.landscape import LossGrid
 
 Extent = tuple[float, float, float, float]
+StripCell = tuple[str, int, int, bool]  # (char, fg, bg, bold) of one legend-strip cell
+T = TypeVar("T")
 
 __all__ = [
     "AXIS_BOTTOM", "AXIS_LEFT", "CHARSETS", "DEFAULT_CONTOURS", "DEFAULT_LEVELS", "MODES",
     "RAMPS", "SCALES", "STYLES", "LegendEntry", "Marker", "Raster", "RenderError", "View",
-    "cell_to_world", "contrast_ink", "grid_shape_for", "map_size", "marker_glyph", "render_legend",
-    "render_view", "world_to_cell",
+    "cell_to_world", "contrast_ink", "grid_shape_for", "legend_strip_parts", "map_size",
+    "marker_glyph", "render_legend", "render_view", "strip_row", "world_to_cell",
 ]
 
 MODES = ("heatmap", "contours", "both")
@@ -613,3 +615,59 @@ def render_legend(view: View, width: int, height: int) -> Raster:
             r.put(row, len(swatch) + 1, e.label)
             row += 1
     return r
+
+
+def _strip_text(text: str) -> list[StripCell]:
+    return [(ch, DEFAULT, DEFAULT, False) for ch in text]
+
+
+def _end_labels(lo: float, hi: float) -> tuple[str, str]:
+    """Labels of a range's two ends, each as exact as 6 columns allow, told apart if they differ
+    (a single value gives a single label)."""
+    low, high = _labels([lo])[0], _labels([hi])[0]
+    if hi <= lo:
+        return low, ""
+    return (low, high) if low != high else tuple(_labels([lo, hi]))
+
+
+def _strip_bar(lo: float, hi: float, swatches: list[StripCell],
+               prefix: str = "") -> list[StripCell]:
+    """'lo <swatches> hi': a colour bar or a row of lines from its lowest to its highest loss."""
+    low, high = _end_labels(lo, hi)
+    return [*_strip_text(f"{prefix}{low} "), *swatches, *_strip_text(f" {high}".rstrip())]
+
+
+def legend_strip_parts(view: View) -> list[list[StripCell]]:
+    """The legend as one-row parts, most needed first: the colour bar (or ramp) from the lowest
+    to the highest loss, the contour lines, then one key per marker kind."""
+    lev, con, mk = ([e for e in view.legend if e.kind == kind]
+                    for kind in ("level", "contour", "marker"))
+    parts = []
+    if lev:
+        swatches = [(e.glyph, e.fg, e.bg, e.bold) for e in reversed(lev)]
+        if view.style == "ramp":  # brackets show where a blank glyph begins and ends
+            swatches = [*_strip_text("["), *swatches, *_strip_text("]")]
+        prefix = "log " if view.scale == "log" else ""
+        parts.append(_strip_bar(view.levels[0], view.levels[-1], swatches, prefix))
+    if con and con[0].glyph and len(con) > 1:  # each line its own colour: a bar of lines
+        swatches = [(e.glyph, e.fg, e.bg, e.bold) for e in reversed(con)]
+        parts.append(_strip_bar(con[-1].value, con[0].value, swatches))
+    elif con:  # lines alike: their range
+        line = CASE_GLYPHS[view.charset][3]
+        dots = "…" if view.charset == "unicode" else "..."
+        low, high = _end_labels(con[-1].value, con[0].value)
+        parts.append(_strip_text(f"{line} {low}{dots}{high}" if high else f"{line} {low}"))
+    for e in mk:
+        parts.append([(e.glyph, e.fg, e.bg, e.bold), *_strip_text(f" {e.label}")])
+    return parts
+
+
+def strip_row(parts: Sequence[Sequence[T]], width: int, blank: T) -> list[T]:
+    """One row of `width` cells: the parts left to right with one blank between, a part that does
+    not fit in what is left skipped (so earlier parts, the more needed, win)."""
+    row: list[T] = []
+    for part in parts:
+        gap = [blank] if row else []
+        if len(row) + len(gap) + len(part) <= width:
+            row += [*gap, *part]
+    return row + [blank] * (width - len(row))

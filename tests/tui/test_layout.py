@@ -5,6 +5,7 @@ that mean one thing each."""
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from rich.style import Style
@@ -121,17 +122,23 @@ MODES = {  # name -> (env NO_COLOR, Textual colour system, charset)
 }
 
 
-@pytest.mark.parametrize("size", [(60, 18), (80, 24)])
-@pytest.mark.parametrize("mode", list(MODES))
-async def test_the_walker_is_the_most_visible_thing_on_the_map(monkeypatch, mode, size):
-    """With NO_COLOR the walker was #444444 on #121212, dimmer than its own trail (and in 256
-    colours magenta on dark purple): now a bold reverse-video block no other cell looks like."""
+def set_mode(monkeypatch, mode: str) -> str:
+    """Colour system and NO_COLOR for one of MODES; returns its charset."""
     no_color, system, charset = MODES[mode]
     monkeypatch.setattr(constants, "COLOR_SYSTEM", system)
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
     else:
         monkeypatch.delenv("NO_COLOR", raising=False)
+    return charset
+
+
+@pytest.mark.parametrize("size", [(60, 18), (80, 24)])
+@pytest.mark.parametrize("mode", list(MODES))
+async def test_the_walker_is_the_most_visible_thing_on_the_map(monkeypatch, mode, size):
+    """With NO_COLOR the walker was #444444 on #121212, dimmer than its own trail (and in 256
+    colours magenta on dark purple): now a bold reverse-video block no other cell looks like."""
+    charset, no_color = set_mode(monkeypatch, mode), MODES[mode][0]
     app = LosswalkApp(charset=charset)
     async with app.run_test(size=size) as pilot:
         await wait_for_map(pilot)
@@ -155,3 +162,37 @@ async def test_the_walker_is_the_most_visible_thing_on_the_map(monkeypatch, mode
             assert all(luma(block) > luma(shown_colours(on_map[c][1])[0]) for c in trail)
         else:  # a colour nothing else on the map is drawn in, far from all of them
             assert min(math.dist(block, colour) for colour in others) > 100
+
+
+# ------------------------------------------------------------------------- the legend at 60x18
+
+@pytest.mark.parametrize("keys", [(), ("c",), ("c", "c")])  # heatmap, contours, both
+@pytest.mark.parametrize("mode", ["256", "16", "no_color", "ascii"])
+async def test_the_map_has_a_legend_at_the_minimum_size(monkeypatch, mode, keys):
+    """At 60x18 the map kept < 30 columns, so it had no legend at all: now a one-row legend
+    under it (the colour bar or ramp, or the contour lines, and what fits of the key), and the
+    map keeps every column and all rows but that one."""
+    charset = set_mode(monkeypatch, mode)
+    app = LosswalkApp(charset=charset)
+    async with app.run_test(size=(60, 18)) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press(*keys)
+        await wait_for_map(pilot)
+        view, width, height = app.map.view, *app.map.size
+        assert app.map.legend_layout() == "strip"
+        assert (view.map_w, view.map_h) == (width - 7, height - 3)  # axes and the legend row
+        assert app.map.grid.values.shape[::-1] == app.map.grid_shape()
+        legend = "".join(ch for _, (ch, _) in sorted(
+            (c, cell) for (r, c), cell in shown_cells(app, app.map).items() if r == height - 1))
+        low, high = view.levels[0], view.levels[-1]
+        if not keys or keys == ("c", "c"):  # the colour bar / ramp from lowest to highest loss
+            levels = "".join(e.glyph for e in reversed(view.legend) if e.kind == "level")
+            bar = levels if view.style == "blocks" else f"[{levels}]"
+            numbers = legend.replace(bar, " ").split()
+            assert bar in legend and float(numbers[0]) == pytest.approx(low, rel=0.01)
+            assert float(numbers[1]) == pytest.approx(high, rel=0.01)
+        else:  # the contour lines and the range of their values
+            assert ("─" if charset == "unicode" else "-") in legend
+            numbers = re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?", legend)
+            lines = view.contour_levels
+            assert [float(v) for v in numbers[:2]] == pytest.approx([lines[0], lines[-1]], rel=0.01)

@@ -49,7 +49,9 @@ SCREEN_TEXT = (
     ("Colours", "the loss at each pair of weights (w1 across, w2 up). The colour bar on the "
                 "right of the map gives the lowest loss of each colour; darker/lighter ends are "
                 "low/high loss. Without colour a density ramp of characters does the same, "
-                "one legend line per character."),
+                "one legend line per character. On a narrow terminal the legend is one row "
+                "under the map: the bar from its lowest to its highest loss, then what fits of "
+                "the key."),
     ("Contour lines", "join points of equal loss; the legend gives each line's loss in its "
                       "colour, or, where the lines look alike (no colour, or over the colours), "
                       "'at' and the values. Lines packed close together mean a steep slope."),

@@ -30,10 +30,12 @@ from losswalk.core.drawing.raster import (
     View,
     contrast_ink,
     grid_shape_for,
+    legend_strip_parts,
     map_size,
     marker_glyph,
     render_legend,
     render_view,
+    strip_row,
 )
 from losswalk.core.landscapes.landscape import LossGrid
 from losswalk.core.landscapes.minima import MinimaReport
@@ -43,7 +45,8 @@ Paint = tuple[str, int, int, bool, bool]  # (char, fg code, bg code, bold, rever
 BLANK: Paint = (" ", DEFAULT, DEFAULT, False, False)
 
 FLASH = ("[", "]")  # brackets either side of a point being shown (the global minimum after g)
-LEGEND_MIN_MAP = 30  # the legend shows only when the map keeps at least this many columns
+LEGEND_MIN_MAP = 30  # the legend column shows only when the map keeps this many columns
+STRIP_MIN_HEIGHT = 10  # narrower, the legend is one row under the map if the map is this tall
 FLASH_SECONDS = 1.5
 HALF_BLOCKS = ("▀", "▄")  # the heatmap's glyphs: a one-colour half block is drawn as a space
 DOWNGRADE = {"256": ColorSystem.EIGHT_BIT, "standard": ColorSystem.STANDARD,
@@ -136,9 +139,21 @@ class MapView(Widget):
         """Raster style: half-block heatmap in colour, density ramp otherwise (or in ASCII)."""
         return "blocks" if self.colour and self.charset == "unicode" else "ramp"
 
+    def legend_layout(self) -> str:
+        """Where the legend goes: "column" beside the map, "strip" (one row under it) when the
+        widget is too narrow for a column (60x18 terminals), or "none"."""
+        width, height = self.size
+        if not self.legend:
+            return "none"
+        if legend_width(width):
+            return "column"
+        return "strip" if height >= STRIP_MIN_HEIGHT else "none"
+
     def _view_size(self) -> tuple[int, int]:
         width, height = self.size
-        return width - (legend_width(width) if self.legend else 0), height
+        layout = self.legend_layout()
+        return (width - legend_width(width) if layout == "column" else width,
+                height - (layout == "strip"))
 
     def map_cells(self) -> tuple[int, int]:
         """(map_w, map_h): map cells inside the axes."""
@@ -214,7 +229,8 @@ class MapView(Widget):
     def _ensure_base(self) -> None:
         """Re-render the base strips if grid, size, mode, scale or style changed."""
         width, height = self.size
-        view_w, _ = self._view_size()
+        view_w, view_h = self._view_size()
+        layout = self.legend_layout()
         key = (self._version, width, height, self.mode, self.scale,
                self.style_name, self.charset)
         if key == self._base_key:
@@ -225,11 +241,11 @@ class MapView(Widget):
         if self.grid is not None and width > 0 and height > 0:
             markers = self.report.points if self.report is not None else ()
             try:
-                self.view = render_view(self.grid, view_w, height, mode=self.mode,
+                self.view = render_view(self.grid, view_w, view_h, mode=self.mode,
                                         charset=self.charset, style=self.style_name,
                                         scale=self.scale, markers=markers)
                 self._palette = self.view.raster.palette
-                legend = self._legend(width - view_w, height) if width > view_w else None
+                legend = self._legend(width - view_w, height) if layout == "column" else None
             except ValueError as error:  # a grid the raster cannot draw: say so, keep running
                 self.view = None
                 self.notify(f"cannot draw this map: {error}", severity="error")
@@ -237,7 +253,9 @@ class MapView(Widget):
             self._base = [[BLANK] * width for _ in range(height)]
         else:
             self._base = [self._row_cells(self.view.raster, y)
-                          + self._legend_cells(legend, y, width - view_w) for y in range(height)]
+                          + self._legend_cells(legend, y, width - view_w) for y in range(view_h)]
+            if layout == "strip":
+                self._base.append(self._legend_strip(width))
         self._strips = [self._strip(cells) for cells in self._base]
         self._set_overlay(self._compute_overlay())
 
@@ -253,12 +271,21 @@ class MapView(Widget):
         painted as the overlay paints them (the raster does not know about them)."""
         legend = render_legend(self.view, width - 1, max(height - 2, 0))
         rows = [self._row_cells(legend, y) for y in range(legend.height)]
+        return rows + [key[:width - 1] for key in self._overlay_keys("walker")]
+
+    def _legend_strip(self, width: int) -> list[Paint]:
+        """The legend in one row: the colour bar (or ramp), contours, then the marker, walker
+        ("you", as in the panel's rose, so that it fits) and trail keys, as many as fit."""
+        parts = [[(*cell, False) for cell in part] for part in legend_strip_parts(self.view)]
+        return strip_row([*parts, *self._overlay_keys("you")], width, BLANK)
+
+    def _overlay_keys(self, walker: str) -> list[list[Paint]]:
+        """Legend keys of the walker (named `walker`) and its trail, painted as the overlay
+        paints them (the raster does not know about them)."""
         swatches = (self._walker_paint(marker_glyph("walker", self.charset)),
                     self._trail_paint(marker_glyph("trail", self.charset), DEFAULT))
-        for swatch, name in zip(swatches, ("walker", "trail"), strict=True):
-            label = [(ch, DEFAULT, DEFAULT, False, False) for ch in f" {name}"]
-            rows.append([swatch, *label][:width - 1])
-        return rows
+        return [[swatch, *[(ch, DEFAULT, DEFAULT, False, False) for ch in f" {name}"]]
+                for swatch, name in zip(swatches, (walker, "trail"), strict=True)]
 
     @staticmethod
     def _row_cells(raster: Raster, y: int) -> list[Paint]:
