@@ -8,9 +8,11 @@ import math
 import re
 
 import pytest
+from rich.color import Color as RichColor
 from rich.style import Style
 from textual import constants
 
+from losswalk.core.drawing.palette import DEFAULT
 from losswalk.core.drawing.raster import marker_glyph
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.core.walk.walker import ARROWS
@@ -196,3 +198,64 @@ async def test_the_map_has_a_legend_at_the_minimum_size(monkeypatch, mode, keys)
             numbers = re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?", legend)
             lines = view.contour_levels
             assert [float(v) for v in numbers[:2]] == pytest.approx([lines[0], lines[-1]], rel=0.01)
+
+
+# ------------------------------------------------------------------------- the BCE | MSE split
+
+async def wait_for_split(pilot) -> None:
+    """Both halves of the split have their grid and landmarks."""
+    app = pilot.app
+    for _ in range(300):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+        if all(app.query_one(f"#map-{loss}").report is not None for loss in ("bce", "mse")):
+            return
+    raise AssertionError("the split maps did not finish")
+
+
+def svg_backgrounds(svg: str) -> dict[tuple[int, int], str]:
+    """(row, col) -> fill of the background rectangles of a Textual SVG screenshot."""
+    cells = {}
+    for fill, x, y, w in re.findall(r'<rect fill="(#[0-9a-f]{6})" x="([\d.]+)" y="([\d.]+)" '
+                                    r'width="([\d.]+)" height="24.65"', svg):
+        row = round((float(y) - 1.5) / 24.4)
+        for col in range(round(float(x) / 12.2), round((float(x) + float(w)) / 12.2)):
+            cells[row, col] = fill
+    return cells
+
+
+@pytest.mark.parametrize("system", ["256", "truecolor"])
+@pytest.mark.parametrize(("size", "keys"), [((80, 24), ()), ((80, 24), ("c",)),
+                                            ((160, 45), ("c", "c"))])
+async def test_every_cell_of_both_split_maps_is_painted(monkeypatch, system, size, keys):
+    """Reported: the MSE pane of `v` left 100+ cells (around its ★) at the terminal's default
+    background. The app paints them (tmux's `capture-pane -e` drops the blank cells that end a
+    line unless given -N, and the MSE pane ends every line, its flat valley in one colour): each
+    map cell of both panes is sent, and screenshot, in its heatmap colour or the app's own."""
+    monkeypatch.setattr(constants, "COLOR_SYSTEM", system)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    app = LosswalkApp()
+    async with app.run_test(size=size) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("v", *keys)
+        await wait_for_split(pilot)
+        await pilot.pause()
+        painted = svg_backgrounds(app.export_screenshot())
+        for loss in ("bce", "mse"):
+            pane = app.query_one(f"#map-{loss}")
+            view, shown = pane.view, shown_cells(app, pane)
+            palette = view.raster.palette
+            for r in range(view.map_h):
+                for c in range(view.x0, view.x0 + view.map_w):
+                    if (r, c) in pane._overlay:  # the walker and its trail
+                        continue
+                    style = shown[r, c][1]
+                    code = int(view.raster.bg[r, c])
+                    expected = (rgb(app.screen.rich_style.bgcolor) if code == DEFAULT
+                                else palette.rgb(code) if system == "truecolor"
+                                else rgb(RichColor.from_ansi(palette.xterm256(code))))
+                    colour = shown_colours(style)[1]
+                    assert style.bgcolor is not None, (loss, r, c)
+                    assert colour == expected, (loss, r, c)
+                    fill = painted.get((pane.region.y + r, pane.region.x + c))
+                    assert fill == "#{:02x}{:02x}{:02x}".format(*colour), (loss, r, c)
