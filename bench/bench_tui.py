@@ -15,8 +15,10 @@ side. Run from the repo root:
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import fcntl
+import importlib.util
 import os
 import select
 import signal
@@ -92,6 +94,7 @@ def _spawn(width: int, height: int, argv: list[str]) -> tuple[int, int, float]:
         env = dict(os.environ, TERM="xterm-256color")
         env.pop("COLORTERM", None)
         env.pop("NO_COLOR", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # load compiled modules, as an installed app does
         os.execvpe(sys.executable, [sys.executable, *argv], env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
     return pid, fd, time.perf_counter()
@@ -151,6 +154,11 @@ def main() -> None:
     parser.add_argument("app_args", nargs="*", help="arguments for losswalk (default: none)")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
+    # compile every module first: pip does it on install, and a run that compiles losswalk's
+    # sources while the minimal app loads Textual's .pyc files would not compare like with like
+    for package in ("losswalk.core", "losswalk.tui", "textual", "rich", "numpy", "plotext"):
+        folder = importlib.util.find_spec(package).submodule_search_locations[0]
+        compileall.compile_dir(folder, quiet=1)
     runs, baselines = [], []
     for _ in range(args.runs):  # alternate, so both see the same machine
         baselines.append(baseline_startup(width, height))

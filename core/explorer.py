@@ -16,7 +16,7 @@ from losswalk.core.landscapes.landscape import zoom
 from losswalk.core.landscapes.minima import MinimaReport
 from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions, Model
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
-from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
+from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, OptimizerSettings
 from losswalk.core.walk.walker import Walker, WalkerStatus
 
 if TYPE_CHECKING:  # the tour is read only when it is started
@@ -27,13 +27,23 @@ Extent = tuple[float, float, float, float]
 LR_FACTOR = 1.5  # + and - multiply / divide the learning rate by this
 L2_LADDER = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # the λ values [ and ] step through
 MODES = ("heatmap", "contours", "both")  # how the map is drawn (c cycles)
+STOP_HINTS = {  # the keys that help once a walk has ended this way
+    WalkerStatus.DIVERGED: "- lowers the learning rate, r resets",
+    WalkerStatus.OSCILLATING: "- lowers the learning rate",
+    WalkerStatus.NOISY: "B changes the batch, - lowers the learning rate",
+    WalkerStatus.STALLED: "+ raises the learning rate",
+    WalkerStatus.UNBOUNDED: "] adds an L2 penalty, r resets",
+    WalkerStatus.STUCK: "o tries another optimizer, r resets",
+}
 
 
 class Explorer:
     """The explorer's state: landscape, view, walker, teaching modes and the latest message."""
 
-    def __init__(self, options: LandscapeOptions | None = None) -> None:
+    def __init__(self, options: LandscapeOptions | None = None,
+                 settings: OptimizerSettings | None = None) -> None:
         self.options = options or LandscapeOptions()
+        self.settings = settings or OptimizerSettings()  # μ, β1, β2, ε of every walker built
         self.batch_size: int | None = None  # minibatch size of the walker's gradient (B)
         self.model: Model = self.options.build()
         self.extent: Extent = self.options.view_extent(self.model)
@@ -49,6 +59,7 @@ class Explorer:
         self.split = False  # BCE and MSE maps of the same data side by side
         self.tour: Tour | None = None
         self.touring = False
+        self._before_tour: dict[str, object] = {}  # what the viewer had when the tour started
 
     # ------------------------------------------------------------------ facts
 
@@ -63,17 +74,27 @@ class Explorer:
         gradient = self.walker.gradient
         return gradient.label if isinstance(gradient, MinibatchGradient) else "full batch"
 
+    @property
+    def walk_state(self) -> str:
+        """One word for the walk, the same on the status line and the panel: ready, walking
+        (animated), paused (stepped, not running) or how it ended (the walker's status)."""
+        status = self.walker.status
+        if self.walking:
+            return "walking"
+        return "paused" if status is WalkerStatus.WALKING else status.value
+
     def split_options(self, loss: str) -> LandscapeOptions:
         """The options of one half of the BCE/MSE split: this landscape under that loss."""
         return dataclasses.replace(self.options, loss=loss)
 
     def stop_message(self) -> str:
-        """Why the walker stopped, with the key that helps after a divergence."""
+        """Why the walker stopped, and the key that helps (the walker's own words name none)."""
         walker = self.walker
         why = walker.message or walker.status.value
-        if walker.status == WalkerStatus.DIVERGED:
-            return f"{why}; - lowers the learning rate"
-        return why
+        hint = STOP_HINTS.get(walker.status, "")
+        if walker.status == WalkerStatus.UNBOUNDED and not self.is_data:
+            hint = "r resets"
+        return f"{why}; {hint}" if hint else why
 
     # ------------------------------------------------------------------ the map
 
@@ -88,6 +109,7 @@ class Explorer:
         """The model or the extent changed: landmarks are unknown until the map is redone."""
         self.report = None
         self.view_version += 1
+        self.walker.extent = self.extent  # the walker knows when it is off the map
 
     def cycle_mode(self) -> None:
         self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
@@ -146,7 +168,8 @@ class Explorer:
                     schedule: str = "constant") -> Walker:
         """A walker at the model's start with its default learning rate."""
         return Walker(model, optimizer=optimizer, lr=model.default_lr, schedule=schedule,
-                      extent=options.view_extent(model), gradient=self._gradient(model))
+                      extent=options.view_extent(model), gradient=self._gradient(model),
+                      settings=self.settings)
 
     def move(self, dw1: float, dw2: float) -> None:
         """Move the walker by hand (the optimizer forgets its momentum)."""
@@ -169,7 +192,7 @@ class Explorer:
     def step(self) -> None:
         """One optimizer step (none once diverged: the message says why)."""
         self.walking = False
-        if self.walker.status == WalkerStatus.DIVERGED:
+        if self.walker.status is WalkerStatus.DIVERGED:
             self.message = self.stop_message()
         else:
             self.message = ""
@@ -184,7 +207,8 @@ class Explorer:
             self.start_walk()
 
     def start_walk(self) -> None:
-        if self.walker.status == WalkerStatus.DIVERGED:
+        """Start the animated walk, unless the walk has already ended (the message says how)."""
+        if self.walker.status.ended:
             self.message = self.stop_message()
             return
         self.walking = True
@@ -198,11 +222,14 @@ class Explorer:
             self.walking = False
 
     def _after_step(self, point) -> bool:
-        """Report a step; False when the walker has stopped (converged/diverged/stuck/stalled)."""
-        status = self.walker.status
-        if point is None or status != WalkerStatus.WALKING or self.walker.stalled:
+        """Report a step; False when the walk has ended (any status but ready or walking)."""
+        if point is None or self.walker.status.ended:
             self.message = self.stop_message()
             return False
+        if self.walker.off_map:  # where it is now, and what brings it back into view
+            w1, w2 = self.walker.position
+            self.message = (f"the walker left the map at w1={w1:.4g} w2={w2:.4g} (the arrow at "
+                            "the edge points to it) - x zooms out, r goes back")
         return True
 
     def cycle_optimizer(self, delta: int) -> None:
@@ -302,7 +329,7 @@ class Explorer:
             model = options.build()
             walker = Walker(model, tuple(old.position), optimizer=old.optimizer_name, lr=old.lr,
                             schedule=old.schedule_name, extent=options.view_extent(model),
-                            gradient=self._gradient(model))
+                            gradient=self._gradient(model), settings=self.settings)
         except Exception as error:  # e.g. the walker's point is not finite under the new λ
             raise ValueError(f"cannot set λ: {error}") from error
         walker.start = old.start.copy()  # r still goes back to where the walk began
@@ -323,17 +350,28 @@ class Explorer:
 
     # ------------------------------------------------------------------ tour
 
+    # what a tour changes, and gives back when it ends
+    _TOURED = ("options", "model", "extent", "walker", "mode", "scale", "blind", "data_view",
+               "split", "batch_size")
+
     def start_tour(self, tour: Tour) -> None:
-        """Start the tour at its first slide."""
+        """Start the tour at its first slide, remembering where the viewer was."""
+        if not self.touring:
+            self._before_tour = {name: getattr(self, name) for name in self._TOURED}
         self.tour = tour
         tour.restart()
         self.touring = True
         self.apply_slide(tour.current)
 
     def end_tour(self) -> None:
-        """End the tour; the app stays as the last slide left it."""
+        """End the tour and return to the landscape, view, walker and modes the viewer had."""
         self.touring = False
-        self.message = "tour ended - t starts it again"
+        self.walking = False
+        for name, value in self._before_tour.items():
+            setattr(self, name, value)
+        self._before_tour = {}
+        self._new_view()
+        self.message = "tour ended: back where you were - t starts it again"
 
     def move_slide(self, delta: int) -> None:
         """Next / previous tour slide."""

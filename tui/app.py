@@ -21,6 +21,7 @@ from textual.widgets import Footer, Static
 from losswalk.core.drawing.text import check_charset
 from losswalk.core.explorer import Explorer
 from losswalk.core.landscapes.models import LandscapeOptions
+from losswalk.core.walk.optimizers import OptimizerSettings
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.data_view import DataPane
@@ -33,7 +34,7 @@ from losswalk.tui.widgets.walker_panel import WalkerPanel
 
 MIN_SIZE = (60, 18)  # below this the app shows "terminal too small" instead of the UI
 STEPS_PER_SECOND = 18  # animated walk speed
-CHART_EVERY = 3  # while walking, redraw the charts every few steps (they are the costly part)
+CHART_EVERY = 3  # while walking, redraw the cross-sections (and data view) every few steps
 # Textual paints the screen about three times while it starts (layout, resize, resume): the
 # output is held until the map's first grid is drawn (at most this long), so one frame is sent
 FIRST_FRAME_WAIT = 0.5
@@ -47,11 +48,11 @@ class LosswalkApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[Binding]] = KEYMAP
 
-    def __init__(self, options: LandscapeOptions | None = None, *,
-                 charset: str = "unicode", tour: bool = False) -> None:
+    def __init__(self, options: LandscapeOptions | None = None, *, charset: str = "unicode",
+                 tour: bool = False, settings: OptimizerSettings | None = None) -> None:
         super().__init__()
         self.charset = check_charset(charset)
-        self.explorer = Explorer(options)
+        self.explorer = Explorer(options, settings)
         self._start_with_tour = tour
         self._progress: float | None = None  # 0..1 while the map's grid is being evaluated
         self._walk_timer: Timer | None = None
@@ -126,7 +127,8 @@ class LosswalkApp(App[None]):
     # ------------------------------------------------------------------ routing
 
     def _sync(self, charts: bool = True) -> None:
-        """Show the explorer as it is now: modes, maps, walker, panel, charts and status."""
+        """Show the explorer as it is now: modes, maps, walker, panel, charts and status (the
+        loss chart always, so its title never lags the panel; the costlier charts if `charts`)."""
         explorer = self.explorer
         for on_, name in ((explorer.blind, "-blind"), (explorer.data_view, "-data"),
                           (explorer.split, "-split"), (explorer.touring, "-tour")):
@@ -137,9 +139,10 @@ class LosswalkApp(App[None]):
         self.map.set_walker(walker.position, walker.trail)
         if explorer.split:
             self.query_one(SplitView).show(explorer)
-        self.query_one(WalkerPanel).show(walker.feel(), walker, self.charset)
+        self.query_one(WalkerPanel).show(walker.feel(), walker, self.charset,
+                                         explorer.walk_state)
+        self.query_one(LossHistoryChart).show(walker.trail)  # no-op while the trail is unchanged
         if charts:
-            self.query_one(LossHistoryChart).show(walker.trail)
             self.query_one(CrossSectionChart).show(explorer.model, walker.position,
                                                    explorer.extent)
             if explorer.data_view:
@@ -165,7 +168,8 @@ class LosswalkApp(App[None]):
             self._walk_timer = None
 
     def _tick(self) -> None:
-        """One animation frame: one step; the charts every few steps and when the walk ends."""
+        """One animation frame: one step; the cross-sections every few steps and when the walk
+        ends."""
         self.explorer.tick()
         going = self.explorer.walking
         self._sync(charts=not going or self.explorer.walker.steps % CHART_EVERY == 0)
@@ -190,6 +194,7 @@ class LosswalkApp(App[None]):
     def _map_progress(self, message: LandscapeMap.Progress) -> None:
         self._progress = message.fraction
         self._update_status()
+        self._release_first_frame()  # laid out: the chrome is painted while the grid computes
 
     @on(LandscapeMap.Ready, "#map")
     def _map_ready(self, message: LandscapeMap.Ready) -> None:
@@ -310,10 +315,11 @@ class LosswalkApp(App[None]):
         self.push_screen(PracticeScreen(charset=self.charset, colour=self._colour()))
 
 
-def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False) -> None:
+def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,
+        settings: OptimizerSettings | None = None) -> None:
     """Open the app on the landscape described by options (`losswalk`; `losswalk tour` passes
-    tour=True to start with the lesson tour)."""
-    LosswalkApp(options, charset=charset, tour=tour).run()
+    tour=True to start with the lesson tour), its walkers built with these optimizer settings."""
+    LosswalkApp(options, charset=charset, tour=tour, settings=settings).run()
 
 
 __all__ = ["MIN_SIZE", "LosswalkApp", "run"]

@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any, NoReturn
 
-from losswalk.core.drawing.text import CHARSETS
+from losswalk.core.drawing.text import CHARSET_CHOICES, charset_for_locale
 
 SUBCOMMANDS = ("list", "info", "walk", "render", "tour")
 EXIT_USAGE = 2
+DEFAULT_STEPS = 100
+DEFAULT_CONTOURS = 6
 TRAJECTORY_FIELDS = ("step", "w1", "w2", "loss", "grad_norm", "lr")
 NUMBER_LIST_OPTIONS = ("--extent", "--start")  # values that may begin with '-'
 
@@ -85,96 +87,181 @@ def _extent(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _landscape_arguments(parser: argparse.ArgumentParser, *, name_required: bool) -> None:
-    """The landscape options: the same meaning in every subcommand and in the app."""
-    parser.add_argument(
-        "name",
-        nargs=None if name_required else "?",
-        default=None,
-        help="landscape name (see 'losswalk list'); default: logistic",
-    )
+def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True) -> None:
+    """The landscape options: the same meaning in every subcommand and in the app (parsed but
+    left out of the help when not `shown`: the tour refuses them with a message)."""
+
+    def add(group, *flags: str, text: str, **kwargs) -> None:
+        group.add_argument(*flags, help=text if shown else argparse.SUPPRESS, **kwargs)
+
+    add(parser, "name", nargs="?", text="landscape name (see 'losswalk list'); default: logistic")
     data = parser.add_mutually_exclusive_group()
-    data.add_argument("--dataset", help="built-in dataset for data-driven landscapes")
-    data.add_argument("--data", metavar="FILE.csv", help="CSV file with columns x1,x2,y (y is 0/1)")
-    parser.add_argument("--loss", choices=("bce", "mse"), default="bce", help="loss on the data")
-    parser.add_argument("--l2", type=_finite, default=0.0, metavar="LAMBDA", help="L2 penalty")
-    parser.add_argument("--condition", type=_finite, default=10.0, help="bowl's condition number")
-    parser.add_argument("--extent", type=_extent, metavar="W1MIN,W1MAX,W2MIN,W2MAX")
+    add(data, "--dataset", text="built-in dataset for data-driven landscapes")
+    add(data, "--data", metavar="FILE.csv",
+        text="CSV file with columns x1,x2,y or x1,y (y is 0/1), in the order a header names them")
+    add(parser, "--loss", choices=("bce", "mse"), text="loss on the data (default bce)")
+    add(parser, "--l2", type=_finite, metavar="LAMBDA", text="L2 penalty (default 0)")
+    add(parser, "--condition", type=_finite, metavar="K",
+        text="the bowl's condition number (default 10)")
+    add(parser, "--extent", type=_extent, metavar="W1MIN,W1MAX,W2MIN,W2MAX",
+        text="the part of weight space to show")
+
+
+SETTING_FLAGS = {"mu": "--momentum", "b1": "--beta1", "b2": "--beta2", "eps": "--eps"}
+
+
+def _setting(field: str):
+    """argparse type for one optimizer setting, checked by OptimizerSettings itself."""
+
+    def parse(text: str) -> float:
+        from losswalk.core.walk.optimizers import OptimizerSettings
+
+        value = _finite(text)
+        try:
+            OptimizerSettings(**{field: value})
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return value
+
+    return parse
+
+
+def _setting_arguments(parser: argparse.ArgumentParser, *, shown: bool = True) -> None:
+    """The optimizer settings; each applies to the optimizers that take it (README: Optimizers)."""
+    helps = {"mu": "momentum μ of momentum and nesterov (default 0.9)",
+             "b1": "Adam's β1 (default 0.9)", "b2": "Adam's β2 (default 0.999)",
+             "eps": "ε of adagrad, rmsprop and adam (default 1e-8)"}
+    for field, flag in SETTING_FLAGS.items():
+        parser.add_argument(flag, dest=field, type=_setting(field), metavar=field.upper(),
+                            help=helps[field] if shown else argparse.SUPPRESS)
+
+
+def _settings(args: argparse.Namespace):
+    """The optimizer settings typed on the command line (None for those not given)."""
+    from losswalk.core.walk.optimizers import OptimizerSettings
+
+    return OptimizerSettings(**{field: getattr(args, field) for field in SETTING_FLAGS})
+
+
+def _version_text() -> str:
+    return f"losswalk {version('losswalk')}"
+
+
+def _initial_environ() -> dict[str, str]:
+    """The environment this process started with (Python may change its own: PEP 538)."""
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            pairs = f.read().split(b"\0")
+    except OSError:  # not Linux: the environment as Python sees it
+        return dict(os.environ)
+    return dict(p.decode(errors="replace").partition("=")[::2] for p in pairs if b"=" in p)
+
+
+def _charset(text: str) -> str:
+    """--charset: unicode, ascii, or auto (ascii unless the locale's character set is UTF-8)."""
+    if text not in CHARSET_CHOICES:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(CHARSET_CHOICES)}")
+    return charset_for_locale(os.environ, _initial_environ()) if text == "auto" else text
+
+
+def _charset_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--charset", type=_charset, default="auto", metavar="{auto,unicode,ascii}",
+        help="glyphs to draw with; auto (the default) is unicode when the locale (LC_ALL, "
+        "LC_CTYPE or LANG) is UTF-8 and plain ASCII otherwise, e.g. under LANG=C")
 
 
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="losswalk",
-        usage="losswalk [NAME] [landscape options] [--charset unicode|ascii]  (the app)\n"
-        "       losswalk tour [NAME] [landscape options]        (the app, with the lesson tour)\n"
-        "       losswalk {list,info,walk,render} ...            (headless)",
+        usage="losswalk [NAME] [landscape/optimizer options] [--charset CHARSET]  (app)\n"
+        "       losswalk tour [--charset CHARSET]        (the app, with the lesson tour)\n"
+        "       losswalk {list,info,walk,render} ...     (headless)",
         description="See and walk the loss landscape of a neural network in the terminal.",
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
-        "'losswalk SUBCOMMAND --help' for each.",
+        "'losswalk SUBCOMMAND --help' for each. An option that does not apply (--l2 on the "
+        "bowl, --condition on logistic, --lr without --walk, ...) is refused.",
     )
+    parser.add_argument("--version", action="version", version=_version_text(),
+                        help="print 'losswalk X.Y.Z' and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="losswalk")
+    sub.add_parser("tour", help="the app with the lesson tour (its slides pick the landscapes)")
 
     sub.add_parser("list", help="the landscapes and datasets with their descriptions")
 
     info = sub.add_parser("info", help="extent, loss range, minima and saddles of a landscape")
-    _landscape_arguments(info, name_required=False)
+    _landscape_arguments(info)
     info.add_argument("--resolution", type=_count(8, 1025), default=129, metavar="N")
     info.add_argument("--json", action="store_true", help="print one JSON object")
 
     walk = sub.add_parser("walk", help="walk downhill from a start point and print the path")
-    _landscape_arguments(walk, name_required=False)
+    _landscape_arguments(walk)
     walk.add_argument("--start", type=_pair, metavar="W1,W2", help="default: the landscape's")
     walk.add_argument("--optimizer", default="sgd", help="sgd, momentum, nesterov, adagrad, ...")
     walk.add_argument("--lr", type=_positive, metavar="X", help="learning rate")
     walk.add_argument("--schedule", default="constant", help="learning-rate schedule")
-    walk.add_argument("--steps", type=_count(0, 1_000_000), default=100, metavar="N")
+    walk.add_argument("--steps", type=_count(0, 1_000_000), metavar="N",
+                      help=f"default {DEFAULT_STEPS}")
+    _setting_arguments(walk)
     out = walk.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object")
     out.add_argument("--csv", action="store_true", help="print the trajectory as CSV")
 
     render = sub.add_parser("render", help="print the map to stdout (no event loop)")
-    _landscape_arguments(render, name_required=False)
+    _landscape_arguments(render)
     render.add_argument("--width", type=_count(20, 1000), metavar="W")
     render.add_argument("--height", type=_count(8, 500), metavar="H")
-    render.add_argument("--contours", type=_count(0, 50), default=6, metavar="N",
-                        help="number of contour levels (0: heatmap only)")
+    render.add_argument("--contours", type=_count(0, 50), metavar="N",
+                        help=f"number of contour levels (default {DEFAULT_CONTOURS}; "
+                        "0: heatmap only)")
     render.add_argument("--mode", choices=("heatmap", "contours", "both"),
                         help="default: both when --contours > 0")
     render.add_argument("--scale", choices=("linear", "log"), default="linear")
-    render.add_argument("--charset", choices=CHARSETS, default="unicode")
+    _charset_argument(render)
     render.add_argument("--color", choices=("auto", "truecolor", "256", "16", "none"),
                         default="auto")
     render.add_argument("--walk", metavar="OPTIMIZER", help="draw a walk's trail")
     render.add_argument("--start", type=_pair, metavar="W1,W2")
-    render.add_argument("--steps", type=_count(0, 1_000_000), default=100, metavar="N")
+    render.add_argument("--steps", type=_count(0, 1_000_000), metavar="N",
+                        help=f"default {DEFAULT_STEPS}")
     render.add_argument("--lr", type=_positive, metavar="X")
-    render.add_argument("--schedule", default="constant")
+    render.add_argument("--schedule")
+    _setting_arguments(render)
     return parser
 
 
-def _app_parser() -> _Parser:
-    parser = _Parser(
-        prog="losswalk",
-        description="Open the interactive explorer (press ? inside for keys; "
-        "'losswalk tour' starts the lesson tour). Subcommands: list, info, walk, render, tour.",
-    )
-    _landscape_arguments(parser, name_required=False)
-    parser.add_argument("--charset", choices=CHARSETS, default="unicode")
+def _app_parser(tour: bool = False) -> _Parser:
+    if tour:
+        parser = _Parser(
+            prog="losswalk tour", usage="losswalk tour [--charset auto|unicode|ascii]",
+            description="Open the app with the lesson tour running. Its slides pick each "
+            "landscape and its options, so a NAME or landscape option is refused: "
+            "'losswalk NAME [options]' opens a landscape, and t there starts the tour.")
+    else:
+        parser = _Parser(
+            prog="losswalk",
+            description="Open the interactive explorer (press ? inside for keys; 'losswalk "
+            "tour' starts the lesson tour). Subcommands: list, info, walk, render, tour.")
+    _landscape_arguments(parser, shown=not tour)
+    _setting_arguments(parser, shown=not tour)
+    _charset_argument(parser)
     return parser
 
 
 def _options(args: argparse.Namespace):
-    from losswalk.core.landscapes.models import DEFAULT_LANDSCAPE, LandscapeOptions
+    from losswalk.core.landscapes.models import LandscapeOptions
 
-    return LandscapeOptions(
-        name=args.name or DEFAULT_LANDSCAPE,
-        dataset=args.dataset,
-        data=args.data,
-        loss=args.loss,
-        l2=args.l2,
-        condition=args.condition,
-        extent=args.extent,
+    return LandscapeOptions.from_user(
+        name=args.name, extent=args.extent, dataset=args.dataset, data=args.data,
+        loss=args.loss, l2=args.l2, condition=args.condition,
     )
+
+
+def _refuse_unless(needed: str, args: argparse.Namespace, *options: str) -> None:
+    """CliError naming the first of `options` (argparse dests) that was given: it needs `needed`."""
+    for option in options:
+        if getattr(args, option) is not None:
+            raise CliError(f"{SETTING_FLAGS.get(option, '--' + option)} needs {needed}")
 
 
 def _jsonable(value: float) -> float | None:
@@ -274,8 +361,15 @@ def cmd_info(args: argparse.Namespace) -> None:
 
 def _walker(args: argparse.Namespace, optimizer: str):
     """Build the model and a walker at the start; returns (model, extent, walker, report)."""
+    from losswalk.core.walk.optimizers import HYPERPARAMETERS, OPTIMIZERS
     from losswalk.core.walk.walker import Walker
 
+    settings = _settings(args)
+    unused = settings.unused_by(optimizer)
+    if unused:
+        users = [name for name in OPTIMIZERS if unused[0] in HYPERPARAMETERS[name]]
+        raise CliError(f"{SETTING_FLAGS[unused[0]]} applies only to {', '.join(users)} "
+                       f"(not {optimizer})")
     model, extent, _grid, report = _model_and_minima(args)
     best = report.global_minimum
     walker = Walker(
@@ -283,22 +377,25 @@ def _walker(args: argparse.Namespace, optimizer: str):
         start=args.start,
         optimizer=optimizer,
         lr=args.lr,
-        schedule=args.schedule,
-        total_steps=max(args.steps, 1),
+        schedule=args.schedule or "constant",
+        total_steps=max(_steps(args), 1),
         extent=extent,
         global_min_loss=None if best is None else best.loss,
+        settings=settings,
     )
     return model, extent, walker, report
 
 
-def _walk(walker, steps: int):
-    """Yield the start point, then each step, stopping early once the walker stops walking
-    (converged, stuck, diverged, or stalled by a learning rate too small to move it)."""
-    from losswalk.core.walk.walker import WalkerStatus
+def _steps(args: argparse.Namespace) -> int:
+    return DEFAULT_STEPS if args.steps is None else args.steps
 
+
+def _walk(walker, steps: int):
+    """Yield the start point, then each step (the diverging one included), stopping early once
+    the walker's status ends the run."""
     yield walker.trail[-1]
     for _ in range(steps):
-        if walker.status is not WalkerStatus.WALKING or walker.stalled:
+        if walker.status.ended:
             return
         point = walker.step()
         if point is None:
@@ -336,7 +433,7 @@ def _final_state(walker) -> dict[str, Any]:
 def cmd_walk(args: argparse.Namespace) -> None:
     """Print the trajectory as it is walked (streamed: memory stays small for long walks)."""
     model, _extent, walker, _report = _walker(args, args.optimizer)
-    rows = (_row(point) for point in _walk(walker, args.steps))
+    rows = (_row(point) for point in _walk(walker, _steps(args)))
     write = sys.stdout.write
     if args.json:
         write(f'{{"landscape": {json.dumps(model.name)}, "trajectory": [')
@@ -390,13 +487,13 @@ def _render_page(model, extent, report, trail, args, colour: str):
     height = args.height or (size.lines - 1 if size else 24)
     style = "blocks" if colour in ("truecolor", "256") and args.charset == "unicode" else "ramp"
     legend_w = LEGEND_WIDTH if width >= 40 else 0
+    mode, contours = _render_mode(args)
     view_w, view_h = width - legend_w, height - 1
     grid = evaluate(model, extent, *grid_shape_for(*map_size(view_w, view_h), style))
     view = render_view(
         grid, view_w, view_h,
-        mode=args.mode or ("both" if args.contours else "heatmap"),
-        charset=args.charset, style=style, scale=args.scale,
-        contour_levels=args.contours or None,
+        mode=mode, charset=args.charset, style=style, scale=args.scale,
+        contour_levels=contours or None,
         markers=report.points, trail=trail,
         walker=trail[-1] if trail else None,
     )
@@ -407,6 +504,17 @@ def _render_page(model, extent, report, trail, args, colour: str):
     if legend_w:
         _paste(page, render_legend(view, legend_w - 1, view_h), 1, view_w + 1)
     return page
+
+
+def _render_mode(args: argparse.Namespace) -> tuple[str, int]:
+    """The map mode and the number of contour levels, refusing --contours where none are drawn."""
+    contours = DEFAULT_CONTOURS if args.contours is None else args.contours
+    mode = args.mode or ("both" if contours else "heatmap")
+    if mode == "heatmap" and args.contours:
+        raise CliError("--contours applies only to --mode contours or both")
+    if mode != "heatmap" and not contours:
+        raise CliError(f"--mode {mode} draws contour lines: --contours must be at least 1")
+    return mode, contours
 
 
 def _paste(target, source, row: int, col: int) -> None:
@@ -421,28 +529,57 @@ def cmd_render(args: argparse.Namespace) -> None:
     from losswalk.core.drawing.ansi import to_ansi
 
     colour = _colour_mode(args.color)
+    _render_mode(args)  # a contradictory --mode/--contours is refused before any work
     if args.walk:
         model, extent, walker, report = _walker(args, args.walk)
-        for _point in _walk(walker, args.steps):
+        for _point in _walk(walker, _steps(args)):
             pass  # the walker keeps its (bounded) trail
         trail = [(p.w1, p.w2) for p in walker.trail]
     else:
-        if args.start is not None:
-            raise CliError("--start needs --walk OPTIMIZER")
+        _refuse_unless("--walk OPTIMIZER", args, "start", "steps", "lr", "schedule",
+                       *SETTING_FLAGS)
         model, extent, _grid, report = _model_and_minima(args)
         trail = []
     for line in to_ansi(_render_page(model, extent, report, trail, args, colour), color=colour):
         print(line)
 
 
+def _need_a_terminal() -> None:
+    """Refuse (one line, exit 2) where the app cannot run: it draws on a terminal and reads keys
+    from one; in a pipe or a file it would write escape codes and wait forever."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CliError("the app needs a terminal on stdin and stdout; for a picture in a file "
+                       "or a pipe use 'losswalk render'")
+    if os.environ.get("TERM", "") in ("", "dumb"):
+        raise CliError("TERM is dumb or unset, so the app cannot draw; set TERM (e.g. "
+                       "xterm-256color), or use 'losswalk render'")
+
+
 def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
     """Open the app (with the lesson tour running when `tour`)."""
-    args = _app_parser().parse_args(list(argv))
+    args = _app_parser(tour).parse_args(list(argv))
     options = _options(args)
+    if tour:
+        _refuse_for_tour(args, options)
     options.build(strict=True)  # report a bad landscape or data file before the screen opens
+    _need_a_terminal()
     from losswalk.tui.app import run
 
-    run(options, charset=args.charset, tour=tour)
+    run(options, charset=args.charset, tour=tour, settings=_settings(args))
+
+
+def _refuse_for_tour(args: argparse.Namespace, options) -> None:
+    """The tour's slides pick each landscape and its options: a NAME or option would be lost."""
+    if args.name is not None:
+        raise CliError(f"the tour picks its own landscapes, so it takes no NAME ({args.name!r}):"
+                       " 'losswalk NAME' opens a landscape, and t there starts the tour")
+    given = [f"--{option}" for option in sorted(options.given)]
+    given += ["--extent"] if args.extent is not None else []
+    given += [SETTING_FLAGS[field] for field in _settings(args).chosen()]
+    if given:
+        raise CliError(f"{given[0]} does not apply to the tour: its slides set up each "
+                       "landscape and walker (use it with 'losswalk [NAME]', where t starts "
+                       "the tour)")
 
 
 COMMANDS = {"list": cmd_list, "info": cmd_info, "walk": cmd_walk, "render": cmd_render}
@@ -471,7 +608,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif argv and argv[0] in ("-h", "--help"):
             _build_parser().print_help()
         elif argv and argv[0] == "--version":
-            print(f"losswalk {version('losswalk')}")
+            print(_version_text())
         else:
             cmd_app(argv)
     except CliError as exc:

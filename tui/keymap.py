@@ -1,7 +1,7 @@
 """Every key of the explorer in one place: the key, the action it calls, its footer label.
 
 The footer shows the shown bindings in this order until the width runs out, so the keys a
-newcomer needs first come first.
+newcomer needs first (step, run, help, quit) come first and stay visible at 60 columns.
 """
 
 from __future__ import annotations
@@ -9,6 +9,21 @@ from __future__ import annotations
 from textual.binding import Binding
 
 KEYMAP: list[Binding] = [
+    # shown in the footer, in this order: what a newcomer needs first comes first
+    Binding("space", "step", "step"),
+    Binding("enter", "run", "run"),
+    Binding("question_mark", "help", "help", key_display="?"),
+    Binding("q", "quit", "quit"),
+    Binding("o", "optimizer(1)", "optim"),
+    Binding("plus,equals_sign", "lr(1)", "lr+", key_display="+"),
+    Binding("minus", "lr(-1)", "lr-", key_display="-"),
+    Binding("n", "landscape(1)", "next"),
+    Binding("t", "tour", "tour"),
+    Binding("b", "blind", "blind"),
+    Binding("d", "data", "data"),
+    Binding("v", "split", "bce/mse"),
+    Binding("P", "practice", "practice"),
+    # not in the footer (help lists every key)
     Binding("left,h", "move(-1, 0)", "left", show=False),
     Binding("right,l", "move(1, 0)", "right", show=False),
     Binding("up,k", "move(0, 1)", "up", show=False),
@@ -17,18 +32,8 @@ KEYMAP: list[Binding] = [
     Binding("shift+right,L", "move(10, 0)", "right x10", show=False),
     Binding("shift+up,K", "move(0, 10)", "up x10", show=False),
     Binding("shift+down,J", "move(0, -10)", "down x10", show=False),
-    Binding("space", "step", "step"),
-    Binding("enter", "run", "run"),
-    Binding("t", "tour", "tour"),
-    Binding("b", "blind", "blind"),
-    Binding("d", "data", "data"),
-    Binding("v", "split", "bce/mse"),
-    Binding("o", "optimizer(1)", "optim"),
     Binding("O", "optimizer(-1)", "prev optim", show=False),
-    Binding("plus,equals_sign", "lr(1)", "lr+", key_display="+"),
-    Binding("minus", "lr(-1)", "lr-", key_display="-"),
     Binding("s", "schedule", "sched", show=False),
-    Binding("n", "landscape(1)", "next"),
     Binding("p", "landscape(-1)", "prev", show=False),
     Binding("c", "cycle_mode", "view", show=False),
     Binding("e", "toggle_scale", "log", show=False),
@@ -42,9 +47,8 @@ KEYMAP: list[Binding] = [
     Binding("left_square_bracket", "l2(-1)", "λ-", key_display="[", show=False),
     Binding("right_square_bracket", "l2(1)", "λ+", key_display="]", show=False),
     Binding("B", "batch", "batch", show=False),
-    Binding("P", "practice", "practice"),
-    Binding("question_mark", "help", "help", key_display="?"),
-    Binding("q", "quit", "quit"),
+    # over SSH people press ctrl+c to leave (Textual's default only says "press ctrl+q")
+    Binding("ctrl+c", "quit", "quit", show=False, priority=True),
 ]
 
 # the actions the keys call (q among them): while the terminal is too small only q works

@@ -35,20 +35,22 @@ from losswalk.core.drawing.palette import (
     RenderError,
     make_palette,
 )
-from losswalk.core.drawing.text import CHARSETS
+from losswalk.core.drawing.text import ARROWS, CHARSETS, compass
 
 if TYPE_CHECKING:
     from losswalk.core.landscapes.landscape import LossGrid
 
 Extent = tuple[float, float, float, float]
+Cell = tuple[int, int]  # (row, col)
 StripCell = tuple[str, int, int, bool]  # (char, fg, bg, bold) of one legend-strip cell
 T = TypeVar("T")
 
 __all__ = [
     "AXIS_BOTTOM", "AXIS_LEFT", "CHARSETS", "DEFAULT_CONTOURS", "DEFAULT_LEVELS", "MODES",
     "RAMPS", "SCALES", "STYLES", "LegendEntry", "Marker", "Raster", "RenderError", "View",
-    "cell_to_world", "contrast_ink", "grid_shape_for", "legend_strip_parts", "map_size",
-    "marker_glyph", "render_legend", "render_view", "strip_row", "world_to_cell",
+    "cell_to_world", "clip_segment", "contrast_ink", "edge_mark", "grid_shape_for",
+    "legend_strip_parts", "map_size", "marker_glyph", "render_legend", "render_view", "strip_row",
+    "world_to_cell",
 ]
 
 MODES = ("heatmap", "contours", "both")
@@ -168,6 +170,16 @@ class View:
         cell = world_to_cell(self.extent, self.map_w, self.map_h, w1, w2, self.style)
         return None if cell is None else (cell[0] + self.y0, cell[1] + self.x0)
 
+    def trail_cells(self, trail: Sequence[tuple[float, float]]) -> list[Cell]:
+        """Raster (row, col) of every cell on the trail's segments, cut at the map's edges."""
+        return [(r + self.y0, c + self.x0)
+                for r, c in _trail_cells(self.extent, self.map_w, self.map_h, self.style, trail)]
+
+    def edge_mark(self, w1: float, w2: float) -> tuple[int, int, str] | None:
+        """(row, col, arrow) marking an off-map point at the map's edge; None when on the map."""
+        mark = edge_mark(self.extent, self.map_w, self.map_h, w1, w2, self.style, self.charset)
+        return None if mark is None else (mark[0] + self.y0, mark[1] + self.x0, mark[2])
+
     def world_at(self, row: int, col: int) -> tuple[float, float] | None:
         """World point at the centre of a raster cell, or None when the cell is not on the map."""
         r, c = row - self.y0, col - self.x0
@@ -240,6 +252,69 @@ def cell_to_world(
     w1 = w1_min + (w1_max - w1_min) * (col / (nx - 1) if nx > 1 else 0.5)
     w2 = w2_max - (w2_max - w2_min) * (s / (ny - 1) if ny > 1 else 0.5)
     return min(max(w1, w1_min), w1_max), min(max(w2, w2_min), w2_max)  # rounding stays inside
+
+
+def clip_segment(a, b, extent: Extent) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of the segment a -> b (world points) inside the extent, or None (Liang-Barsky).
+
+    Works for any finite points, even near the float limit: differences are taken in halves.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return None
+    lo, hi = np.array(extent[0::2], dtype=float), np.array(extent[1::2], dtype=float)
+    half = b / 2 - a / 2  # a + 2 t half, t in [0, 1]
+    t0, t1 = 0.0, 1.0
+    for k in range(2):
+        if half[k] == 0:
+            if not lo[k] <= a[k] <= hi[k]:
+                return None
+            continue
+        near, far = sorted(((lo[k] / 2 - a[k] / 2) / half[k], (hi[k] / 2 - a[k] / 2) / half[k]))
+        t0, t1 = max(t0, near), min(t1, far)
+    if t0 > t1:
+        return None
+    inside = [np.clip(a + 2 * (t * half), lo, hi) for t in (t0, t1)]  # rounding stays inside
+    return inside[0], inside[1]
+
+
+def _trail_cells(extent: Extent, map_w: int, map_h: int, style: str, trail) -> list[Cell]:
+    """Map (row, col) of the cells along straight segments joining consecutive finite trail
+    points, each cut to the map: a walk that leaves the map is drawn up to its edge."""
+    points = [p for p in (np.asarray(q, dtype=float) for q in trail) if np.all(np.isfinite(p))]
+    cells: list[Cell] = []
+    if not (map_w and map_h):
+        return cells
+    for a, b in zip(points, points[1:] + points[-1:], strict=True):
+        piece = clip_segment(a, b, extent)
+        if piece is None:
+            continue
+        (r0, c0), (r1, c1) = (_position(extent, map_w, map_h, *p, style) for p in piece)
+        n = math.ceil(max(abs(r1 - r0), abs(c1 - c0)))
+        for t in range(n + 1):
+            f = t / n if n else 0.0
+            cells.append((min(max(math.floor(r0 + f * (r1 - r0) + 0.5), 0), map_h - 1),
+                          min(max(math.floor(c0 + f * (c1 - c0) + 0.5), 0), map_w - 1)))
+    return cells
+
+
+def edge_mark(extent: Extent, map_w: int, map_h: int, w1: float, w2: float,
+              style: str = "blocks", charset: str = "unicode") -> tuple[int, int, str] | None:
+    """Where to show a point that is off the map: the map-edge cell on the way from the map's
+    centre to it, and the arrow pointing its way (as the map's axes run). None when the point is
+    on the map, not finite, or the map is empty."""
+    if (world_to_cell(extent, map_w, map_h, w1, w2, style) is not None
+            or not (math.isfinite(w1) and math.isfinite(w2) and map_w and map_h)):
+        return None
+    lo, hi = np.array(extent[0::2], dtype=float), np.array(extent[1::2], dtype=float)
+    centre, span = lo / 2 + hi / 2, hi - lo
+    with np.errstate(all="ignore"):
+        way = (np.array([w1, w2]) / 2 - centre / 2) / span  # in map widths; halves: no overflow
+    if not np.all(np.isfinite(way)):  # a tiny span: only the infinite part's direction counts
+        way = np.where(np.isinf(way), np.sign(way), 0.0)
+    edge = np.clip(centre + way / (2 * np.max(np.abs(way))) * span, lo, hi)
+    row, col = world_to_cell(extent, map_w, map_h, *edge, style)
+    return row, col, ARROWS[charset][compass(*way)]
 
 
 def _resample(values: np.ndarray, nx: int, ny: int) -> np.ndarray:
@@ -441,15 +516,8 @@ def _draw_contours(m: Raster, centres, levels, scale: _Scale, over_blocks: bool,
 def _draw_trail(m: Raster, extent: Extent, style: str, trail, charset: str) -> None:
     """Dots on every cell along straight segments joining consecutive trail points."""
     glyph, code = _mark("trail", charset)
-    pts = [_position(extent, m.width, m.height, float(w1), float(w2), style) for w1, w2 in trail]
-    pts = [(r, c) for r, c in pts if math.isfinite(r) and math.isfinite(c)]
-    too_far = 2 * (m.width + m.height)
-    for (r0, c0), (r1, c1) in zip(pts, pts[1:] + pts[-1:], strict=True):
-        n = math.ceil(max(abs(r1 - r0), abs(c1 - c0)))
-        for t in range(n + 1) if n <= too_far else (0, n):  # a wild jump: just its ends
-            f = t / n if n else 0.0
-            m.put(math.floor(r0 + f * (r1 - r0) + 0.5), math.floor(c0 + f * (c1 - c0) + 0.5),
-                  glyph, code)
+    for row, col in _trail_cells(extent, m.width, m.height, style, trail):
+        m.put(row, col, glyph, code)
 
 
 def _draw_axes(r: Raster, extent: Extent, map_w: int, map_h: int, style: str, charset: str):
@@ -514,8 +582,10 @@ def render_view(
     values = np.asarray(grid.values, dtype=float)
     levels = _contour_values(contour_levels, sc, values) if mode != "heatmap" else np.empty(0)
     points = [(mk.w1, mk.w2, _marker_kind(mk)) for mk in markers]
+    off_map = None
     if walker is not None:
         points.append((*walker, "walker"))
+        off_map = edge_mark(extent, map_w, map_h, *walker, style, charset)
 
     m = Raster.blank(map_h, map_w, pal)
     if map_w and map_h:
@@ -530,6 +600,9 @@ def render_view(
             cell = world_to_cell(extent, map_w, map_h, w1, w2, style)
             if cell is not None:
                 m.put(*cell, *_mark(kind, charset), bold=True)
+        if walker is not None and off_map:
+            row, col, arrow = off_map
+            m.put(row, col, arrow, WALKER, bold=True)
     raster = Raster.blank(height, width, pal)
     for a in ("chars", "fg", "bg", "bold"):
         getattr(raster, a)[:map_h, x0:x0 + map_w] = getattr(m, a)
@@ -537,13 +610,15 @@ def render_view(
         _draw_axes(raster, extent, map_w, map_h, style, charset)
 
     kinds = {kind for *_, kind in points} | ({"trail"} if len(trail) else set())
-    legend = _legend(pal, sc, levels, mode, style, charset, kinds)
+    legend = _legend(pal, sc, levels, mode, style, charset, kinds, off_map and off_map[2])
     return View(raster, x0, 0, map_w, map_h, extent, style, charset, scale, sc.edges(),
                 levels, legend)
 
 
-def _legend(pal, sc: _Scale, levels, mode, style, charset, kinds) -> tuple[LegendEntry, ...]:
-    """Legend entries: levels and contours from high to low, then the marker key."""
+def _legend(pal, sc: _Scale, levels, mode, style, charset, kinds,
+            off_map: str | None = None) -> tuple[LegendEntry, ...]:
+    """Legend entries: levels and contours from high to low, then the marker key (the walker
+    off the map: its edge arrow, "off map")."""
     edges = sc.edges()
     ramp = RAMPS[charset]
     entries = []
@@ -573,6 +648,8 @@ def _legend(pal, sc: _Scale, levels, mode, style, charset, kinds) -> tuple[Legen
     for kind, (_, _, code, label) in _MARKS.items():
         if kind in kinds:
             glyph = _mark(kind, charset)[0]
+            if kind == "walker" and off_map:
+                glyph, label = off_map, "off map"
             entries.append(LegendEntry("marker", glyph, code, DEFAULT, True, label, math.nan))
     return tuple(entries)
 

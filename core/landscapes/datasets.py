@@ -184,10 +184,38 @@ def _number(text: str) -> float | None:
         return None
 
 
+COLUMNS = ("x1", "x2", "y")  # the names a CSV header may use; x2 is left out for 1-D data
+
+
+def _header(fields: list[str], where: str) -> tuple[str, ...]:
+    """The column names of a header row, checked: known, each once, x1 and y present."""
+    names = tuple(field.lower() for field in fields)
+    for k, name in enumerate(names):
+        if name not in COLUMNS:
+            raise DatasetError(f"{where}: unknown column {fields[k]!r} in the header "
+                               f"(use {', '.join(COLUMNS)}; x2 may be left out for 1-D data)")
+        if name in names[:k]:
+            raise DatasetError(f"{where}: column {fields[k]!r} appears twice in the header")
+    for needed, what in (("y", "the 0/1 labels"), ("x1", "the first input")):
+        if needed not in names:
+            raise DatasetError(f"{where}: the header has no {needed!r} column ({what})")
+    return names
+
+
+def _positional(count: int, where: str) -> tuple[str, ...]:
+    """The columns of a file without a header: x1,x2,y or, for 1-D data, x1,y."""
+    if count not in (2, 3):
+        raise DatasetError(f"{where}: expected 3 columns x1,x2,y, found {count} "
+                           "(or 2, x1,y, for 1-D data; a header row may name them in any order)")
+    return COLUMNS if count == 3 else ("x1", "y")
+
+
 def load_csv(path: str | os.PathLike) -> Dataset:
-    """Rows `x1,x2,y` (optional header, blank lines ok), y 0 or 1; DatasetError names file:line."""
+    """Rows of x1,x2,y or x1,y (y 0 or 1), in the order a header row names them (optional:
+    without one, by position); blank lines ok. DatasetError names file:line and the problem."""
     path = Path(path)
     rows: list[list[float]] = []
+    names: tuple[str, ...] | None = None  # the columns, from the header or the first row
     header = None
     for lineno, line in enumerate(_read_text(path).split("\n"), start=1):
         fields = [f.strip() for f in line.split(",")]
@@ -195,18 +223,22 @@ def load_csv(path: str | os.PathLike) -> Dataset:
             continue
         where = f"{path}:{lineno}"
         values = [_number(f) for f in fields]
-        if header is None and not rows and len(fields) == 3 and all(v is None for v in values):
-            header = lineno  # the first row has nothing numeric in it: a header
+        if names is None and all(v is None for v in values) and len(fields) > 1:
+            names, header = _header(fields, where), lineno  # nothing numeric: a header
             continue
-        if len(fields) != 3:
-            raise DatasetError(f"{where}: expected 3 columns x1,x2,y, found {len(fields)}")
+        if names is None:
+            names = _positional(len(fields), where)
+        if len(fields) != len(names):
+            raise DatasetError(f"{where}: expected {len(names)} columns {','.join(names)}, "
+                               f"found {len(fields)}")
         for col, (field, value) in enumerate(zip(fields, values, strict=True), start=1):
             if value is None:
                 raise DatasetError(f"{where}: column {col} is not a number: {field!r}")
             if not math.isfinite(value):
                 raise DatasetError(f"{where}: column {col} is {field!r}; values must be finite")
-        if values[2] not in (0.0, 1.0):
-            raise DatasetError(f"{where}: label y must be 0 or 1, found {fields[2]!r}")
+        label = names.index("y")
+        if values[label] not in (0.0, 1.0):
+            raise DatasetError(f"{where}: label y must be 0 or 1, found {fields[label]!r}")
         if len(rows) == MAX_ROWS:
             raise DatasetError(f"{where}: more than the {MAX_ROWS:,} row limit")
         rows.append(values)
@@ -215,4 +247,6 @@ def load_csv(path: str | os.PathLike) -> Dataset:
             raise DatasetError(f"{path}: file is empty")
         raise DatasetError(f"{path}:{header}: a header row but no data rows")
     data = np.array(rows)
-    return Dataset(path.name, data[:, :2], data[:, 2], f"{path.name}: {len(rows)} rows from CSV")
+    inputs = [names.index(name) for name in COLUMNS[:2] if name in names]
+    return Dataset(path.name, data[:, inputs], data[:, names.index("y")],
+                   f"{path.name}: {len(rows)} rows from CSV")

@@ -140,9 +140,9 @@ class _DataModel:
         model.dataset = self.dataset.subset(idx)
         return model
 
-    def _describe(self, formula: str) -> str:
+    def _describe(self, formula: str, data_note: str = "") -> str:
         extras = f", L2 {self.l2:g}" if self.l2 else ""
-        return (f"{formula} on {self.dataset.name} ({self.dataset.n} examples), "
+        return (f"{formula} on {self.dataset.name} ({self.dataset.n} examples{data_note}), "
                 f"{LOSS_NAMES[self.loss_kind]} loss{extras}")
 
 
@@ -181,13 +181,19 @@ class TinyNet(_DataModel):
     """One tanh hidden unit and a sigmoid output, p = sigmoid(w2 tanh(w1 x)), on column 0 of X.
 
     Flipping both weights changes nothing, loss(w1, w2) = loss(-w1, -w2): every minimum has a twin.
+    Data with more inputs is accepted, and the description says which ones it ignores.
     """
 
     def __init__(self, dataset: Dataset | None = None, loss: str = "bce",
                  l2: float = 0.0) -> None:
         super().__init__(make_dataset("line") if dataset is None else dataset, loss, l2, 0.0)
         self.name = "tiny-net"
-        self.description = self._describe("tiny net σ(w2·tanh(w1·x))")
+        inputs = self.dataset.X.shape[1]
+        if inputs == 1:
+            self.description = self._describe("tiny net σ(w2·tanh(w1·x))")
+        else:
+            unused = ", ".join(f"x{k}" for k in range(2, inputs + 1))
+            self.description = self._describe("tiny net σ(w2·tanh(w1·x1))", f", {unused} unused")
         x = self.dataset.X[:, 0]
         scale = 10.0 ** -round(math.log10(_input_scale(x, self.dataset.name)))
         self.extent = (-4.0 * scale, 4.0 * scale, -4.0, 4.0)
@@ -245,20 +251,41 @@ DEFAULT_LANDSCAPE = "logistic"
 DATA_LANDSCAPES = ("logistic", "tiny-net")
 
 
+DATA_OPTIONS = ("dataset", "data", "loss", "l2")  # the options only data landscapes take
+DEFAULT_CONDITION = 10.0
+
+
+def option_applies(name: str, option: str) -> bool:
+    """Whether landscape `name` uses `option`: the data options only on DATA_LANDSCAPES,
+    condition only on the bowl, everything else everywhere."""
+    if option in DATA_OPTIONS:
+        return name in DATA_LANDSCAPES
+    return option != "condition" or name == "bowl"
+
+
+def refuse_inapplicable(name: str, options) -> None:
+    """ModelError naming the first of `options` (names like "l2") that landscape `name` ignores."""
+    for option in sorted(options, key=(*DATA_OPTIONS, "condition").index):
+        if not option_applies(name, option):
+            where = (f"data-driven landscapes: {', '.join(DATA_LANDSCAPES)}"
+                     if option in DATA_OPTIONS else "the bowl")
+            raise ModelError(f"--{option} applies only to {where} (not {name})")
+
+
 def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike | None = None,
-               loss: str = "bce", l2: float = 0.0, condition: float = 10.0) -> Model:
-    """The landscape `name`; data options only for logistic / tiny-net, condition only for bowl."""
+               loss: str = "bce", l2: float = 0.0,
+               condition: float = DEFAULT_CONDITION) -> Model:
+    """The landscape `name`; data options only for logistic / tiny-net, condition only for bowl
+    (ModelError for one set away from its default where it does not apply)."""
     if name not in LANDSCAPES:
         raise ModelError(f"unknown landscape {name!r} (choose from: {', '.join(LANDSCAPES)})")
     _check_loss(loss, l2)
     if not (math.isfinite(condition) and condition >= 1):
         raise ModelError(f"condition must be a finite number >= 1, got {condition}")
+    changed = {"dataset": dataset is not None, "data": data is not None, "loss": loss != "bce",
+               "l2": l2 != 0, "condition": condition != DEFAULT_CONDITION}
+    refuse_inapplicable(name, [option for option, differs in changed.items() if differs])
     if name not in DATA_LANDSCAPES:
-        for flag, given in (("--dataset", dataset is not None), ("--data", data is not None),
-                            ("--loss", loss != "bce"), ("--l2", l2 != 0)):
-            if given:
-                raise ModelError(f"{flag} applies only to data-driven landscapes: "
-                                 f"{', '.join(DATA_LANDSCAPES)}")
         return SURFACES[name](condition=condition) if name == "bowl" else SURFACES[name]()
     if dataset is not None and data is not None:
         raise ModelError("give either --dataset or --data, not both")
@@ -279,15 +306,27 @@ class LandscapeOptions:
     data: str | None = None
     loss: str = "bce"
     l2: float = 0.0
-    condition: float = 10.0
+    condition: float = DEFAULT_CONDITION
     extent: Extent | None = None
+    given: frozenset[str] = frozenset()  # options the user typed, refused (strict) where unused
+
+    @classmethod
+    def from_user(cls, name: str | None = None, extent: Extent | None = None,
+                  **typed: object) -> LandscapeOptions:
+        """Options as typed (e.g. on the command line): None means not given, so the default."""
+        given = {option: value for option, value in typed.items() if value is not None}
+        return cls(name=name or DEFAULT_LANDSCAPE, extent=extent, given=frozenset(given), **given)
 
     def build(self, strict: bool = False) -> Model:
-        """The model; data options are dropped on analytic surfaces, or ModelError if strict."""
-        if strict or self.name in DATA_LANDSCAPES:
-            return make_model(self.name, dataset=self.dataset, data=self.data, loss=self.loss,
-                              l2=self.l2, condition=self.condition)
-        return make_model(self.name, condition=self.condition)
+        """The model. Options that do not apply are dropped, or with strict a ModelError names
+        the first one that was given, even at its default value (--condition 10 on logistic)."""
+        options = {"dataset": self.dataset, "data": self.data, "loss": self.loss, "l2": self.l2,
+                   "condition": self.condition}
+        if strict:
+            refuse_inapplicable(self.name, self.given)
+        else:  # the app changing landscape: what this one ignores waits for one that uses it
+            options = {k: v for k, v in options.items() if option_applies(self.name, k)}
+        return make_model(self.name, **options)
 
     def with_name(self, name: str) -> LandscapeOptions:
         """Same options on another landscape, with the view reset to its default."""

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 from losswalk.core.drawing.text import for_charset
 
 FORMULA = "L = -[y·log(ŷ) + (1-y)·log(1-ŷ)]"
+LOG_NOTE = "log is the natural log (ln, base e)"
+CALCULATOR_START = (1, 0.5)  # a coin-flip guess: L = ln 2, no problem's answer
+MIN_DIGITS = 2  # an answer needs this many significant digits (fewer if the answer shows fewer)
 
 
 class PracticeError(ValueError):
@@ -26,6 +30,11 @@ def fmt_loss(value: float) -> str:
     return f"{value:.3f}" if value == 0 or abs(value) >= 0.001 else f"{value:.3g}"
 
 
+def fmt_prediction(y_hat: float) -> str:
+    """ŷ with every digit it has (shortest round-trip form): 0.999999999 must not read as 1."""
+    return repr(float(y_hat))
+
+
 def parse_number(text: str) -> float:
     """A typed number ("0.105", ".105", "1e-3", "inf", "∞"); PracticeError for anything else."""
     cleaned = text.strip().lower().replace("∞", "inf")
@@ -36,6 +45,17 @@ def parse_number(text: str) -> float:
     if math.isnan(value):
         raise PracticeError("type a number, e.g. 0.105")
     return value
+
+
+def significant_digits(text: str) -> int:
+    """How many significant digits a typed number has: "0.105" 3, "2.30" 3, "1e-3" 1, "0" 1."""
+    digits = Decimal(text.strip().lower().replace("∞", "inf")).as_tuple().digits
+    return max(1, len("".join(map(str, digits)).lstrip("0")))
+
+
+def round_significant(value: float, digits: int) -> Decimal:
+    """value rounded to `digits` significant digits (decimal, half-even), exactly comparable."""
+    return Decimal(f"{value:.{digits - 1}e}")
 
 
 @dataclass(frozen=True)
@@ -65,10 +85,11 @@ def bce_working(y: int, y_hat: float, charset: str = "unicode") -> Working:
     y_hat = float(y_hat)
     log_term = math.log(y_hat) if y == 1 else math.log1p(-y_hat)
     loss = -log_term
-    log_text = f"log({y_hat:g})" if y == 1 else f"log(1-{y_hat:g})"
+    shown = fmt_prediction(y_hat)
+    log_text = f"log({shown})" if y == 1 else f"log(1-{shown})"
     kept = f"{log_text} + 0" if y == 1 else f"0 + {log_text}"
     lines = (
-        f"L = -[{y}·log({y_hat:g}) + (1-{y})·log(1-{y_hat:g})]",
+        f"L = -[{y}·log({shown}) + (1-{y})·log(1-{shown})]",
         f"  = -[{kept}]",
         f"  = -({fmt_loss(log_term)})",
         f"  = {fmt_loss(loss)}",
@@ -76,7 +97,21 @@ def bce_working(y: int, y_hat: float, charset: str = "unicode") -> Working:
     return Working(y, y_hat, loss, tuple(for_charset(line, charset) for line in lines))
 
 
-def check_answer(text: str, expected: float, rel_tol: float = 0.01) -> tuple[bool, str]:
+def agrees(text: str, expected: float) -> bool:
+    """Whether a typed number agrees with `expected` to the digits shown in the lesson.
+
+    Both are rounded to p significant digits, p the fewer of those typed and those fmt_loss
+    shows for the answer (0.105: 3, 2.303: 4), and must be equal; at least MIN_DIGITS are
+    needed (or all the answer shows). So 0.11 and 0.105 are right for 0.10536, 0.1 is not.
+    """
+    typed, shown = significant_digits(text), significant_digits(fmt_loss(expected))
+    if typed < min(MIN_DIGITS, shown):
+        return False
+    digits = min(typed, shown)
+    return round_significant(parse_number(text), digits) == round_significant(expected, digits)
+
+
+def check_answer(text: str, expected: float) -> tuple[bool, str]:
     """Judge a typed answer against `expected` (math.inf for a limit): (ok, one-line message)."""
     try:
         value = parse_number(text)
@@ -86,7 +121,7 @@ def check_answer(text: str, expected: float, rel_tol: float = 0.01) -> tuple[boo
         if value == expected:
             return True, "correct: the loss grows without bound (→ ∞)"
         return False, "not quite: make ŷ smaller and smaller in the calculator - does it stop?"
-    if math.isclose(value, expected, rel_tol=rel_tol):
+    if math.isfinite(value) and agrees(text, expected):
         return True, f"correct: L = {fmt_loss(expected)}"
     if value < 0:
         return False, "not quite: the loss is never negative (log ŷ ≤ 0 and L negates it)"

@@ -8,6 +8,8 @@ A learning rate is a float or a schedule `step -> lr`, with step 0 at the first 
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import math
 import numbers
 from collections.abc import Callable
@@ -69,6 +71,10 @@ def _zeros(params: np.ndarray) -> np.ndarray:
     return np.zeros_like(np.asarray(params, dtype=float))
 
 
+def _check_eps(eps: float) -> None:
+    _require(math.isfinite(eps) and eps > 0, f"eps must be a finite number > 0, got {eps}")
+
+
 def sgd(learning_rate: LearningRate) -> Optimizer:
     """Plain gradient descent: w <- w - lr g."""
     lr = _as_schedule(learning_rate)
@@ -118,8 +124,12 @@ def nesterov(learning_rate: LearningRate, mu: float = 0.9) -> Optimizer:
 
 
 def adagrad(learning_rate: LearningRate, eps: float = 1e-8) -> Optimizer:
-    """Adagrad: s <- s + g^2 ; w <- w - lr g / (sqrt(s) + eps). Steep axes slow down for good."""
+    """Adagrad: s <- s + g^2 ; w <- w - lr g / (sqrt(s) + eps). Steep axes slow down for good.
+
+    PyTorch's form: s starts at 0 and eps is outside the root (optax: s0 = 0.1, eps inside).
+    """
     lr = _as_schedule(learning_rate)
+    _check_eps(eps)
 
     def init(params):
         return SquaresState(0, _zeros(params))
@@ -133,9 +143,13 @@ def adagrad(learning_rate: LearningRate, eps: float = 1e-8) -> Optimizer:
 
 
 def rmsprop(learning_rate: LearningRate, decay: float = 0.9, eps: float = 1e-8) -> Optimizer:
-    """RMSprop: s <- decay s + (1 - decay) g^2 ; w <- w - lr g / (sqrt(s) + eps)."""
+    """RMSprop: s <- decay s + (1 - decay) g^2 ; w <- w - lr g / (sqrt(s) + eps).
+
+    optax's decay 0.9 with s starting at 0, and eps outside the root as in PyTorch.
+    """
     lr = _as_schedule(learning_rate)
     _require(0.0 <= decay < 1.0, f"rmsprop decay must be in [0, 1), got {decay}")
+    _check_eps(eps)
 
     def init(params):
         return SquaresState(0, _zeros(params))
@@ -157,7 +171,9 @@ def adam(
     w <- w - lr m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t).
     """
     lr = _as_schedule(learning_rate)
-    _require(0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0, f"adam betas must be in [0, 1), got {b1}, {b2}")
+    _require(0.0 <= b1 < 1.0, f"adam b1 must be in [0, 1), got {b1}")
+    _require(0.0 <= b2 < 1.0, f"adam b2 must be in [0, 1), got {b2}")
+    _check_eps(eps)
 
     def init(params):
         return AdamState(0, _zeros(params), _zeros(params))
@@ -203,7 +219,7 @@ def chain(*optimizers: Optimizer) -> Optimizer:
     return Optimizer(init, update)
 
 
-_BUILDERS: dict[str, Callable[[LearningRate], Optimizer]] = {
+_BUILDERS: dict[str, Callable[..., Optimizer]] = {
     "sgd": sgd,
     "momentum": momentum,
     "nesterov": nesterov,
@@ -212,14 +228,56 @@ _BUILDERS: dict[str, Callable[[LearningRate], Optimizer]] = {
     "adam": adam,
 }
 OPTIMIZERS: tuple[str, ...] = tuple(_BUILDERS)
+HYPERPARAMETERS: dict[str, tuple[str, ...]] = {  # the keyword settings each optimizer takes
+    name: tuple(inspect.signature(build).parameters)[1:] for name, build in _BUILDERS.items()
+}
 
 
-def make_optimizer(name: str, learning_rate: LearningRate, clip: float | None = None) -> Optimizer:
-    """The named optimizer with default settings, optionally behind clip_by_norm(clip)."""
+def _check_optimizer(name: str) -> None:
     valid = ", ".join(OPTIMIZERS)
     _require(name in _BUILDERS, f"unknown optimizer {name!r}; choose one of {valid}")
-    opt = _BUILDERS[name](learning_rate)
+
+
+def make_optimizer(name: str, learning_rate: LearningRate, clip: float | None = None,
+                   **hyper: float) -> Optimizer:
+    """The named optimizer with its settings (e.g. mu=0.95; the defaults above for the rest),
+    optionally behind clip_by_norm(clip); ValueError for a setting that optimizer does not take."""
+    _check_optimizer(name)
+    for setting in hyper:
+        takes = ", ".join(HYPERPARAMETERS[name]) or "none"
+        _require(setting in HYPERPARAMETERS[name],
+                 f"{name} takes no setting {setting!r} (its settings: {takes})")
+    opt = _BUILDERS[name](learning_rate, **hyper)
     return opt if clip is None else chain(clip_by_norm(clip), opt)
+
+
+@dataclasses.dataclass(frozen=True)
+class OptimizerSettings:
+    """Hyper-parameters the user chose, each for the optimizers that take it (None: default)."""
+
+    mu: float | None = None  # momentum, nesterov
+    b1: float | None = None  # adam
+    b2: float | None = None  # adam
+    eps: float | None = None  # adagrad, rmsprop, adam
+
+    def __post_init__(self) -> None:
+        """ValueError for a value out of range: the optimizers' own checks decide."""
+        for name in OPTIMIZERS:
+            make_optimizer(name, 1.0, **self.for_optimizer(name))
+
+    def chosen(self) -> dict[str, float]:
+        """The settings that were set, by name."""
+        return {f.name: value for f in dataclasses.fields(self)
+                if (value := getattr(self, f.name)) is not None}
+
+    def for_optimizer(self, name: str) -> dict[str, float]:
+        """The chosen settings the named optimizer takes, as make_optimizer keywords."""
+        _check_optimizer(name)
+        return {k: v for k, v in self.chosen().items() if k in HYPERPARAMETERS[name]}
+
+    def unused_by(self, name: str) -> tuple[str, ...]:
+        """The chosen settings the named optimizer does not take (a walk would ignore them)."""
+        return tuple(k for k in self.chosen() if k not in self.for_optimizer(name))
 
 
 # --- schedules: plain functions step -> lr ---------------------------------------------------

@@ -78,3 +78,4 @@ def test_views_widths_ascii_and_no_escapes(mode, style):
                 assert all(32 <= ord(ch) < 127 for line in lines for ch in SGR.sub("", line))
             else:
                 assert all(ch.isprintable() for line in lines for ch in SGR.sub("", line))
+

@@ -168,7 +168,19 @@ def test_load_csv_round_trips_a_builtin(tmp_path):
     ("\n  \n", None, "file is empty"),
     ("x1,x2,y\n\n", 1, "header row but no data rows"),
     ("x1,x2,y\n1,2,1\n1,2\n", 3, "expected 3 columns x1,x2,y, found 2"),
-    ("1,2,1,4\n", 1, "expected 3 columns x1,x2,y, found 4"),
+    ("1,2,1,4\n", 1, "expected 3 columns x1,x2,y, found 4 (or 2, x1,y, for 1-D data"),
+    ("7\n", 1, "expected 3 columns x1,x2,y, found 1"),
+    ("1,1\n2,3,0\n", 2, "expected 2 columns x1,y, found 3"),
+    ("y,x2,x1\n1,2,1\n1,2\n", 3, "expected 3 columns y,x2,x1, found 2"),
+    ("x1,x2,label\n1,2,1\n", 1, "unknown column 'label' in the header (use x1, x2, y;"),
+    ("x1,x2,y,id\n1,2,1,7\n", 1, "unknown column 'id' in the header"),
+    ("x1,,y\n1,2,1\n", 1, "unknown column '' in the header"),
+    ("\nx1,x1,y\n1,2,1\n", 2, "column 'x1' appears twice in the header"),
+    ("y,x1,Y\n1,2,1\n", 1, "column 'Y' appears twice in the header"),
+    ("x1,x2\n1,2\n", 1, "the header has no 'y' column (the 0/1 labels)"),
+    ("x2,y\n1,0\n", 1, "the header has no 'x1' column (the first input)"),
+    ("y,x1,x2\n2,0,1\n", 2, "label y must be 0 or 1, found '2'"),
+    ("x2,y,x1\n1,1,abc\n", 2, "column 3 is not a number: 'abc'"),
     ("1,2,1\n1,abc,0\n", 2, "column 2 is not a number: 'abc'"),
     ("1,abc,0\nx1,x2,y\n", 1, "column 2 is not a number: 'abc'"),
     ("1,2,1\n1,,0\n", 2, "column 2 is not a number: ''"),
@@ -213,3 +225,20 @@ def test_wrong_separator_is_reported_on_line_1_not_taken_for_a_header(tmp_path, 
     path.write_text(f"1{sep}2{sep}1\n-1{sep}-2{sep}0\n")
     with pytest.raises(DatasetError, match=r"d\.csv:1: expected 3 columns"):
         load_csv(path)
+
+
+def test_a_header_names_the_columns_in_any_order(tmp_path):
+    """Regression: a header `y,x1,x2` was skipped and the columns read by position (y as x1)."""
+    d = load_csv(write(tmp_path, "y,x1,x2\n1,0.5,-2\n0,3,4\n"))
+    np.testing.assert_array_equal(d.X, [[0.5, -2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(d.y, [1.0, 0.0])
+    d = load_csv(write(tmp_path, "X2 , Y, x1\n-2,1,0.5\n"))  # case and spaces do not matter
+    np.testing.assert_array_equal(d.X, [[0.5, -2.0]])
+    np.testing.assert_array_equal(d.y, [1.0])
+
+
+def test_one_input_column_is_1d_data(tmp_path):
+    for text in ("x1,y\n0.5,1\n-2,0\n", "y,x1\n1,0.5\n0,-2\n", "0.5,1\n-2,0\n"):
+        d = load_csv(write(tmp_path, text))
+        np.testing.assert_array_equal(d.X, [[0.5], [-2.0]])
+        np.testing.assert_array_equal(d.y, [1.0, 0.0])

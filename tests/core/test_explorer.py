@@ -63,10 +63,12 @@ def test_run_pauses_and_diverged_walkers_do_not_start() -> None:
     explorer.toggle_run()
     assert not explorer.walking and explorer.message == "paused"
     explorer.walker.set_lr(1e6)
-    explorer.step()
+    for _ in range(20):
+        explorer.step()
     assert explorer.walker.status is WalkerStatus.DIVERGED
     explorer.toggle_run()
-    assert not explorer.walking and explorer.message.endswith("- lowers the learning rate")
+    assert not explorer.walking
+    assert explorer.message.endswith("; - lowers the learning rate, r resets")
 
 
 def test_optimizer_lr_and_schedule_cycle_through_every_choice() -> None:
@@ -193,9 +195,12 @@ def test_modes_and_scale_cycle() -> None:
     assert explorer.scale == "log" and explorer.message == "colour scale: log"
 
 
-def test_tour_applies_each_slide_and_ends_where_it_is() -> None:
+def test_tour_applies_each_slide_and_ending_it_returns_to_where_the_viewer_was() -> None:
     tour = Tour(load_tour(TOUR))
-    explorer = Explorer()
+    explorer = Explorer(LandscapeOptions(name="himmelblau"))
+    explorer.move(0.5, 0.5)
+    explorer.zoom(0.5)
+    before = (explorer.model, explorer.walker, explorer.extent, explorer.mode)
     explorer.start_tour(tour)
     assert explorer.touring and explorer.message == f"tour slide 1/{len(tour)}"
     for index, slide in enumerate(tour.slides[1:], start=2):
@@ -215,4 +220,37 @@ def test_tour_applies_each_slide_and_ends_where_it_is() -> None:
     explorer.move_slide(1)
     assert explorer.message == "last slide - t ends the tour"
     explorer.end_tour()
-    assert not explorer.touring
+    assert not explorer.touring and not explorer.walking
+    assert (explorer.model, explorer.walker, explorer.extent, explorer.mode) == before
+    assert explorer.walker.extent == explorer.extent and explorer.report is None
+
+
+def test_the_walk_state_says_ready_walking_paused_or_how_it_ended() -> None:
+    """Regression: the title said 'walking' at start-up, when paused and when idle."""
+    explorer = Explorer(LandscapeOptions(name="bowl"))
+    assert explorer.walk_state == "ready"
+    explorer.toggle_run()
+    assert explorer.walk_state == "walking"
+    explorer.tick()
+    explorer.toggle_run()
+    assert explorer.walk_state == "paused"
+    explorer.step()
+    assert explorer.walk_state == "paused"
+    while not explorer.walker.status.ended:
+        explorer.step()
+    assert explorer.walk_state == explorer.walker.status.value == "converged"
+
+
+def test_a_walker_that_leaves_the_map_gets_a_hint() -> None:
+    """On separable data the walk heads off the map: the message says where and what to do."""
+    explorer = Explorer(LandscapeOptions(dataset="separable"))
+    explorer.toggle_run()
+    for _ in range(2000):
+        explorer.tick()
+        if explorer.walker.off_map or not explorer.walking:
+            break
+    assert explorer.walker.off_map and explorer.walking
+    assert "left the map" in explorer.message and "x zooms out" in explorer.message
+    explorer.tick()
+    w1 = explorer.walker.position[0]
+    assert f"w1={w1:.4g}" in explorer.message  # where it is now, as it walks on

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from losswalk.core.drawing.text import format_number
 from losswalk.core.landscapes.datasets import make_dataset
 from losswalk.core.landscapes.losses import sigmoid
 from losswalk.core.landscapes.models import LogisticModel, ModelError, TinyNet, make_model
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
-from losswalk.core.walk.walker import Walker
+from losswalk.core.walk.walker import NOISE_SHARE, RUN_BUDGET, WINDOW, Walker, WalkerStatus
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +152,29 @@ def test_bad_seed_and_step(overlap):
 def test_minibatch_on_surface_is_a_model_error():
     with pytest.raises(ModelError, match="data-driven"):
         MinibatchGradient(make_model("rosenbrock"), 16)
+
+
+@pytest.mark.parametrize("size", [1, 16])
+def test_a_minibatch_walk_near_the_bottom_ends_noisy(overlap, size):
+    # Regression: with batch size 1 the walk never stopped. Its full-batch twin converges, so the
+    # bouncing is the noise's doing; the verdict is checked against the trail by hand.
+    batches = MinibatchGradient(overlap, size, seed=0)
+    walker = Walker(overlap, gradient=batches)
+    while not walker.status.ended and walker.steps < RUN_BUDGET:
+        walker.step()
+    assert walker.status is WalkerStatus.NOISY and walker.steps % WINDOW == 0
+    losses = np.array([p.loss for p in walker.trail])
+    assert losses[-WINDOW:].mean() >= losses[-2 * WINDOW:-WINDOW].mean()
+    noise = signal = 0.0
+    for k in range(walker.steps - WINDOW, walker.steps):  # step k + 1 left trail[k]
+        w = np.array([walker.trail[k].w1, walker.trail[k].w2])
+        full = overlap.grad(w)
+        noise += float(np.sum((batches(w, k) - full) ** 2))
+        signal += float(np.sum(full**2))
+    assert noise >= NOISE_SHARE * signal
+    low, high = losses[-WINDOW:].min(), losses[-WINDOW:].max()
+    assert f"between {format_number(low)} and {format_number(high)}" in walker.message
+    full_batch = Walker(overlap)
+    while not full_batch.status.ended:
+        full_batch.step()
+    assert full_batch.status is WalkerStatus.CONVERGED

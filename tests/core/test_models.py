@@ -207,10 +207,17 @@ def test_tiny_net_loss_grid_matches_per_point_in_any_chunking(max_bytes):
                                per_point_grid(bce, w1s, w2s), rtol=1e-9, atol=1e-12)
 
 
-def test_tiny_net_uses_column_zero_of_two_feature_data():
+def test_tiny_net_uses_column_zero_of_two_feature_data_and_says_so():
+    """Regression: with two input columns tiny-net silently used x1 only."""
     d = make_dataset("overlap", n=30)
     only_x1 = Dataset("x1", d.X[:, :1], d.y, "")
     assert TinyNet(d).loss([0.7, -1.3]) == TinyNet(only_x1).loss([0.7, -1.3])
+    assert TinyNet(d).description == ("tiny net σ(w2·tanh(w1·x1)) on overlap (30 examples, "
+                                      "x2 unused), binary cross-entropy loss")
+    assert TinyNet(only_x1).description == ("tiny net σ(w2·tanh(w1·x)) on x1 (30 examples), "
+                                            "binary cross-entropy loss")
+    three = Dataset("3d", np.c_[d.X, d.X[:, :1]], d.y, "")
+    assert "x2, x3 unused" in TinyNet(three).description
 
 
 # ----------------------------------------------------------------------------- registry
@@ -242,6 +249,12 @@ def test_make_model_data_options(tmp_path):
     path.write_text("x1,x2,y\n1,2,1\n-1,-2,0\n")
     assert make_model("logistic", data=path).dataset.n == 2
     assert make_model("tiny-net", data=str(path)).dataset.name == "mine.csv"
+    path.write_text("y,x1\n1,2\n0,-1\n")  # 1-D data: the tiny net's own kind
+    net = make_model("tiny-net", data=path)
+    assert net.dataset.X.shape == (2, 1) and "unused" not in net.description
+    with pytest.raises(ModelError, match=r"logistic needs 2 input columns x1,x2; dataset "
+                                         r"'mine\.csv' has 1"):
+        make_model("logistic", data=path)
 
 
 def test_make_model_condition_reaches_the_bowl():
@@ -263,6 +276,8 @@ def test_make_model_condition_reaches_the_bowl():
     ("bowl", {"condition": 0.5}, "condition must be"),
     ("bowl", {"condition": float("inf")}, "condition must be"),
     ("logistic", {"dataset": "line"}, "2 input columns"),
+    ("logistic", {"condition": 5.0}, r"--condition applies only to the bowl \(not logistic\)"),
+    ("tiny-net", {"condition": 2.0}, "--condition applies only to the bowl"),
 ])
 def test_make_model_errors(name, kwargs, problem):
     with pytest.raises(ModelError, match=problem):
@@ -357,3 +372,30 @@ def test_tiny_net_grid_over_the_budget_uses_a_fixed_sample(monkeypatch, loss):
     full = per_point_grid(model, w1s, w2s)  # loss() always uses all examples
     assert not np.array_equal(grid, full)
     np.testing.assert_allclose(grid, full, rtol=0, atol=0.02)
+
+
+def test_options_typed_by_the_user_are_refused_where_they_do_not_apply_even_at_default():
+    """Regression: strict build accepted --condition 5 on logistic, and --l2 0 / --loss bce /
+    --condition 10 on any landscape, because only values away from the default were checked."""
+    for name, typed, problem in [("logistic", {"condition": 5.0}, "--condition applies only"),
+                                 ("logistic", {"condition": 10.0}, "--condition applies only"),
+                                 ("bowl", {"l2": 0.0}, "--l2 applies only"),
+                                 ("saddle", {"loss": "bce"}, "--loss applies only"),
+                                 ("bowl", {"loss": "bce", "dataset": "xor"}, "--dataset applies")]:
+        options = LandscapeOptions.from_user(name, **typed)
+        assert options.given == set(typed)
+        with pytest.raises(ModelError, match=problem):
+            options.build(strict=True)
+        assert options.build().name == name  # the app's lenient build drops them
+    typed = LandscapeOptions.from_user("bowl", condition=4.0, l2=None, loss=None)
+    assert typed.given == {"condition"} and (typed.l2, typed.loss) == (0.0, "bce")
+    assert typed.build(strict=True).loss([1.0, 1.0]) == SURFACES["bowl"](condition=4.0).loss(
+        [1.0, 1.0])
+    assert LandscapeOptions.from_user(None).name == DEFAULT_LANDSCAPE
+
+
+def test_lenient_build_keeps_the_condition_for_the_bowl_only():
+    options = LandscapeOptions(name="logistic", condition=3.0, l2=0.2)
+    assert options.build().l2 == 0.2  # condition waits for the bowl
+    bowl = options.with_name("bowl").build()
+    assert bowl.loss([1.0, 1.0]) == SURFACES["bowl"](condition=3.0).loss([1.0, 1.0])

@@ -8,8 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from losswalk.core.walk.optimizers import (
+    HYPERPARAMETERS,
     OPTIMIZERS,
     SCHEDULES,
+    OptimizerSettings,
     adam,
     chain,
     clip_by_norm,
@@ -87,7 +89,7 @@ def test_hand_table_covers_every_optimizer():
 # --- independent loop implementations, written from the textbook formulas ----------------------
 
 
-def reference(name, grads, lr=LR):
+def reference(name, grads, lr=LR, mu=0.9, b1=0.9, b2=0.999, eps=1e-8):
     """Per-coordinate Python loops; returns the list of updates."""
     n = len(grads[0])
     a, b = [0.0] * n, [0.0] * n  # velocity / squares / first and second moments
@@ -98,22 +100,22 @@ def reference(name, grads, lr=LR):
             if name == "sgd":
                 u[i] = -lr * g[i]
             elif name == "momentum":
-                a[i] = 0.9 * a[i] + g[i]
+                a[i] = mu * a[i] + g[i]
                 u[i] = -lr * a[i]
             elif name == "nesterov":
-                a[i] = 0.9 * a[i] + g[i]
-                u[i] = -lr * (g[i] + 0.9 * a[i])
+                a[i] = mu * a[i] + g[i]
+                u[i] = -lr * (g[i] + mu * a[i])
             elif name == "adagrad":
                 a[i] += g[i] ** 2
-                u[i] = -lr * g[i] / (math.sqrt(a[i]) + 1e-8)
+                u[i] = -lr * g[i] / (math.sqrt(a[i]) + eps)
             elif name == "rmsprop":
                 a[i] = 0.9 * a[i] + 0.1 * g[i] ** 2
-                u[i] = -lr * g[i] / (math.sqrt(a[i]) + 1e-8)
+                u[i] = -lr * g[i] / (math.sqrt(a[i]) + eps)
             else:  # adam
-                a[i] = 0.9 * a[i] + 0.1 * g[i]
-                b[i] = 0.999 * b[i] + 0.001 * g[i] ** 2
-                m_hat, v_hat = a[i] / (1 - 0.9**t), b[i] / (1 - 0.999**t)
-                u[i] = -lr * m_hat / (math.sqrt(v_hat) + 1e-8)
+                a[i] = b1 * a[i] + (1 - b1) * g[i]
+                b[i] = b2 * b[i] + (1 - b2) * g[i] ** 2
+                m_hat, v_hat = a[i] / (1 - b1**t), b[i] / (1 - b2**t)
+                u[i] = -lr * m_hat / (math.sqrt(v_hat) + eps)
         out.append(u)
     return out
 
@@ -130,6 +132,72 @@ def test_optimizers_match_loop_reference_on_random_gradient_sequences(grads):
         for g, expected in zip(grads, reference(name, grads), strict=True):
             u, state = opt.update(np.array(g), state, W0)
             np.testing.assert_allclose(u, expected, rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+CUSTOM = {"mu": 0.5, "b1": 0.6, "b2": 0.95, "eps": 0.01}  # far from every default
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(coords, coords), min_size=1, max_size=12))
+def test_custom_settings_reach_every_optimizer_that_takes_them(grads):
+    for name in OPTIMIZERS:
+        hyper = OptimizerSettings(**CUSTOM).for_optimizer(name)
+        assert set(hyper) == set(HYPERPARAMETERS[name]) - {"decay"}
+        opt = make_optimizer(name, LR, **hyper)
+        state = opt.init(W0)
+        for g, expected in zip(grads, reference(name, grads, **CUSTOM), strict=True):
+            u, state = opt.update(np.array(g), state, W0)
+            np.testing.assert_allclose(u, expected, rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+def test_custom_momentum_and_adam_steps_by_hand():
+    # momentum mu 0.5: v1 = g1, v2 = 0.5 (3, -4) + (1, 2) = (2.5, 0), u2 = -lr v2
+    u1, u2 = two_updates(make_optimizer("momentum", LR, mu=0.5))
+    np.testing.assert_allclose([u1, u2], [[-0.3, 0.4], [-0.25, 0.0]], rtol=1e-12, atol=1e-15)
+    # adam b1 0.5, b2 0.5, eps 1: m_hat = g1, v_hat = g1^2 -> u1 = -lr g1 / (|g1| + 1)
+    u1, _ = two_updates(make_optimizer("adam", LR, b1=0.5, b2=0.5, eps=1.0))
+    np.testing.assert_allclose(u1, [-0.1 * 3 / 4, 0.1 * 4 / 5], rtol=1e-12)
+
+
+def test_hyperparameters_are_the_builders_keywords():
+    assert HYPERPARAMETERS == {"sgd": (), "momentum": ("mu",), "nesterov": ("mu",),
+                               "adagrad": ("eps",), "rmsprop": ("decay", "eps"),
+                               "adam": ("b1", "b2", "eps")}
+
+
+@pytest.mark.parametrize(("name", "hyper", "problem"), [
+    ("sgd", {"mu": 0.5}, r"sgd takes no setting 'mu' \(its settings: none\)"),
+    ("momentum", {"b1": 0.5}, r"momentum takes no setting 'b1' \(its settings: mu\)"),
+    ("adam", {"mu": 0.5}, "adam takes no setting 'mu' .its settings: b1, b2, eps."),
+])
+def test_make_optimizer_refuses_a_setting_the_optimizer_does_not_take(name, hyper, problem):
+    with pytest.raises(ValueError, match=problem):
+        make_optimizer(name, LR, **hyper)
+
+
+def test_optimizer_settings_split_by_optimizer():
+    chosen = OptimizerSettings(mu=0.95, eps=1e-3)
+    assert chosen.chosen() == {"mu": 0.95, "eps": 1e-3}
+    assert chosen.for_optimizer("nesterov") == {"mu": 0.95}
+    assert chosen.for_optimizer("rmsprop") == {"eps": 1e-3}
+    assert chosen.for_optimizer("sgd") == {} and chosen.unused_by("sgd") == ("mu", "eps")
+    assert chosen.unused_by("adam") == ("mu",) and OptimizerSettings().unused_by("sgd") == ()
+    with pytest.raises(ValueError, match="unknown optimizer 'lbfgs'"):
+        chosen.unused_by("lbfgs")
+
+
+@pytest.mark.parametrize(("values", "problem"), [
+    ({"mu": 1.0}, r"momentum mu must be in \[0, 1\), got 1.0"),
+    ({"mu": -0.1}, "momentum mu must be in"),
+    ({"b1": 1.0}, r"adam b1 must be in \[0, 1\)"),
+    ({"b2": math.nan}, "adam b2 must be in"),
+    ({"eps": 0.0}, "eps must be a finite number > 0, got 0.0"),
+    ({"eps": -1e-8}, "eps must be a finite number > 0"),
+    ({"eps": math.inf}, "eps must be a finite number > 0"),
+])
+def test_optimizer_settings_out_of_range_are_refused(values, problem):
+    with pytest.raises(ValueError, match=problem):
+        OptimizerSettings(**values)
 
 
 def test_nesterov_iterates_are_the_look_ahead_points_of_sutskever_form():

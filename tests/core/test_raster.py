@@ -33,6 +33,8 @@ from losswalk.core.drawing.raster import (
     _resample,
     _tick_labels,
     cell_to_world,
+    clip_segment,
+    edge_mark,
     grid_shape_for,
     legend_strip_parts,
     map_size,
@@ -286,6 +288,69 @@ def test_markers_trail_and_walker():
     assert on_top.raster.text()[2][2] == "◉"
     key = [e.label for e in view.legend if e.kind == "marker"]
     assert key == ["global", "local", "walker", "trail"]
+
+
+def test_a_trail_that_leaves_the_map_is_drawn_to_the_edge():
+    # Regression: a step far off the map was a "wild jump" drawn as its ends only, so a walk
+    # that diverged showed no trail at all beyond its last point on the map.
+    g = surface(bowl, (0.0, 4.0, 0.0, 4.0), 5, 5)
+    for far in [(100.0, 2.0), (1e300, 2.0), (1.7e308, 2.0)]:
+        view = render_view(g, 5, 5, style="ramp", trail=[(2, 2), far], axes=False)
+        assert view.raster.text()[2][2:] == "•••", far
+        assert view.trail_cells([(2, 2), far]) == [(2, 2), (2, 3), (2, 4)]
+    through = render_view(g, 5, 5, style="ramp", trail=[(-10, -10), (14, 14)], axes=False)
+    assert [through.raster.text()[4 - k][k] for k in range(5)] == ["•"] * 5  # passes across
+    assert render_view(g, 5, 5, style="ramp", trail=[(-10, 0), (0, -10)], axes=False
+                       ).raster.text() == render_view(g, 5, 5, style="ramp", axes=False
+                                                      ).raster.text()  # misses the map
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ((2, 2), (100, 2), ((2, 2), (4, 2))),
+    ((-2, -2), (6, 6), ((0, 0), (4, 4))),
+    ((-1, 5), (5, -1), ((0, 4), (4, 0))),
+    ((5, 5), (6, 6), None),
+    ((-1e3, 2), (1.7e308, 2), ((0, 2), (4, 2))),
+])
+def test_clip_segment_against_hand_values(a, b, expected):
+    piece = clip_segment(a, b, (0.0, 4.0, 0.0, 4.0))
+    if expected is None:
+        assert piece is None
+    else:
+        np.testing.assert_allclose(np.array(piece), np.array(expected, dtype=float), atol=1e-9)
+
+
+@pytest.mark.parametrize(("charset", "walker", "cell", "arrow"), [
+    ("unicode", (100.0, 2.0), (2, 4), "→"),
+    ("unicode", (100.0, 100.0), (0, 4), "↗"),
+    ("unicode", (2.0, -50.0), (4, 2), "↓"),
+    ("unicode", (-1e308, 2.0), (2, 0), "←"),
+    ("ascii", (100.0, 2.0), (2, 4), ">"),
+    ("ascii", (2.0, 100.0), (0, 2), "^"),
+])
+def test_a_walker_off_the_map_is_an_arrow_at_the_edge(charset, walker, cell, arrow):
+    g = surface(bowl, (0.0, 4.0, 0.0, 4.0), 5, 5)
+    view = render_view(g, 5, 5, style="ramp", charset=charset, walker=walker, axes=False)
+    r = view.raster
+    assert r.chars[cell] == arrow and r.fg[cell] == WALKER and r.bold[cell]
+    assert sum(ch == arrow for ch in "".join(r.text())) == 1
+    assert view.edge_mark(*walker) == (*cell, arrow) and view.cell_at(*walker) is None
+    key = [(e.glyph, e.label) for e in view.legend if e.kind == "marker"]
+    assert key == [(arrow, "off map")]
+
+
+def test_the_edge_mark_lies_where_the_way_from_the_centre_crosses_the_edge():
+    extent = (-3.0, 5.0, 10.0, 12.0)  # spans 8 and 2: the arrow follows the map's own axes
+    for w1, w2 in [(40.0, 11.5), (1.0, 30.0), (-20.0, 0.0), (9.0, 14.0)]:
+        row, col, _ = edge_mark(extent, 33, 9, w1, w2, "ramp", "unicode")
+        u = np.array([(w1 - 1.0) / 8, (w2 - 11.0) / 2])
+        exit_point = np.array([1.0, 11.0]) + u / (2 * np.max(np.abs(u))) * [8, 2]
+        assert world_to_cell(extent, 33, 9, *exit_point, "ramp") == (row, col)
+    assert edge_mark(extent, 33, 9, 1.0, 11.0) is None  # on the map
+    assert edge_mark(extent, 33, 9, float("nan"), 11.0) is None
+    with_axes = render_view(surface(bowl, extent, 9, 9), 40, 11, style="ramp", walker=(40, 11))
+    row, col, arrow = with_axes.edge_mark(40.0, 11.0)
+    assert with_axes.raster.chars[row, col] == arrow == "→" and col == with_axes.x0 + 32
 
 
 def test_critical_points_work_as_markers():

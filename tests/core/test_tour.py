@@ -4,8 +4,10 @@ fail with the slide number and field."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions
@@ -18,6 +20,7 @@ from losswalk.core.lesson.tour import (
     load_tour,
     parse_tour,
 )
+from losswalk.core.walk.minibatch import MinibatchGradient
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
 from losswalk.core.walk.walker import Walker, WalkerStatus
 
@@ -30,12 +33,68 @@ def slide_titled(word: str) -> Slide:
     return slide
 
 
-def test_shipped_tour_has_the_seven_lesson_slides_in_order():
+def test_shipped_tour_has_the_lesson_slides_in_order():
     titles = [s.title for s in SLIDES]
-    assert len(titles) == 7
-    for title, word in zip(titles, ("loss function", "landscape", "global", "blindfolded",
-                                    "learning rate", "momentum", "rugged"), strict=True):
+    words = ("loss function", "landscape", "made of", "cross-entropy vs", "global",
+             "blindfolded", "learning rate", "momentum", "minibatches", "rugged", "no minimum",
+             "practice")
+    assert len(titles) == len(words)
+    for title, word in zip(titles, words, strict=True):
         assert word in title.lower()
+
+
+@pytest.mark.parametrize(("word", "key"), [("made of", "d"), ("cross-entropy vs", "v"),
+                                           ("no minimum", "]"), ("minibatches", "B"),
+                                           ("practice", "P")])
+def test_every_teaching_key_has_a_slide_that_names_it(word, key):
+    """d, v, [ ], B and P each get a slide whose text and hint say to press them."""
+    slide = slide_titled(word)
+    assert f"Press {key} " in slide.text and slide.setup.hint.startswith(f"{key} ")
+
+
+def test_cross_entropy_slide_claim_mse_plateaus_where_bce_still_pulls():
+    """Far on the wrong side (confident mistakes) MSE on a sigmoid is nearly flat, BCE is not."""
+    setup = slide_titled("cross-entropy vs").setup
+    bce = setup.options().build()
+    mse = dataclasses.replace(setup.options(), loss="mse").build()
+    wrong = -np.array([4.0, 4.0])  # predicts the opposite class confidently for most examples
+    assert np.linalg.norm(mse.grad(wrong)) < 0.05 * np.linalg.norm(bce.grad(wrong))
+    assert mse.loss(wrong) > 0.5 and bce.loss(wrong) > 2.0  # and it is high ground for both
+
+
+def test_minibatch_slide_claim_noisy_steps_still_head_downhill():
+    setup = slide_titled("minibatches").setup
+    model = setup.options().build()
+    for size in (64, 16, 1):
+        walker = Walker(model, setup.start, gradient=MinibatchGradient(model, size, seed=0))
+        losses = [walker.step().loss for _ in range(300)]
+        assert losses[-1] < 0.6 * walker.trail[0].loss  # downhill on the whole
+        if size < 64:
+            assert any(b > a for a, b in itertools.pairwise(losses))  # but it wobbles
+
+
+def test_no_minimum_slide_claims_unbounded_then_a_minimum_that_moves_in():
+    setup = slide_titled("no minimum").setup
+    assert setup.dataset == "separable" and not setup.l2
+    minima = []
+    for l2 in (0.001, 0.01, 1.0):
+        model = dataclasses.replace(setup.options(), l2=l2).build()
+        w = np.zeros(2)
+        for _ in range(40_000):  # gradient descent to the (now finite) minimum
+            w = w - 0.5 * model.grad(w)
+        assert np.linalg.norm(model.grad(w)) < 1e-6
+        minima.append(w)
+    norms = [np.linalg.norm(w) for w in minima]
+    assert norms[0] > norms[1] > norms[2] > 0  # far out first, moving in
+    plain, way = setup.options().build(), minima[0] / norms[0]
+    losses = [plain.loss(t * way) for t in (1, 10, 100, 1000)]
+    assert all(b < a for a, b in itertools.pairwise(losses)) and losses[-1] < 1e-6  # no bottom
+
+
+def test_practice_slide_claim_three_exercises():
+    from losswalk.core.lesson.practice import PROBLEMS
+
+    assert "three exercises" in slide_titled("practice").text and len(PROBLEMS) == 3
 
 
 def test_shipped_text_is_short_ascii_and_quotes_the_lesson_numbers():

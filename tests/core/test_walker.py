@@ -1,14 +1,33 @@
 """The blindfolded walker: what it feels, how it steps, and how walks end."""
 
+import functools
+import itertools
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import losswalk.core.walk.walker as walker_module
+from losswalk.core.drawing.text import format_number
+from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions
 from losswalk.core.landscapes.surfaces import SURFACES
-from losswalk.core.walk.optimizers import make_schedule
-from losswalk.core.walk.walker import ARROWS, COMPASS, STALL_STEPS, TrailPoint, Walker, WalkerStatus
+from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
+from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, make_schedule
+from losswalk.core.walk.walker import (
+    ARROWS,
+    CLIMB_RISE,
+    CLIMB_STEPS,
+    CLIMB_STRETCH,
+    COMPASS,
+    OUTWARD_STEPS,
+    STALL_STEPS,
+    WINDOW,
+    TrailPoint,
+    Walker,
+    WalkerStatus,
+)
 
 
 class Bowl:
@@ -74,6 +93,13 @@ def walk(walker, n):
     return walker
 
 
+def walk_to_the_end(walker, limit=100_000):
+    """Step until the status ends the run, as `losswalk walk` and the app's run do."""
+    while not walker.status.ended and walker.steps < limit:
+        walker.step()
+    return walker
+
+
 @pytest.mark.parametrize("model", [Bowl(), DoubleWell()])
 def test_test_models_have_correct_gradients(model):
     rng, h = np.random.default_rng(0), 1e-6
@@ -88,7 +114,7 @@ def test_test_models_have_correct_gradients(model):
 def test_trail_starts_at_step_zero_at_the_start():
     walker = Walker(Bowl())
     assert walker.trail == [TrailPoint(0, 1.5, -1.0, 0.5 * (2.25 + 4), math.hypot(1.5, 4), 0.0)]
-    assert walker.steps == 0 and walker.status is WalkerStatus.WALKING and walker.message == ""
+    assert walker.steps == 0 and walker.status is WalkerStatus.READY and walker.message == ""
     assert (
         walker.lr == 0.1 and walker.optimizer_name == "sgd" and walker.schedule_name == "constant"
     )
@@ -170,7 +196,7 @@ def test_feel_survives_a_nan_gradient():
 
     walker = Walker(BrokenGradient())
     assert walker.feel().direction == "flat"
-    assert walker.status is WalkerStatus.WALKING  # nan is not convergence
+    assert walker.status is WalkerStatus.READY  # nan is not convergence
 
 
 def test_feel_does_not_move_the_walker():
@@ -266,18 +292,25 @@ def test_gradient_hook_gets_position_and_step():
 # --- how walks end -----------------------------------------------------------------------------
 
 
-def test_huge_learning_rate_diverges_cleanly():
-    walker = Walker(Bowl(), lr=1e6)
-    assert walker.step() is None
+def test_huge_learning_rate_diverges_with_its_steps_in_the_trail():
+    walker = walk(Walker(Bowl(), lr=1e6), 3)  # each step multiplies w2 by 1 - 4e6
     assert walker.status is WalkerStatus.DIVERGED
-    assert "learning rate 1e+06 is too large" in walker.message and "press r" in walker.message
-    assert walker.step() is None and len(walker.trail) == 1  # stays stopped
-    np.testing.assert_array_equal(walker.position, [1.5, -1.0])  # the last good point
+    assert "learning rate 1e6 is too large" in walker.message
+    assert [p.step for p in walker.trail] == [0, 1, 2, 3]
+    w = np.array([1.5, -1.0])
+    for point in walker.trail[1:]:  # the diverging steps, by hand
+        w = w - 1e6 * np.array([w[0], 4 * w[1]])
+        assert (point.w1, point.w2) == pytest.approx(tuple(w))
+    last = walker.trail[-1]
+    assert f"to {format_number(last.loss)}," in walker.message  # the number the panel shows
+    np.testing.assert_array_equal(walker.position, [last.w1, last.w2])  # where it diverged
+    assert walker.step() is None and len(walker.trail) == 4  # stays stopped
 
 
 def test_moderately_too_large_lr_blows_up_over_several_steps_without_nan():
     walker = walk(Walker(Bowl(), lr=0.6), 100)  # 1 - 0.6*4 = -1.4: the w2 zig-zag grows
-    assert walker.status is WalkerStatus.DIVERGED and "blew up to" in walker.message
+    assert walker.status is WalkerStatus.DIVERGED and "the loss rose" in walker.message
+    assert f"to {format_number(walker.trail[-1].loss)}," in walker.message
     assert len(walker.trail) > 3
     values = np.array([[p.w1, p.w2, p.loss, p.grad_norm, p.lr] for p in walker.trail])
     assert np.all(np.isfinite(values))
@@ -301,23 +334,41 @@ class PythonFloatBowl(Bowl):
 @pytest.mark.parametrize("model", [SURFACES["rosenbrock"](), PythonFloatBowl()])
 def test_overflowing_formula_counts_as_divergence_not_an_exception(model):
     walker = Walker(model, lr=1e200)
-    assert walker.step() is None and walker.status is WalkerStatus.DIVERGED
-    assert "blew up to inf" in walker.message
+    point = walker.step()
+    assert walker.status is WalkerStatus.DIVERGED and "overflowed to inf" in walker.message
+    assert point is walker.trail[-1] and point.loss == math.inf and math.isfinite(point.w1)
+    assert "at step 1 " in walker.message
 
 
-def test_running_off_an_endless_slope_is_reported():
-    walker = walk(Walker(Plane(1.0, 0.0), lr=1.0), 1000)
-    assert walker.status is WalkerStatus.DIVERGED and "ran off the map" in walker.message
-    assert walker.position[0] >= -4 - 10 * 8  # stopped at the last point within 10 map spans
-    assert len(walker.trail) == 85  # start + 84 steps of -1 reach w1 = -84
-
-
-def test_lowering_the_lr_lets_a_diverged_walker_go_on():
-    walker = Walker(Bowl(), lr=1e6)
+def test_running_down_an_endless_slope_is_unbounded_not_diverged():
+    walker = Walker(Plane(1.0, 0.0), lr=1.0)
+    walk(walker, OUTWARD_STEPS - 1)
+    assert walker.status is WalkerStatus.WALKING  # w1 = -99: far out, but only 99 steps
     walker.step()
+    assert walker.status is WalkerStatus.UNBOUNDED and len(walker.trail) == OUTWARD_STEPS + 1
+    assert "the loss fell at each of the last 100 steps, to -100," in walker.message
+    assert "headed away to (-100, 0)" in walker.message
+
+
+def test_lowering_the_lr_lets_a_diverged_walker_go_on_from_where_it_diverged():
+    walker = walk(Walker(Bowl(), lr=1e6), 3)
+    assert walker.status is WalkerStatus.DIVERGED
+    here = walker.position.copy()
     walker.set_lr(0.1)
-    assert walker.status is WalkerStatus.WALKING and walker.message == ""
-    assert walker.step() is not None
+    assert walker.status is WalkerStatus.READY and walker.message == ""
+    np.testing.assert_array_equal(walker.position, here)  # the loss there is finite
+    assert walker.step() is not None and walker.status is WalkerStatus.WALKING
+
+
+def test_a_walker_whose_loss_overflowed_resumes_from_the_last_finite_point():
+    walker = Walker(PythonFloatBowl(), lr=1e200)
+    walker.step()
+    assert walker.status is WalkerStatus.DIVERGED and walker.trail[-1].loss == math.inf
+    walker.set_lr(0.1)
+    assert walker.status is WalkerStatus.READY
+    assert walker.message == "ready: back at (1.5, -1), the last point where the loss was finite"
+    assert walker.trail[-1] == TrailPoint(1, 1.5, -1.0, 3.125, math.hypot(1.5, 4), 0.0)
+    assert walker.step().w1 == pytest.approx(1.35)
 
 
 def test_local_minimum_is_reported_as_stuck():
@@ -353,7 +404,7 @@ def test_move_onto_flat_ground_converges_and_off_it_walks():
     walker.move(-0.5, 0.0)
     assert walker.status is WalkerStatus.CONVERGED
     walker.move(0.0, 0.5)
-    assert walker.status is WalkerStatus.WALKING
+    assert walker.status is WalkerStatus.READY
 
 
 def test_move_rejects_non_finite_offsets():
@@ -372,7 +423,7 @@ def test_reset_to_a_point_without_finite_loss_is_rejected_and_changes_nothing():
 def test_reset_returns_to_the_start_and_remembers_a_new_one():
     walker = walk(Walker(Bowl(), lr=1e6), 3)
     walker.reset()
-    assert walker.status is WalkerStatus.WALKING and walker.steps == 0 and len(walker.trail) == 1
+    assert walker.status is WalkerStatus.READY and walker.steps == 0 and len(walker.trail) == 1
     walker.reset(start=(0.5, 0.5))
     walk(walker, 3)
     walker.reset()
@@ -423,23 +474,201 @@ def test_a_walker_moved_far_off_the_map_by_hand_can_still_step():
     assert walker.status is WalkerStatus.WALKING and walker.position[0] == 199.0
 
 
-def test_a_walker_far_out_that_shoots_further_out_still_diverges():
+def test_a_walker_far_out_that_shoots_further_downhill_is_unbounded_not_diverged():
     walker = Walker(Plane(1.0, 0.0), lr=1e3)
-    walker.move(-200.0, 0.0)  # ~25 spans left; a step of -1000 takes it to ~150 spans
-    assert walker.step() is None and walker.status is WalkerStatus.DIVERGED
+    walker.move(-200.0, 0.0)  # ~25 spans left; each step of -1000 goes further, lower
+    assert walker.step() is not None and walker.status is WalkerStatus.WALKING
+    walk(walker, OUTWARD_STEPS - 1)
+    assert walker.status is WalkerStatus.UNBOUNDED
 
 
 def test_a_learning_rate_too_small_to_move_is_reported_as_stalled():
     walker = Walker(Bowl(), lr=1e-30)
     walk(walker, STALL_STEPS - 1)
-    assert not walker.stalled and walker.message == ""
+    assert walker.status is WalkerStatus.WALKING and walker.message == ""
     walker.step()
-    assert walker.stalled and walker.status is WalkerStatus.WALKING
+    assert walker.status is WalkerStatus.STALLED
     assert "too small" in walker.message and "1e-30" in walker.message
+    walker.step()  # stepping on does not undo the verdict
+    assert walker.status is WalkerStatus.STALLED
     walker.move(0.1, 0.0)  # a hand move starts the count again
-    assert not walker.stalled
+    assert walker.status is WalkerStatus.READY
 
 
 def test_slow_but_moving_walks_are_not_stalled():
     walker = walk(Walker(Bowl(), lr=1e-6), 3 * STALL_STEPS)
-    assert not walker.stalled
+    assert walker.status is WalkerStatus.WALKING
+
+
+# --- the status vocabulary and the budgets that end every walk (README "How walks end") -------
+
+
+def sgd_by_hand(grad, start, lr, steps):
+    """Plain gradient descent, independently of the optimizers module: the positions."""
+    w, path = np.array(start, dtype=float), []
+    for _ in range(steps):
+        w = w - lr * np.asarray(grad(w), dtype=float)
+        path.append(w.copy())
+    return path
+
+
+def test_every_status_but_ready_and_walking_ends_a_run():
+    assert {s.value for s in WalkerStatus} == {
+        "ready", "walking", "converged", "stuck", "stalled", "oscillating", "noisy", "unbounded",
+        "diverged"}
+    assert [s for s in WalkerStatus if not s.ended] == [WalkerStatus.READY, WalkerStatus.WALKING]
+
+
+def test_judging_the_walk_does_not_depend_on_the_view_extent():
+    # Regression: at a view of +-1e9 the stall test (moves < 1e-12 of the view) stopped this
+    # walk after 20 steps as "stalled" while it was converging.
+    himmelblau = SURFACES["himmelblau"]()
+    views = [None, (-1e9, 1e9, -1e9, 1e9), (2.9, 3.1, 1.9, 2.1)]
+    walks = [walk_to_the_end(Walker(himmelblau, start=(0, 0), extent=view)) for view in views]
+    for walker in walks:
+        assert walker.status is WalkerStatus.CONVERGED and walker.steps == 47
+        assert walker.trail == walks[0].trail
+
+
+def test_a_stable_two_cycle_is_oscillating_after_two_windows():
+    # lr 0.5 on 0.5 (w1^2 + 4 w2^2) from (0, -1): w2 -> (1 - 0.5 * 4) w2 = -w2, forever at loss 2
+    walker = Walker(Bowl(), start=(0.0, -1.0), lr=0.5)
+    walk(walker, 2 * WINDOW - 1)
+    assert walker.status is WalkerStatus.WALKING
+    assert {(p.w1, p.w2, p.loss) for p in walker.trail} == {(0.0, -1.0, 2.0), (0.0, 1.0, 2.0)}
+    walker.step()
+    assert walker.status is WalkerStatus.OSCILLATING and walker.steps == 2 * WINDOW
+    assert "bounced between 2 and 2 without getting lower" in walker.message
+    assert "smaller learning rate" in walker.message
+    walker.step()  # stepping on keeps the verdict
+    assert walker.status is WalkerStatus.OSCILLATING
+
+
+def first_climb_verdict(losses, moves):
+    """The step at which the documented climb rule first holds, from a walk's losses and step
+    lengths (index 0: the start, move 0), or None."""
+    climb, base = 0, 0.0
+    for t in range(1, len(losses)):
+        climbing = losses[t] > losses[t - 1] and moves[t] > moves[t - 1]
+        if climbing and climb == 0:
+            base = moves[t - 1] or moves[t]
+        climb = climb + 1 if climbing else 0
+        lowest = min(losses[: t + 1])
+        if (climb >= CLIMB_STEPS and moves[t] >= CLIMB_STRETCH * base
+                and losses[t] - lowest >= CLIMB_RISE * max(losses[0] - lowest, abs(lowest))):
+            return t
+    return None
+
+
+@pytest.mark.parametrize("lr", [0.6, 2.0, 1e6])
+def test_a_growing_zigzag_diverges_by_the_climb_rule_and_keeps_the_diverging_steps(lr):
+    # lr 0.6: w2 -> (1 - 2.4) w2 = -1.4 w2 and w1 -> 0.4 w1, the loss rises from step 2 on
+    walker = walk_to_the_end(Walker(Bowl(), lr=lr))
+    path = [np.array(Bowl.start), *sgd_by_hand(Bowl().grad, Bowl.start, lr, walker.steps + 2)]
+    losses = [Bowl().loss(w) for w in path]
+    moves = [0.0] + [float(np.linalg.norm(b - a)) for a, b in itertools.pairwise(path)]
+    assert walker.status is WalkerStatus.DIVERGED
+    assert walker.steps == first_climb_verdict(losses, moves)
+    for point, w in zip(walker.trail, path, strict=False):
+        assert (point.w1, point.w2) == pytest.approx(tuple(w))
+    assert f"to {format_number(walker.trail[-1].loss)}," in walker.message
+
+
+def test_the_run_budget_ends_a_creeping_walk_as_stalled(monkeypatch):
+    monkeypatch.setattr(walker_module, "RUN_BUDGET", 50)
+    walker = walk(Walker(Bowl(), lr=1e-6), 49)  # moves ~4e-6 a step: not stalled by the move test
+    assert walker.status is WalkerStatus.WALKING
+    walker.step()
+    assert walker.status is WalkerStatus.STALLED and "still creeping downhill after 50 steps" in (
+        walker.message)
+    walker.set_lr(0.1)  # a settings change starts a fresh run with a fresh budget
+    assert walker.status is WalkerStatus.READY
+    walk(walker, 10)
+    assert walker.status is WalkerStatus.WALKING
+
+
+def test_the_stall_budget_counts_moves_against_the_landscape_not_the_view():
+    walker = Walker(Bowl(), lr=1e-13, extent=(-1e-12, 1e-12, -1e-12, 1e-12))
+    walk(walker, STALL_STEPS)  # moves ~4e-13 < 1e-12 x the landscape's span (4): stalled
+    assert walker.status is WalkerStatus.STALLED
+    walker = Walker(Bowl(), lr=1e-11, extent=(-1e9, 1e9, -1e9, 1e9))
+    walk(walker, STALL_STEPS)  # moves ~4e-11: visible on the landscape whatever the view
+    assert walker.status is WalkerStatus.WALKING
+
+
+def test_unbounded_needs_every_step_lower_and_further_out_for_the_whole_budget():
+    walker = Walker(Plane(1.0, 0.0), lr=1.0)
+    walk(walker, OUTWARD_STEPS // 2)
+    walker.set_lr(1.0)  # a fresh run: the count starts again
+    walk(walker, OUTWARD_STEPS - 1)
+    assert walker.status is WalkerStatus.WALKING
+    walker.step()
+    assert walker.status is WalkerStatus.UNBOUNDED
+
+
+def test_off_map_follows_the_view():
+    walker = Walker(Bowl(), start=(1.5, -1.0), extent=(-1.0, 1.0, -1.0, 1.0))
+    assert walker.off_map  # w1 = 1.5 > 1
+    walker.extent = (-2.0, 2.0, -2.0, 2.0)
+    assert not walker.off_map
+
+
+# --- every walk ends ------------------------------------------------------------------------
+
+DATASETS = ("overlap", "separable", "xor", "moons", "circles", "noisy")
+
+
+@functools.cache
+def landscape(name: str, dataset: str | None):
+    return LandscapeOptions(name=name, dataset=dataset).build(strict=True)
+
+
+@st.composite
+def walks(draw):
+    """Any landscape (data ones on any built-in dataset, any batch size), optimizer, schedule,
+    learning rate in [1e-6, 1e3] and start in the landscape's own extent."""
+    name = draw(st.sampled_from(sorted(LANDSCAPES)))
+    dataset = draw(st.sampled_from(DATASETS)) if name == "logistic" else None
+    model = landscape(name, dataset)
+    x0, x1, y0, y1 = model.extent
+    start = (draw(st.floats(x0, x1)), draw(st.floats(y0, y1)))
+    batch = draw(st.sampled_from(BATCH_SIZES)) if name in DATA_LANDSCAPES else None
+    return Walker(model, start, optimizer=draw(st.sampled_from(OPTIMIZERS)),
+                  lr=10 ** draw(st.floats(-6, 3)), schedule=draw(st.sampled_from(SCHEDULES)),
+                  gradient=None if batch is None else MinibatchGradient(model, batch, seed=1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(walks())
+def test_any_walk_ends_within_its_budget_with_a_documented_status(walker):
+    # The run budget is cut to 2,000 steps (50,000 in use) to keep the test quick: the rule
+    # that ends a creeping walk is the same, and every other budget is checked at full size.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(walker_module, "RUN_BUDGET", 2000)
+        while not walker.status.ended:
+            assert walker.steps < 2000
+            walker.step()
+    assert walker.status.value in {s.value for s in WalkerStatus} - {"ready", "walking"}
+    assert walker.message.startswith(f"{walker.status.value}: ")
+    assert walker.trail[-1].step == walker.steps
+
+
+def test_optimizer_settings_reach_the_walkers_steps():
+    """momentum mu 0.5 on 0.5 (w1^2 + 4 w2^2) from (1, 1), lr 0.1, by hand:
+    g0 = (1, 4) -> v1 = (1, 4), w1 = (0.9, 0.6); g1 = (0.9, 2.4) -> v2 = 0.5 v1 + g1 = (1.4, 4.4),
+    w2 = (0.76, 0.16). The default mu 0.9 would give v2 = (1.8, 6.0), w2 = (0.72, 0.0)."""
+    from losswalk.core.walk.optimizers import OptimizerSettings
+
+    settings = OptimizerSettings(mu=0.5, b1=0.5)
+    walker = Walker(Bowl(), (1.0, 1.0), optimizer="momentum", lr=0.1, settings=settings)
+    walker.step()
+    point = walker.step()
+    assert (point.w1, point.w2) == (pytest.approx(0.76), pytest.approx(0.16))
+    walker.reset()  # the settings outlive resets and optimizer switches (b1 waits for adam)
+    walker.set_optimizer("sgd")
+    walker.set_optimizer("momentum")
+    walker.step()
+    assert walker.step().w1 == pytest.approx(0.76) and walker.settings is settings
+    default = Walker(Bowl(), (1.0, 1.0), optimizer="momentum", lr=0.1)
+    default.step()
+    assert default.step().w1 == pytest.approx(0.72)

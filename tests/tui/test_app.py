@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,9 +14,10 @@ from textual import constants
 from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions, ModelError
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
 from losswalk.core.walk.walker import WalkerStatus
-from losswalk.tui.app import MIN_SIZE, LosswalkApp
+from losswalk.tui.app import CHART_EVERY, MIN_SIZE, LosswalkApp
 from losswalk.tui.screens.help import KEYS, HelpScreen
-from losswalk.tui.widgets.map_view import line_cells
+from losswalk.tui.widgets.charts import LossHistoryChart
+from losswalk.tui.widgets.walker_panel import WalkerPanel
 from tests.tui.conftest import screen_text, wait_for_map
 
 SIZE = (80, 24)
@@ -32,7 +36,7 @@ async def test_opens_default_landscape_and_names_it():
         assert app.map.grid is not None and app.map.grid.values.shape[::-1] == app.map.grid_shape()
         text = screen_text(pilot)
         assert "logistic: BCE on overlap" in text
-        assert "sgd" in text and "walking" in text
+        assert "sgd" in text and "ready" in text  # not "walking" before the first step
 
 
 MOVES = {
@@ -225,6 +229,60 @@ async def test_r_resets_walker_and_trail():
         np.testing.assert_array_equal(app.explorer.walker.position, app.explorer.model.start)
 
 
+def chart_and_panel_loss(app: LosswalkApp) -> tuple[str, str]:
+    """The loss chart's title and the panel's loss line, as drawn now."""
+    chart, panel = app.query_one(LossHistoryChart), app.query_one(WalkerPanel)
+    panel_rows = [panel.render_line(y).text for y in range(panel.size.height)]
+    return chart.render_line(0).text.strip(), next(r for r in panel_rows if r.startswith("loss"))
+
+
+async def test_the_loss_chart_title_never_lags_the_panel_while_walking():
+    """Regression: while walking, the loss chart was redrawn every CHART_EVERY steps only, so its
+    title showed an older loss than the panel two steps in three."""
+    app = LosswalkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        app.explorer.start_walk()
+        for _ in range(2 * CHART_EVERY + 1):  # the clock's frames, called here one by one
+            app._tick()
+            title, panel_line = chart_and_panel_loss(app)
+            assert app.explorer.walking and title == panel_line.strip(), (title, panel_line)
+
+
+def test_the_first_frame_at_80x24_imports_no_plotext():
+    """The loss chart is drawn by core (plotext's import and first draw cost ~30 ms of the first
+    frame); at 80x24 the cross-sections are folded away, so nothing on screen needs plotext."""
+    code = (
+        "import asyncio, sys\n"
+        "from losswalk.tui.app import LosswalkApp\n"
+        "from tests.tui.conftest import wait_for_map\n"
+        "async def main():\n"
+        "    async with LosswalkApp().run_test(size=(80, 24)) as pilot:\n"
+        "        await wait_for_map(pilot)\n"
+        "        await pilot.press('space')\n"
+        "sys.exit(asyncio.run(main()) or ('plotext' in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+async def test_r_resets_the_loss_chart_range():
+    """Regression: `r` restarts the trail from the same first point; the chart kept the range of
+    the walk before. After r the chart shows what a fresh app shows."""
+    app, fresh = LosswalkApp(), LosswalkApp()
+    async with fresh.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        chart = fresh.query_one(LossHistoryChart)
+        expected = [chart.render_line(y).text for y in range(chart.size.height)]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press(*["space"] * 12, "r")
+        await pilot.pause()
+        chart = app.query_one(LossHistoryChart)
+        assert [chart.render_line(y).text for y in range(chart.size.height)] == expected
+
+
 async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
@@ -237,7 +295,7 @@ async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
         assert "DIVERGED" in text and "r reset" in text
         await pilot.press("space")  # does nothing harmful
         await pilot.press("r")
-        assert app.explorer.walker.status == WalkerStatus.WALKING
+        assert app.explorer.walker.status == WalkerStatus.READY
         assert "DIVERGED" not in screen_text(pilot)
 
 
@@ -245,14 +303,16 @@ async def test_a_learning_rate_too_small_to_move_stops_the_run_and_says_so():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        await pilot.press(*["minus"] * 170)  # 1.5^-170 ~ 1e-30 times the default
-        await pilot.press("enter")
+        walker = app.explorer.walker
+        walker.set_lr(walker.lr * 1.5 ** -169)  # as 169 presses of - would
+        await pilot.press("minus", "enter")  # 1.5^-170 ~ 1e-30 times the default
         for _ in range(100):
             await pilot.pause(0.05)
             if not app.explorer.walking:
                 break
-        assert not app.explorer.walking and app.explorer.walker.stalled
-        assert "too small" in app.explorer.message
+        assert not app.explorer.walking and walker.status is WalkerStatus.STALLED
+        assert "too small" in app.explorer.message and "+ raises the learning rate" in (
+            app.explorer.message)
 
 
 @pytest.mark.parametrize("close", ["question_mark", "escape", "q"])
@@ -277,6 +337,25 @@ def test_help_lists_every_bound_key():
                      "pagedown": "PgDn", "pageup": "PgUp", "full_stop": ".", "comma": ",",
                      "left_square_bracket": "[", "right_square_bracket": "]"}.get(key, key)
             assert short in listed.split(), key
+
+
+@pytest.mark.parametrize("size", [(60, 18), (80, 24)])
+async def test_the_footer_shows_help_and_quit_at_every_supported_size(size):
+    app = LosswalkApp()
+    async with app.run_test(size=size) as pilot:
+        await wait_for_map(pilot)
+        footer = screen_text(pilot).splitlines()[-1]
+        assert "? help" in footer and "q quit" in footer and "space step" in footer
+
+
+async def test_ctrl_c_quits_even_from_the_practice_screen():
+    """Over SSH people press ctrl+c to leave: it quits instead of saying 'press ctrl+q'."""
+    for keys in (("ctrl+c",), ("P", "ctrl+c")):
+        app = LosswalkApp()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert not app.is_running, keys
 
 
 async def test_q_quits():
@@ -348,15 +427,21 @@ async def test_a_walker_step_repaints_only_a_few_cells():
         assert all(region.width == 1 and region.height == 1 for region in refreshed)
 
 
-def test_line_cells_joins_cells_without_gaps():
-    cells = line_cells((0, 0), (3, 7))
-    assert cells[0] == (0, 0) and cells[-1] == (3, 7) and len(cells) == 8
-    assert all(max(abs(a[0] - b[0]), abs(a[1] - b[1])) == 1 for a, b in itertools.pairwise(cells))
-
-
 @pytest.mark.parametrize(("charset", "expected"), [
     ("unicode", "★ global minimum, ◇ local minimum, ✕ saddle point, ▲ maximum, ◉ the walker"),
     ("ascii", "* global minimum, m local minimum, S saddle point, M maximum, @ the walker"),
 ])
 def test_help_names_the_markers_as_the_map_draws_them(charset, expected):
     assert HelpScreen(charset=charset)._markers().startswith(expected)
+
+
+async def test_the_panel_and_the_title_name_the_walk_state_alike():
+    app = bowl()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        for keys, word in ((), "ready"), (("space",), "paused"), (("enter",), "walking"):
+            await pilot.press(*keys)
+            await pilot.pause()
+            title = screen_text(pilot).splitlines()[0]
+            panel = app.query_one(WalkerPanel).panel_text().plain
+            assert f"| {word}" in title and word in panel.split(), (keys, title)

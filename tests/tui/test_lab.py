@@ -68,7 +68,7 @@ async def test_tour_moves_through_slides_and_sets_their_landscapes():
         assert app.explorer.model.name == slide_landscape(0)
 
 
-async def test_tour_ends_stay_put_and_other_keys_keep_working():
+async def test_tour_stays_put_at_its_ends_and_other_keys_keep_working():
     app = LosswalkApp(tour=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
@@ -79,8 +79,27 @@ async def test_tour_ends_stay_put_and_other_keys_keep_working():
         assert app.explorer.walker.steps == 1 and len(app.explorer.walker.trail) == 3
         await press(pilot, *["pagedown"] * (len(SLIDES) + 2))
         assert app.explorer.tour.index == len(SLIDES) - 1
-        await pilot.pause(0.2)  # the last slide runs the walk
-        assert app.explorer.walker.steps > 0
+        assert "last slide" in app.explorer.message
+
+
+async def test_ending_the_tour_returns_to_where_the_viewer_was():
+    """Regression: t left the last slide's landscape and view instead of the viewer's own."""
+    app = LosswalkApp(LandscapeOptions(name="himmelblau"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await press(pilot, "l", "l", "space", "z", "c")
+        explorer = app.explorer
+        walker, extent, mode = explorer.walker, explorer.extent, explorer.mode
+        position, trail = walker.position.copy(), list(walker.trail)
+        await press(pilot, "t", "pagedown", "pagedown", "pagedown", "b")
+        assert explorer.touring and explorer.model.name != "himmelblau"
+        await press(pilot, "t")
+        await wait_for_map(pilot)
+        assert not explorer.touring and not explorer.blind
+        assert explorer.model.name == "himmelblau" and explorer.walker is walker
+        assert explorer.extent == extent and explorer.mode == mode == app.map.mode
+        assert (walker.position == position).all() and walker.trail == trail
+        assert app.map.extent == extent and "back where you were" in explorer.message
 
 
 async def test_slide_setup_is_applied():
@@ -376,7 +395,8 @@ async def test_tour_slides_reset_the_log_scale_and_n_from_slide_one_opens_tiny_n
         await wait_for_map(pilot)
         await press(pilot, "e", "t")  # log colours left on from before: slide 1 starts clean
         assert app.map.scale == "linear" and "(log" not in screen_text(pilot)
-        await press(pilot, "pagedown", "e", "pagedown")  # log on slide 2, then camel's slide 3
+        camel = next(i for i, slide in enumerate(SLIDES) if slide.setup.landscape == "camel")
+        await press(pilot, "pagedown", "e", *["pagedown"] * (camel - 1))  # log on 2, then camel's
         assert app.explorer.model.name == "camel" and app.map.scale == "linear"
         await press(pilot, "t", "t", "n")  # slide 1 names no dataset: tiny-net gets its own
         assert app.explorer.model.name == "tiny-net" and app.explorer.model.dataset.name == "line"
@@ -386,10 +406,11 @@ async def test_blind_on_a_tour_slide_at_80x24_still_shows_step_and_state():
     app = LosswalkApp(tour=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        await press(pilot, *["pagedown"] * 3, "b", "space", "space")  # the blindfolded slide
+        blindfolded = next(i for i, s in enumerate(SLIDES) if "blindfolded" in s.title.lower())
+        await press(pilot, *["pagedown"] * blindfolded, "b", "space", "space")
         assert app.explorer.blind and app.explorer.touring
         text = screen_text(pilot)
-        assert "step 2" in text and "walking" in text.split("step 2")[1]
+        assert "step 2" in text and "paused" in text.split("step 2")[1]
         assert displayed(app, "#history")  # the chart beside the panel, not an empty half
 
 

@@ -14,10 +14,10 @@ from textual import constants
 
 from losswalk.core.drawing.palette import DEFAULT
 from losswalk.core.drawing.raster import marker_glyph
+from losswalk.core.drawing.text import ARROWS
 from losswalk.core.landscapes.models import LandscapeOptions
-from losswalk.core.walk.walker import ARROWS
 from losswalk.tui.app import LosswalkApp
-from losswalk.tui.widgets.walker_panel import GLYPHS, STATES, WalkerPanel
+from losswalk.tui.widgets.walker_panel import GLYPHS, WalkerPanel
 from tests.tui.conftest import wait_for_map
 
 MARKERS = ("global", "minimum", "saddle", "maximum", "walker", "trail")
@@ -41,8 +41,7 @@ async def test_the_panel_shows_every_setting_and_the_state_at_every_width(size):
         lines = panel_lines(app)
         assert not any(line.endswith(("…", "...")) for line in lines), lines
         assert any(line.split()[:2] == ["step", "1"] for line in lines if line), lines
-        state = STATES.get(app.explorer.walker.status.value, app.explorer.walker.status.value)
-        assert [line for line in lines if line][-1].startswith(state), lines
+        assert [line for line in lines if line][-1].startswith(app.explorer.walk_state), lines
         if size[0] >= 140 and size[1] >= 30:  # room for the long labels
             assert any(line.startswith("learn rate") for line in lines), lines
 
@@ -52,12 +51,12 @@ async def test_a_stopped_walker_always_shows_why(size):
     app = LosswalkApp(LandscapeOptions(name="bowl"))
     async with app.run_test(size=size) as pilot:
         await wait_for_map(pilot)
-        await pilot.press(*["plus"] * 20, "space")
-        await pilot.pause()
-        status = app.explorer.walker.status.value
-        assert status != "walking"
+        await pilot.press(*["plus"] * 20, "enter")
+        await pilot.pause(0.3)
+        state = app.explorer.walk_state
+        assert app.explorer.walker.status.ended
         lines = [line for line in panel_lines(app) if line]
-        assert any(line.startswith(STATES.get(status, status)) for line in lines), lines
+        assert any(line.startswith(state) for line in lines), lines
         assert any(line.startswith(("step", "lr", "learn rate")) for line in lines), lines
 
 
@@ -71,7 +70,7 @@ async def test_the_panel_fits_its_place_under_the_tour_at_60x18():
         side = app.query_one("#side")
         assert panel.size.height <= side.size.height
         lines = [line for line in panel_lines(app) if line]
-        assert lines[-1] == "walking" and lines[-2].endswith("…")
+        assert lines[-1] == app.explorer.walk_state and lines[-2].endswith("…")
 
 
 # ------------------------------------------------------------------------- glyphs

@@ -76,10 +76,36 @@ async def test_bad_input_shows_the_error_in_error_style(field, value, message):
         assert message in screen_text(pilot)
         assert calc_out(app).has_class("-error")
         assert app.screen.query_one(CostChart).point is None
-        await type_into(pilot, field, "0" if field == "y" else "0.5")  # recovers
+        await type_into(pilot, field, "0" if field == "y" else "0.3")  # recovers
         assert not calc_out(app).has_class("-error")
-        # y=0, ŷ=0.9: -ln(0.1) = 2.303; y=1, ŷ=0.5: ln 2 = 0.693
-        assert ("loss 2.303" if field == "y" else "loss 0.693") in screen_text(pilot)
+        # y=0 and the start's ŷ=0.5: ln 2 = 0.693; the start's y=1, ŷ=0.3: -ln 0.3 = 1.204
+        assert ("loss 0.693" if field == "y" else "loss 1.204") in screen_text(pilot)
+
+
+async def test_the_calculator_starts_on_a_coin_flip_not_on_an_answer():
+    """Regression: it opened on y = 1, ŷ = 0.9 with 'loss 0.105', problem 1's answer, in view."""
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        text = screen_text(pilot)
+        assert "L = -[1·log(0.5) + (1-1)·log(1-0.5)]" in text and "loss 0.693" in text
+        assert "log is the natural log (ln, base e)" in text
+        for problem in PROBLEMS[:2]:
+            assert fmt_loss(problem.answer) not in text
+
+
+async def test_a_prediction_near_one_is_worked_with_all_its_digits():
+    """Regression: ŷ = 0.999999999, y = 0 read 'log(1-1)' then '= 20.723'."""
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, "y", "0")
+        await type_into(pilot, "y-hat", "0.999999999")
+        text = screen_text(pilot)
+        assert "log(1-1)" not in text and "ŷ=1 " not in text
+        for line in ("= -[0 + log(1-0.999999999)]", "= -(-20.723)", "= 20.723",
+                     "loss 20.723", "y=0 ŷ=0.999999999 L=20.723"):
+            assert line in text, line
+        assert app.screen.query_one(CostChart).point == (0, 0.999999999, pytest.approx(20.7233,
+                                                                                       rel=1e-5))
 
 
 async def test_problem_flow_check_then_reveal():
@@ -92,7 +118,9 @@ async def test_problem_flow_check_then_reveal():
         assert screen.problem == 1 and "ŷ = 0.1" in screen_text(pilot)
         await pilot.press(*"2.5", "enter")
         assert "not quite: 2.5 is too high" in screen_text(pilot)
-        await pilot.press("ctrl+u", *"2.303", "enter")
+        await pilot.press("ctrl+u", *"2.31", "enter")
+        assert "not quite: 2.31 is too high" in screen_text(pilot)
+        await pilot.press("ctrl+u", *"2.3", "enter")
         assert "correct: L = 2.303" in screen_text(pilot)
         assert "-(-2.303)" not in screen_text(pilot)  # solution still hidden
         await pilot.press("ctrl+r")
@@ -152,7 +180,7 @@ async def test_ascii_mode_is_ascii_only():
         await pilot.press("ctrl+r")
         await pilot.pause()
         text = screen_text(pilot)
-        assert "L = -[1*log(0.9) + (1-1)*log(1-0.9)]" in text and "y_hat" in text
+        assert "L = -[1*log(0.5) + (1-1)*log(1-0.5)]" in text and "y_hat" in text
         body = text.splitlines()[:-1]  # the Footer's key glyphs are the app's business
         assert all(line.isascii() for line in body), [ln for ln in body if not ln.isascii()]
 

@@ -49,7 +49,7 @@ async def test_status_keeps_step_loss_and_state_when_the_title_is_long():
         await pilot.press("v", "B")  # split view: the status line is the only place for the loss
         await pilot.pause()
         first = status_lines(pilot)[0]
-        assert first.endswith("| step 0 loss 2.509 | walking")
+        assert first.endswith("| step 0 loss 2.509 | ready")
         assert first.startswith("logistic: BCE on overlap") and "… |" in first
 
 

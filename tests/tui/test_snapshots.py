@@ -3,13 +3,15 @@ the tour's first slide, the practice screen, blind mode and the walker under NO_
 layouts at 200x50 and at the 60x18 minimum.
 
 The map's grid worker is awaited before each snapshot, the colour system is pinned to truecolor
-(the half-block heatmap) and nothing animates, so the SVGs are deterministic.
+(the half-block heatmap), nothing animates and text cursors do not blink, so the SVGs are
+deterministic.
 """
 
 from __future__ import annotations
 
 import pytest
 from textual import constants
+from textual.widgets import Input
 
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.tui.app import LosswalkApp
@@ -30,6 +32,8 @@ def snap(snap_compare, app, *keys, size=SIZE) -> bool:
         for key in keys:
             await pilot.press(key)
         await wait_for_map(pilot)
+        for field in pilot.app.screen.query(Input):  # a blinking cursor is on or off by timing
+            field.cursor_blink = False  # (0.5 s): steady, shown, under any load
 
     return snap_compare(app, terminal_size=size, run_before=run_before)
 

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from losswalk.core.drawing.raster import marker_glyph
-from losswalk.core.walk.walker import ARROWS, COMPASS
+from losswalk.core.drawing.text import ARROWS, COMPASS
 
 # (keys, what they do) in the order a newcomer needs them; the app's BINDINGS match this list.
 KEYS: tuple[tuple[str, str], ...] = (
@@ -42,7 +42,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("B", "gradient from all examples or minibatches of 64, 16, 1 (noisy steps)"),
     ("P", "practice: the lesson's cross-entropy problems (escape comes back)"),
     ("?", "this help (? / escape / q close it)"),
-    ("q", "quit"),
+    ("q ctrl+c", "quit"),
 )
 
 SCREEN_TEXT = (

@@ -20,12 +20,15 @@ from textual.widgets import Footer, Input, Label, Static
 
 from losswalk.core.drawing.text import check_charset, for_charset
 from losswalk.core.lesson.practice import (
+    CALCULATOR_START,
     FORMULA,
+    LOG_NOTE,
     PROBLEMS,
     PracticeError,
     bce_working,
     check_answer,
     fmt_loss,
+    fmt_prediction,
     parse_number,
 )
 from losswalk.tui.widgets.charts import WALKER_MARKERS
@@ -66,7 +69,8 @@ class CostChart(PlotextPlot):
             plt.title(for_charset("loss against ŷ", self.charset))
             return
         y, y_hat, loss = self.point
-        plt.title(for_charset(f"y={y} ŷ={y_hat:g} L={fmt_loss(loss)}", self.charset))
+        plt.title(for_charset(f"y={y} ŷ={fmt_prediction(y_hat)} L={fmt_loss(loss)}",
+                              self.charset))
         plt.scatter([y_hat], [min(loss, Y_MAX)], marker=WALKER_MARKERS[self.charset],
                     color="yellow+")
 
@@ -192,12 +196,13 @@ class PracticeScreen(ModalScreen[None]):
                      id="practice-title")
         with Horizontal(id="practice-top"):
             with Vertical(id="calculator"):
-                yield Static(self.text(FORMULA), id="formula")
+                yield Static(self.text(f"{FORMULA}\n{LOG_NOTE}"), id="formula")
+                y, y_hat = CALCULATOR_START
                 with Horizontal(classes="field-row"):
                     yield Label("y =")
-                    yield Input("1", id="y")
+                    yield Input(str(y), id="y")
                     yield Label(self.text("ŷ ="))
-                    yield Input("0.9", id="y-hat")
+                    yield Input(fmt_prediction(y_hat), id="y-hat")
                 yield Static(id="calc-out")
             yield CostChart(charset=self.charset, colour=self.colour, id="cost-chart")
         with Vertical(id="problems"):

@@ -1,16 +1,29 @@
-"""Two small plotext charts: the loss along the walker's trail, and the two cross-sections of the
-landscape through the walker (what a slice of the map looks like in profile)."""
+"""The side panel's two charts: the loss along the walker's trail (drawn by core.drawing.linechart:
+no plotext on the first frame, bounded cost per step), and the two cross-sections of the landscape
+through the walker (a plotext figure: what a slice of the map looks like in profile)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 
+from losswalk.core.drawing.linechart import (
+    LossHistory,
+    draw_chart,
+    fits,
+    loss_range,
+    nice_ticks,
+    plottable,
+    tick_labels,
+    wants_log,
+)
+from losswalk.tui.widgets.lines import ChartLines
 from losswalk.tui.widgets.plot import PlotextPlot
-from losswalk.tui.widgets.walker_panel import format_number
 
 if TYPE_CHECKING:
     from losswalk.core.walk.walker import TrailPoint
@@ -18,104 +31,55 @@ if TYPE_CHECKING:
 Extent = tuple[float, float, float, float]
 
 SAMPLES = 60  # points per cross-section line: 2 x 60 loss evaluations, cheap on every step
-PLOT_LIMIT = 1e100  # plotext overflows on value spans near the float limit; clip to this
 LINE_MARKERS = {"unicode": "braille", "ascii": "*"}
 SECOND_MARKERS = {"unicode": "hd", "ascii": "+"}  # tells the two cross-sections apart in mono
 WALKER_MARKERS = {"unicode": "●", "ascii": "o"}
-MIN_STEPS = 20  # the loss chart's step axis starts at 0..MIN_STEPS and doubles when outgrown
-HEADROOM = 0.5  # room below the lowest loss, as a fraction of the loss span (linear axis)
 SECTION_TOP = 0.2  # the cross-sections' room above their highest loss (a slice's ends can rise)
-
-
-def plottable(values) -> np.ndarray:
-    """Values as float64 with inf/nan turned into nan (gaps) and the rest clipped to ±PLOT_LIMIT."""
-    v = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(v), np.clip(v, -PLOT_LIMIT, PLOT_LIMIT), np.nan)
-
-
-def wants_log(values: np.ndarray) -> bool:
-    """True when all finite values are positive and span at least two orders of magnitude."""
-    v = values[np.isfinite(values)]
-    return v.size > 1 and v.min() > 0 and v.max() / v.min() >= 100
-
-
-def step_range(last_step: float) -> float:
-    """Right end of the step axis: at least MIN_STEPS, doubling as the walk goes on, so a new
-    point seldom moves the axis (and the earlier points)."""
-    return float(max(MIN_STEPS, 2 ** math.ceil(math.log2(max(last_step, 1)))))
-
-
-def loss_range(finite: np.ndarray, log: bool, top: float = 0.05) -> tuple[float, float]:
-    """y limits around the finite losses with room below for the loss still to fall (and `top`
-    of the span above): in whole decades (log10 units, one spare) when `log`, else in loss
-    units, not below 0 if losses >= 0."""
-    lo, hi = float(finite.min()), float(finite.max())
-    if log:
-        return float(math.floor(math.log10(lo)) - 1), float(math.ceil(math.log10(hi)))
-    span = hi - lo if hi > lo else abs(hi) or 1.0  # one point: room for it to halve
-    bottom = lo - HEADROOM * span
-    return (max(bottom, 0.0) if lo >= 0 else bottom), hi + top * span
-
-
-def fits(ylim: tuple[float, float] | None, finite: np.ndarray, log: bool) -> bool:
-    """True when every finite value lies inside ylim (log10 units when `log`)."""
-    if ylim is None or finite.size == 0 or (log and finite.min() <= 0):
-        return False
-    values = np.log10(finite) if log else finite
-    return ylim[0] <= values.min() and values.max() <= ylim[1]
+LINE_COLOUR = "bright_cyan"  # the loss line, as plotext's "cyan+"
 
 
 def set_y_axis(plt, ylim: tuple[float, float], log: bool, height: int) -> None:
-    """Fixed y limits; on a log axis (ylim in decades) one labelled tick per decade that fits."""
+    """Fixed y limits with round ticks, at most one every other row of the plot (about height - 5
+    rows under the title and the two step axes): decades on a log axis (ylim in decades)."""
     plt.ylim(*ylim)
+    ticks, step = nice_ticks(*ylim, max(2, (height - 5) // 2), integer=log)
     if log:
         plt.yscale("log")
-        lo, hi = (int(v) for v in ylim)
-        stride = math.ceil((hi - lo + 1) / max(2, height - 4))  # at most a tick a row
-        decades = [10.0 ** k for k in range(hi, lo - 1, -stride)]
-        plt.yticks(decades, [format_number(d) for d in decades])
+        ticks = [10.0**t for t in ticks]
+    plt.yticks(ticks, tick_labels(ticks, 0.0 if log else step))
 
 
-class LossHistoryChart(PlotextPlot):
-    """Loss against step along the walker's trail; log-scaled when the loss spans decades.
+class LossHistoryChart(ChartLines):
+    """Loss against step along the walker's trail (core.drawing.linechart), log-scaled when the
+    loss spans decades; drawn from a bounded summary, so a step costs the same all walk long.
 
-    The axes stay put while the points fit (steps double, losses get headroom below), so a step
-    changes only the few rows the new point touches."""
+    The axes stay put while the points fit, so a step changes only the few rows the new point
+    touches (the title's row too), and only those are resent."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._steps = np.zeros(0)
-        self._losses = np.zeros(0)
-        self._log = False
-        self._ylim: tuple[float, float] | None = None
-        self._first: tuple[float, float] | None = None  # a new first point means a new walk
+        self._history = LossHistory()
 
     def show(self, trail: Sequence[TrailPoint]) -> None:
-        """Plot the loss of every point on the trail (inf/nan after a divergence leave a gap)."""
-        self._steps = np.array([p.step for p in trail], dtype=float)
-        self._losses = plottable([p.loss for p in trail])
-        finite = self._losses[np.isfinite(self._losses)]
-        first = (trail[0].step, trail[0].loss) if trail else None
-        log = wants_log(self._losses)
-        if finite.size == 0:
-            self._ylim = None
-        elif first != self._first or log != self._log or not fits(self._ylim, finite, log):
-            self._ylim = loss_range(finite, log)
-        self._first, self._log = first, log
-        self.replot()
+        """Follow the trail: its new points, or a new walk (reset, another landscape) from
+        scratch. Nothing is redrawn when the trail has not changed."""
+        if self._history.follow(trail):
+            self.update_lines()
 
-    def draw(self, plt, width: int, height: int) -> None:
-        """Loss line over steps on the stable axes, titled with the latest loss."""
-        if self._losses.size == 0:
-            plt.title("loss: no steps yet")
-            return
-        last = self._losses[-1]
-        plt.title(f"loss {format_number(last)}" if np.isfinite(last) else "loss: diverged")
-        if self._ylim is None:
-            return
-        plt.plot(self._steps, self._losses, marker=LINE_MARKERS[self.charset], color="cyan+")
-        plt.xlim(min(0.0, self._steps[0]), step_range(self._steps[-1]))
-        set_y_axis(plt, self._ylim, self._log, height)
+    def build_lines(self, width: int, height: int) -> list[Strip]:
+        """The chart's rows, the line in colour (unless colour is off)."""
+        chart = draw_chart(self._history, width, height, self.charset)
+        plain = self.rich_style
+        line = plain + Style(color=LINE_COLOUR) if self.use_colour else plain
+        cut = chart.line_columns
+        strips = []
+        for y, row in enumerate(chart.rows):
+            if y in chart.line_rows:
+                segments = [Segment(row[:cut.start], plain), Segment(row[cut.start:], line)]
+            else:
+                segments = [Segment(row, plain)]
+            strips.append(Strip(segments, width))
+        return strips
 
 
 class CrossSectionChart(PlotextPlot):

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from losswalk.core.drawing.text import ascii_only
+from losswalk.core.drawing.text import ascii_only, format_number
 from losswalk.core.landscapes.losses import sigmoid
 from losswalk.core.lesson.inspect import (
     FLAT_WEIGHTS,
@@ -22,7 +22,6 @@ from losswalk.core.lesson.inspect import (
     logits,
 )
 from losswalk.tui.widgets.plot import PlotextPlot
-from losswalk.tui.widgets.walker_panel import format_number
 
 MAX_SHOWN = 2000  # the scatter thins bigger datasets evenly (the numbers use them all)
 CURVE_SAMPLES = 100

@@ -12,6 +12,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
+from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -99,6 +100,35 @@ class LinesWidget(Widget):
         if 0 <= y < len(self._lines):
             return self._lines[y]
         return Strip.blank(self.size.width, self.rich_style)
+
+
+class ChartLines(LinesWidget):
+    """A LinesWidget drawn in a charset, in colour unless switched off or the app has NO_COLOR;
+    a change to either redraws every row."""
+
+    DEFAULT_CSS = """
+    ChartLines {
+        height: 1fr;
+    }
+    """
+
+    charset: reactive[str] = reactive("unicode")  # "unicode" or "ascii"
+    colour: reactive[bool] = reactive(True)  # False (or the app's NO_COLOR) strips all colour
+
+    def __init__(self, *, charset: str = "unicode", colour: bool = True, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.set_reactive(ChartLines.charset, charset)
+        self.set_reactive(ChartLines.colour, colour)
+
+    @property
+    def use_colour(self) -> bool:
+        """Colour is shown unless switched off here or the app runs with NO_COLOR."""
+        return self.colour and not getattr(self.app, "no_color", False)
+
+    def lines_key(self) -> tuple:
+        """Size, style, charset and colour: a change to any of them redraws every row."""
+        return (*super().lines_key(), self.charset, self.use_colour)
 
 
 class TextLines(LinesWidget):

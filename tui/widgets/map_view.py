@@ -59,15 +59,6 @@ def legend_width(width: int) -> int:
     return legend if width - legend >= LEGEND_MIN_MAP else 0
 
 
-def line_cells(a: Cell, b: Cell) -> list[Cell]:
-    """Cells on the straight line from a to b (Bresenham), both ends included."""
-    (r0, c0), (r1, c1) = a, b
-    n = max(abs(r1 - r0), abs(c1 - c0))
-    if n == 0:
-        return [a]
-    return [(round(r0 + (r1 - r0) * t / n), round(c0 + (c1 - c0) * t / n)) for t in range(n + 1)]
-
-
 class MapView(Widget):
     """The landscape map with axes and legend, and the walker with its trail on top."""
 
@@ -378,25 +369,23 @@ class MapView(Widget):
             return {}
         glyphs = {name: marker_glyph(name, self.charset) for name in ("walker", "trail")}
         overlay: dict[Cell, Paint] = {}
-        previous: Cell | None = None
-        for point in self._trail:
-            cell = view.cell_at(point.w1, point.w2)
-            if cell is not None:
-                path = line_cells(previous, cell) if previous is not None else [cell]
-                for row, col in path:
-                    if not self._base[row][col][3]:  # markers (bold) stay on top of the trail
-                        overlay[row, col] = self._trail_paint(glyphs["trail"],
-                                                              self._base[row][col][2])
-            previous = cell
+        # segments to points off the map are drawn up to the map's edge
+        for row, col in view.trail_cells([(point.w1, point.w2) for point in self._trail]):
+            if not self._base[row][col][3]:  # markers (bold) stay on top of the trail
+                overlay[row, col] = self._trail_paint(glyphs["trail"], self._base[row][col][2])
         flash = view.cell_at(*self._flash) if self._flash is not None else None
         if flash is not None:
             row, col = flash
             for glyph, c in zip(FLASH, (col - 1, col + 1), strict=True):
                 if view.x0 <= c < view.x0 + view.map_w:
                     overlay[row, c] = (glyph, GLOBAL_MIN, self._base[row][c][2], True, False)
-        walker = view.cell_at(*self._walker) if self._walker is not None else None
-        if walker is not None:
-            overlay[walker] = self._walker_paint(glyphs["walker"])
+        if self._walker is not None:
+            walker = view.cell_at(*self._walker)
+            if walker is not None:
+                overlay[walker] = self._walker_paint(glyphs["walker"])
+            elif (mark := view.edge_mark(*self._walker)) is not None:  # off the map: an arrow
+                row, col, arrow = mark
+                overlay[row, col] = self._walker_paint(arrow)
         return overlay
 
     def _update_overlay(self) -> None:
@@ -431,4 +420,4 @@ class MapView(Widget):
         return strip
 
 
-__all__ = ["MapView", "legend_width", "line_cells"]
+__all__ = ["MapView", "legend_width"]

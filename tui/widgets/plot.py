@@ -11,11 +11,10 @@ from __future__ import annotations
 import threading
 
 from rich.text import Text
-from textual.reactive import reactive
 from textual.strip import Strip
 
 from losswalk.core.drawing.text import ascii_only
-from losswalk.tui.widgets.lines import LinesWidget, text_strips
+from losswalk.tui.widgets.lines import ChartLines, text_strips
 
 MIN_WIDTH = 5  # below this (or MIN_HEIGHT) the widget renders blank instead of a squashed figure
 MIN_HEIGHT = 3
@@ -27,30 +26,8 @@ def to_ascii(text: str) -> str:
     return ascii_only(text, unknown="*")
 
 
-class PlotextPlot(LinesWidget):
+class PlotextPlot(ChartLines):
     """A plotext figure drawn to fit the widget; subclasses add the data in `draw`."""
-
-    DEFAULT_CSS = """
-    PlotextPlot {
-        height: 1fr;
-    }
-    """
-
-    charset: reactive[str] = reactive("unicode")  # "unicode" or "ascii"
-    colour: reactive[bool] = reactive(True)  # False (or the app's NO_COLOR) strips all colour
-
-    def __init__(
-        self,
-        *,
-        charset: str = "unicode",
-        colour: bool = True,
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.set_reactive(PlotextPlot.charset, charset)
-        self.set_reactive(PlotextPlot.colour, colour)
 
     def draw(self, plt, width: int, height: int) -> None:
         """Add data, title and labels to the cleared, sized plotext figure (subclass hook)."""
@@ -58,11 +35,6 @@ class PlotextPlot(LinesWidget):
     def replot(self) -> None:
         """Redraw the figure (call after changing the data); only changed rows are resent."""
         self.update_lines()
-
-    @property
-    def use_colour(self) -> bool:
-        """Colour is shown unless switched off here or the app runs with NO_COLOR."""
-        return self.colour and not getattr(self.app, "no_color", False)
 
     def build_text(self, width: int, height: int) -> Text:
         """The figure as Rich Text, exactly `height` lines of `width` cells (blank when tiny)."""
@@ -83,10 +55,6 @@ class PlotextPlot(LinesWidget):
             out = to_ascii(out)
         text = Text.from_ansi(out, no_wrap=True, end="")
         return text if self.use_colour else Text(text.plain, no_wrap=True, end="")
-
-    def lines_key(self) -> tuple:
-        """Size, style, charset and colour: a change to any of them redraws every row."""
-        return (*super().lines_key(), self.charset, self.use_colour)
 
     def build_lines(self, width: int, height: int) -> list[Strip]:
         """The figure's rows, each exactly `width` cells."""

@@ -57,9 +57,10 @@ def keys_now(explorer: Explorer) -> str:
         return "r reset  - lower lr  ? help"
     if explorer.touring:
         return "PgDn/. next  PgUp/, back  t end tour"
-    if status != WalkerStatus.WALKING:
+    if status.ended:
         return "r reset  o optimizer  g global min  ? help"
     return "arrows/hjkl move  space step  enter run  ? help"
+
 
 
 def clip(line: str, width: int, charset: str) -> str:
@@ -79,7 +80,7 @@ def status_lines(explorer: Explorer, columns: int, charset: str,
     """The two status lines for a terminal `columns` wide (one column of margin either side)."""
     width = max(columns - 2, 1)
     walker = explorer.walker
-    state = "walking" if explorer.walking else walker.status.value
+    state = explorer.walk_state
     title = landscape_title(explorer.model, long=columns >= 120)
     if explorer.is_data:
         extras = [f"λ {explorer.model.l2:g}"] if explorer.model.l2 else []

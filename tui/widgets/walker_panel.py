@@ -15,17 +15,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from losswalk.core.drawing.text import ascii_only, check_charset
-from losswalk.core.walk.walker import ARROWS
+from losswalk.core.drawing.text import ARROWS, ascii_only, check_charset, format_number
 from losswalk.tui.widgets.lines import LinesWidget, text_strips
 
 WIDE = 34  # from this many columns on, the panel uses long labels
-STATES = {
-    "walking": "walking",
-    "converged": "converged",
-    "stuck": "stuck in a local minimum",
-    "diverged": "diverged",
-}
 # rise, fall, no change, and the walker at the centre of the rose: a rise or fall is the sign of
 # the loss change and the centre a word, so nothing here reads as a map marker (▲ is the maximum)
 GLYPHS = {
@@ -33,19 +26,6 @@ GLYPHS = {
     "ascii": {"rise": "+", "fall": "-", "flat": "=", "walker": "you"},
 }
 ROSE_CELL = 8  # sign glyph + a 2-significant-digit magnitude like "1.2e-5"
-
-
-def format_number(x: float, digits: int = 4) -> str:
-    """`digits` significant digits, scientific (1.235e5) when huge or tiny; 'inf'/'-inf'/'nan'."""
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    text = f"{x + 0.0:.{digits}g}"  # + 0.0 turns -0.0 into 0.0
-    mantissa, e, exponent = text.partition("e")
-    return f"{mantissa}e{int(exponent)}" if e else text  # 1.5e-05 -> 1.5e-5: narrower
-
 
 
 class WalkerPanel(LinesWidget):
@@ -71,16 +51,18 @@ class WalkerPanel(LinesWidget):
         super().__init__(name=name, id=id, classes=classes)
         self._feel = None
         self._walker = None
+        self._state: str | None = None
         self._charset = check_charset(charset)
         self._rows = 1  # compact height last measured
         self.colour = colour  # False: plain text (the app's NO_COLOR also removes colour)
 
-    def show(self, feel, walker, charset: str | None = None) -> None:
+    def show(self, feel, walker, charset: str | None = None, state: str | None = None) -> None:
         """Display `feel` (a losswalk.core.walk.walker.Feel) and the settings/state of `walker`.
 
-        charset ("unicode" or "ascii") replaces the one given at construction when passed."""
+        charset ("unicode" or "ascii") replaces the one given at construction when passed; state
+        is the word the status line uses for a walk that has not ended (ready/walking/paused)."""
         self._charset = check_charset(charset or self._charset)
-        self._feel, self._walker = feel, walker
+        self._feel, self._walker, self._state = feel, walker, state
         rows = self.get_content_height(self.container_size, self.size, self.size.width)
         if rows != self._rows:  # a wrapped state message, or the first show: re-measure
             self._rows = rows
@@ -180,10 +162,9 @@ class WalkerPanel(LinesWidget):
 
     def _state_lines(self, walker, width: int) -> list[Text]:
         """'state: why it stopped', wrapped; the walker's own 'state:' prefix is not repeated."""
-        status = str(getattr(walker.status, "value", walker.status))
-        state = STATES.get(status, status)
-        if status == "walking":
-            return [Text(state)]
+        state = status = str(getattr(walker.status, "value", walker.status))
+        if status in ("ready", "walking") and not walker.message:
+            return [Text(self._state or state)]
         message = walker.message.removeprefix(f"{status}:").strip()
         if self._charset == "ascii":
             message = ascii_only(message)
