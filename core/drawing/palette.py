@@ -7,7 +7,7 @@ A cell colour is a small integer code: -1 is the terminal default, 0..n-1 are he
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -19,7 +19,8 @@ class RenderError(ValueError):
 
 
 DEFAULT = -1
-GLOBAL_MIN, LOCAL_MIN, SADDLE, MAXIMUM, WALKER, TRAIL, INK_LIGHT, INK_DARK = range(1000, 1008)
+GLOBAL_MIN, LOCAL_MIN, SADDLE, MAXIMUM, WALKER, TRAIL, INK_LIGHT, INK_DARK, HIGHLIGHT = range(
+    1000, 1009)
 NAMED_RGB: dict[int, RGB] = {
     GLOBAL_MIN: (255, 255, 255),
     LOCAL_MIN: (135, 215, 255),
@@ -29,6 +30,7 @@ NAMED_RGB: dict[int, RGB] = {
     TRAIL: (255, 175, 215),
     INK_LIGHT: (238, 238, 238),
     INK_DARK: (18, 18, 18),
+    HIGHLIGHT: (255, 255, 255),  # the walker's block where colour cannot carry it (NO_COLOR)
 }
 
 # Anchor colours sampled evenly along each colormap (matplotlib's viridis and cividis);
@@ -86,6 +88,29 @@ def nearest_ansi16(rgb) -> int:
     return _nearest_ansi16(tuple(int(c) for c in rgb))
 
 
+_XTERM = np.array([(_CUBE[r], _CUBE[g], _CUBE[b]) for r in range(6) for g in range(6)
+                   for b in range(6)] + [(8 + 10 * k,) * 3 for k in range(24)], dtype=float)
+SLACK = 24.0  # RGB units a level's 256-colour stand-in may lie further than its nearest colour
+
+
+def distinct_xterm256(levels) -> tuple[int, ...]:
+    """An xterm-256 index per level colour, distinct where 256 colours allow: each level takes its
+    nearest index unless a lower level has it, then the nearest free index that is at most SLACK
+    further away and closer to this level than to any other (the picture keeps its colours, and
+    the legend stays unambiguous: viridis' levels 2 and 3 of 10 share the nearest index, 60)."""
+    rgb = np.asarray(levels, dtype=float).reshape(-1, 3)
+    dist = np.sqrt(((rgb[:, None, :] - _XTERM[None, :, :]) ** 2).sum(axis=2))  # (levels, 240)
+    own = np.argmin(dist, axis=0)  # the level each xterm colour is closest to
+    taken: list[int] = []
+    for k in range(len(rgb)):
+        nearest = nearest_xterm256(rgb[k]) - 16
+        free = (i for i in np.argsort(dist[k], kind="stable") if i + 16 not in taken
+                and own[i] == k and dist[k, i] <= dist[k, nearest] + SLACK)
+        index = nearest if nearest + 16 not in taken else next(free, nearest)
+        taken.append(int(index) + 16)
+    return tuple(taken)
+
+
 @dataclass(frozen=True, eq=False)
 class Palette:
     """Turns colour codes into RGB / xterm-256 / 16-colour indices."""
@@ -109,10 +134,17 @@ class Palette:
             return NAMED_RGB[code]
         raise RenderError(f"unknown colour code {code} for a {self.n_levels}-level palette")
 
+    @cached_property
+    def _levels256(self) -> tuple[int, ...]:
+        return distinct_xterm256(self.levels)
+
     def xterm256(self, code: int) -> int | None:
-        """Nearest xterm-256 index of a colour code; None for the terminal default."""
+        """xterm-256 index of a colour code (levels kept apart, see distinct_xterm256); None for
+        the terminal default."""
         rgb = self.rgb(code)
-        return None if rgb is None else _nearest_xterm256(rgb)
+        if rgb is None:
+            return None
+        return self._levels256[int(code)] if 0 <= code < self.n_levels else _nearest_xterm256(rgb)
 
     def ansi16(self, code: int) -> int | None:
         """Nearest 16-colour index of a colour code; None for the terminal default."""

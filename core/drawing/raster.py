@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -42,12 +42,15 @@ if TYPE_CHECKING:
 
 Extent = tuple[float, float, float, float]
 Cell = tuple[int, int]  # (row, col)
+StripCell = tuple[str, int, int, bool]  # (char, fg, bg, bold) of one legend-strip cell
+T = TypeVar("T")
 
 __all__ = [
     "AXIS_BOTTOM", "AXIS_LEFT", "CHARSETS", "DEFAULT_CONTOURS", "DEFAULT_LEVELS", "MODES",
     "RAMPS", "SCALES", "STYLES", "LegendEntry", "Marker", "Raster", "RenderError", "View",
-    "cell_to_world", "clip_segment", "edge_mark", "grid_shape_for", "map_size", "marker_glyph",
-    "render_legend", "render_view", "world_to_cell",
+    "cell_to_world", "clip_segment", "contrast_ink", "edge_mark", "grid_shape_for",
+    "legend_strip_parts", "map_size", "marker_glyph", "render_legend", "render_view", "strip_row",
+    "world_to_cell",
 ]
 
 MODES = ("heatmap", "contours", "both")
@@ -452,7 +455,7 @@ def _tick_labels(ticks: np.ndarray, width: int) -> list[str]:
     return labels
 
 
-def _ink(palette: Palette, code: int) -> int:
+def contrast_ink(palette: Palette, code: int) -> int:
     """Dark or light ink, whichever contrasts with a background colour code."""
     rgb = palette.rgb(code)
     if rgb is None:
@@ -479,6 +482,11 @@ def _marker_kind(marker) -> str:
     return "global" if kind == "minimum" and getattr(marker, "is_global", False) else kind
 
 
+def _ramp_index(level, n_levels: int, ramp):
+    """Index into a ramp of the glyph drawn for a level (or an array of levels) of n_levels."""
+    return level * len(ramp) // n_levels
+
+
 def _draw_heatmap(m: Raster, samples: np.ndarray, scale: _Scale, style: str, charset: str):
     lev = scale.level(samples)
     if style == "blocks":
@@ -488,7 +496,8 @@ def _draw_heatmap(m: Raster, samples: np.ndarray, scale: _Scale, style: str, cha
         m.bg[:] = np.where(up >= 0, low, DEFAULT)
     else:
         ramp = np.array(list(RAMPS[charset]))
-        m.chars[:] = np.where(lev >= 0, ramp[np.maximum(lev, 0) * len(ramp) // scale.n], NAN_GLYPH)
+        m.chars[:] = np.where(lev >= 0, ramp[_ramp_index(np.maximum(lev, 0), scale.n, ramp)],
+                              NAN_GLYPH)
         m.fg[:] = lev
 
 
@@ -499,7 +508,7 @@ def _draw_contours(m: Raster, centres, levels, scale: _Scale, over_blocks: bool,
     for r, c in zip(*np.nonzero(index >= 0), strict=True):
         m.chars[r, c] = chars[r, c]
         if over_blocks:
-            m.fg[r, c] = _ink(m.palette, m.bg[r, c])
+            m.fg[r, c] = contrast_ink(m.palette, m.bg[r, c])
         else:
             m.fg[r, c], m.bg[r, c] = codes[index[r, c]], DEFAULT
 
@@ -614,17 +623,28 @@ def _legend(pal, sc: _Scale, levels, mode, style, charset, kinds,
     ramp = RAMPS[charset]
     entries = []
     if mode != "contours":
-        labels = _labels(edges[:-1])
-        for k in reversed(range(sc.n)):
-            glyph = "█" if style == "blocks" else ramp[k * len(ramp) // sc.n]
-            entries.append(LegendEntry("level", glyph, k, DEFAULT, False, labels[k],
-                                       float(edges[k])))
+        # blocks: one entry per level colour; ramp: one per glyph (the lowest of the levels that
+        # share it), since without colour levels with one glyph cannot be told apart
+        firsts = [k for k in range(sc.n) if style == "blocks" or k == 0
+                  or _ramp_index(k, sc.n, ramp) != _ramp_index(k - 1, sc.n, ramp)]
+        labels = _labels(edges[firsts])
+        for k, label in reversed(list(zip(firsts, labels, strict=True))):
+            glyph = "█" if style == "blocks" else ramp[_ramp_index(k, sc.n, ramp)]
+            entries.append(LegendEntry("level", glyph, k, DEFAULT, False, label, float(edges[k])))
     line = CASE_GLYPHS[charset][3]
     over_blocks = mode == "both" and style == "blocks"
+    contours = []
     for v, label in reversed(list(zip(levels, _labels(levels), strict=True))):
         code = int(sc.level(v))
-        fg, bg = (_ink(pal, code), code) if over_blocks else (code, DEFAULT)
-        entries.append(LegendEntry("contour", line, fg, bg, False, label, float(v)))
+        fg, bg = (contrast_ink(pal, code), code) if over_blocks else (code, DEFAULT)
+        contours.append(LegendEntry("contour", line, fg, bg, False, label, float(v)))
+    looks = {(e.fg, e.bg) for e in contours}
+    if len(contours) > 1 and (style == "ramp" or len(looks) < len(contours)):
+        # the lines cannot be told apart (one glyph, no colour to rely on, or two in one colour):
+        # their values are listed without a swatch of their own (render_legend adds "─ at")
+        contours = [LegendEntry("contour", "", DEFAULT, DEFAULT, False, e.label, e.value)
+                    for e in contours]
+    entries += contours
     for kind, (_, _, code, label) in _MARKS.items():
         if kind in kinds:
             glyph = _mark(kind, charset)[0]
@@ -649,7 +669,8 @@ def render_legend(view: View, width: int, height: int) -> Raster:
         raise RenderError(f"legend size must be >= 0, got {width}x{height}")
     lev, con, mk = ([e for e in view.legend if e.kind == kind]
                     for kind in ("level", "contour", "marker"))
-    budget = height - len(mk) - bool(lev) - bool(con)  # rows left after key and titles
+    shared = bool(con) and not con[0].glyph  # lines that look alike: one "─ at" row, then values
+    budget = height - len(mk) - bool(lev) - bool(con) - shared  # rows left after key and titles
     n_con = min(len(con), max(budget // 3, 1)) if con else 0
     lev = _thin(lev, budget - n_con)
     con = _thin(con, budget - len(lev))
@@ -660,11 +681,70 @@ def render_legend(view: View, width: int, height: int) -> Raster:
         if entries and head:
             r.put(row, 0, head)
             row += 1
+            if entries is con and shared:
+                r.put(row, 0, f"{CASE_GLYPHS[view.charset][3]} at")
+                row += 1
         for e in entries:
-            swatch = e.glyph * (2 if e.kind == "level" else 1)
+            swatch = e.glyph * (2 if e.kind == "level" else 1) or " "
             r.put(row, 0, swatch, e.fg, e.bold)
             if row < height:
                 r.bg[row, :len(swatch)] = e.bg
             r.put(row, len(swatch) + 1, e.label)
             row += 1
     return r
+
+
+def _strip_text(text: str) -> list[StripCell]:
+    return [(ch, DEFAULT, DEFAULT, False) for ch in text]
+
+
+def _end_labels(lo: float, hi: float) -> tuple[str, str]:
+    """Labels of a range's two ends, each as exact as 6 columns allow, told apart if they differ
+    (a single value gives a single label)."""
+    low, high = _labels([lo])[0], _labels([hi])[0]
+    if hi <= lo:
+        return low, ""
+    return (low, high) if low != high else tuple(_labels([lo, hi]))
+
+
+def _strip_bar(lo: float, hi: float, swatches: list[StripCell],
+               prefix: str = "") -> list[StripCell]:
+    """'lo <swatches> hi': a colour bar or a row of lines from its lowest to its highest loss."""
+    low, high = _end_labels(lo, hi)
+    return [*_strip_text(f"{prefix}{low} "), *swatches, *_strip_text(f" {high}".rstrip())]
+
+
+def legend_strip_parts(view: View) -> list[list[StripCell]]:
+    """The legend as one-row parts, most needed first: the colour bar (or ramp) from the lowest
+    to the highest loss, the contour lines, then one key per marker kind."""
+    lev, con, mk = ([e for e in view.legend if e.kind == kind]
+                    for kind in ("level", "contour", "marker"))
+    parts = []
+    if lev:
+        swatches = [(e.glyph, e.fg, e.bg, e.bold) for e in reversed(lev)]
+        if view.style == "ramp":  # brackets show where a blank glyph begins and ends
+            swatches = [*_strip_text("["), *swatches, *_strip_text("]")]
+        prefix = "log " if view.scale == "log" else ""
+        parts.append(_strip_bar(view.levels[0], view.levels[-1], swatches, prefix))
+    if con and con[0].glyph and len(con) > 1:  # each line its own colour: a bar of lines
+        swatches = [(e.glyph, e.fg, e.bg, e.bold) for e in reversed(con)]
+        parts.append(_strip_bar(con[-1].value, con[0].value, swatches))
+    elif con:  # lines alike: their range
+        line = CASE_GLYPHS[view.charset][3]
+        dots = "…" if view.charset == "unicode" else "..."
+        low, high = _end_labels(con[-1].value, con[0].value)
+        parts.append(_strip_text(f"{line} {low}{dots}{high}" if high else f"{line} {low}"))
+    for e in mk:
+        parts.append([(e.glyph, e.fg, e.bg, e.bold), *_strip_text(f" {e.label}")])
+    return parts
+
+
+def strip_row(parts: Sequence[Sequence[T]], width: int, blank: T) -> list[T]:
+    """One row of `width` cells: the parts left to right with one blank between, a part that does
+    not fit in what is left skipped (so earlier parts, the more needed, win)."""
+    row: list[T] = []
+    for part in parts:
+        gap = [blank] if row else []
+        if len(row) + len(gap) + len(part) <= width:
+            row += [*gap, *part]
+    return row + [blank] * (width - len(row))

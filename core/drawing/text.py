@@ -80,9 +80,9 @@ def format_number(x: float, digits: int = 4) -> str:
 COMPASS = ("E", "NE", "N", "NW", "W", "SW", "S", "SE")  # counter-clockwise from +w1 (east)
 ARROWS: dict[str, dict[str, str]] = {
     "unicode": dict(zip((*COMPASS, "flat"), "→↗↑↖←↙↓↘·", strict=True)),
-    # ASCII: the east diagonals are strokes rising (/) or falling (\) to the right; the west ones
-    # are the ticks that sit in those corners of a cell (` top-left, , bottom-left).
-    "ascii": dict(zip((*COMPASS, "flat"), ">/^`<,v\\.", strict=True)),
+    # ASCII: the north diagonals are the strokes pointing up-right (/) and up-left (\); the south
+    # ones are the letters shaped like the corner they point to (L bottom-left, J bottom-right).
+    "ascii": dict(zip((*COMPASS, "flat"), ">/^\\<LvJ.", strict=True)),
 }
 
 

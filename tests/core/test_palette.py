@@ -11,7 +11,9 @@ from losswalk.core.drawing.palette import (
     GLOBAL_MIN,
     NAMED_RGB,
     PALETTES,
+    SLACK,
     RenderError,
+    distinct_xterm256,
     make_palette,
     nearest_ansi16,
     nearest_xterm256,
@@ -99,3 +101,26 @@ def test_ansi16_known(rgb, index):
 def test_ansi16_is_as_close_as_brute_force(rgb):
     best = min(d2(rgb, c) for c in ANSI16_RGB)
     assert d2(rgb, ANSI16_RGB[nearest_ansi16(rgb)]) == best
+
+
+@pytest.mark.parametrize("name", PALETTES)
+@pytest.mark.parametrize("n", [2, 4, 7, 8, 10, 12])
+def test_levels_stay_apart_in_256_colours(name, n):
+    """viridis' levels 2 and 3 of 10 both had xterm colour 60: two legend entries, one look."""
+    pal = make_palette(name, n)
+    table = xterm_table()
+    chosen = [pal.xterm256(k) for k in range(n)]
+    assert len(set(chosen)) == n
+    for k, index in enumerate(chosen):
+        rgb = pal.rgb(k)
+        nearest = nearest_xterm256(rgb)
+        if index != nearest:  # moved only off a lower level's colour, to one still its own
+            assert nearest in chosen[:k]
+            assert d2(rgb, table[index]) ** 0.5 <= d2(rgb, table[nearest]) ** 0.5 + SLACK
+            assert min(range(n), key=lambda j: d2(pal.rgb(j), table[index])) == k
+
+
+def test_levels_too_close_for_256_colours_share_one():
+    greys = make_palette("grey", 256)
+    assert greys.xterm256(100) == greys.xterm256(101) == nearest_xterm256(greys.rgb(100))
+    assert distinct_xterm256([(68, 1, 84), (68, 1, 84)]) == (53, 53)  # nothing closer to either

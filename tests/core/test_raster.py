@@ -24,6 +24,7 @@ from losswalk.core.drawing.raster import (
     CHARSETS,
     MODES,
     RAMPS,
+    SCALES,
     STYLES,
     Marker,
     Raster,
@@ -35,9 +36,12 @@ from losswalk.core.drawing.raster import (
     clip_segment,
     edge_mark,
     grid_shape_for,
+    legend_strip_parts,
     map_size,
+    marker_glyph,
     render_legend,
     render_view,
+    strip_row,
     world_to_cell,
 )
 from losswalk.core.landscapes.landscape import LossGrid
@@ -405,6 +409,87 @@ def test_legend_levels_contours_and_key():
     small = render_legend(view, 8, 5)  # 5 rows: key 1, titles 2, so 2 left for levels+contours
     assert small.text() == ["loss    ", f"██ {edges[0]}".ljust(8)[:8], "contours",
                             "─ 5     ", "◉ walker"[:8]]
+
+
+def himmelblau(w1, w2):
+    return (w1**2 + w2 - 11) ** 2 + (w1 + w2**2 - 7) ** 2
+
+
+@pytest.mark.parametrize("scale", SCALES)
+@pytest.mark.parametrize("charset", CHARSETS)
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("mode", MODES)
+def test_every_legend_entry_has_its_own_look(mode, style, charset, scale):
+    """The density ramp's legend had two levels drawn ▒▒ and two blank, and every contour line
+    the same ─: entries that look alike say nothing. Without colour (ramp) only the glyph counts;
+    with colour, what 256 colours show."""
+    view = render_view(surface(himmelblau, (-5, 5, -5, 5), 60, 60), 60, 30, mode=mode,
+                       style=style, charset=charset, scale=scale)
+    pal, colour = view.raster.palette, view.style == "blocks"
+
+    def look(e):
+        return (e.glyph, pal.xterm256(e.fg), pal.xterm256(e.bg)) if colour else e.glyph
+
+    levels = [look(e) for e in view.legend if e.kind == "level"]
+    assert len(set(levels)) == len(levels) == (0 if mode == "contours" else
+                                               10 if colour else len(RAMPS[charset]))
+    lines = [e for e in view.legend if e.kind == "contour"]
+    assert len(lines) == len(view.contour_levels) and (mode == "heatmap") == (not lines)
+    own = [look(e) for e in lines if e.glyph]
+    assert len(set(own)) == len(own) and len(own) in (0, len(lines))  # all apart, or none drawn
+    assert not own or colour or len(lines) == 1
+    legend = render_legend(view, 13, 30).text()
+    key = f"{CASE_GLYPHS[charset][3]} at".ljust(13)
+    assert legend.count(key) == (bool(lines) and not own)
+    if lines and not own:  # the values follow their one shared line, highest first
+        values = [float(row) for row in legend[legend.index(key) + 1:] if row[:2] == "  "
+                  and row.strip()]
+        assert values and values == sorted(values, reverse=True)
+
+
+def test_ramp_legend_gives_each_glyph_the_lowest_loss_it_stands_for():
+    view = render_view(make_grid(STAIRS), 8, 3, style="ramp", n_levels=8, axes=False)
+    entries = [(e.glyph, e.value) for e in view.legend if e.kind == "level"]
+    # 8 levels on 7 glyphs: levels 0 and 1 are both blank, so one entry from loss 0
+    assert entries == [("█", 7), ("▓", 6), ("▒", 5), ("░", 4), (":", 3), (".", 2), (" ", 0)]
+
+
+def test_strip_row_keeps_the_parts_that_fit_in_order():
+    parts = [list("abcd"), list("efghijk"), list("xy"), list("z")]
+    assert "".join(strip_row(parts, 10, ".")) == "abcd.xy.z."  # efghijk does not fit: skipped
+    assert "".join(strip_row(parts, 3, ".")) == "xy.z"[:3]
+    assert strip_row([], 2, ".") == [".", "."]
+
+
+@pytest.mark.parametrize("charset", CHARSETS)
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("mode", MODES)
+def test_legend_strip_reads_the_range_and_keys(mode, style, charset):
+    """The one-row legend under a 60x18 map: the colour bar (or ramp) between its lowest and
+    highest loss, the contour lines, then marker keys."""
+    view = render_view(surface(himmelblau, (-5, 5, -5, 5), 40, 40), 28, 14, mode=mode,
+                       style=style, charset=charset, markers=[Marker(3, 2, "minimum", True)])
+    parts = legend_strip_parts(view)
+    text = ["".join(cell[0] for cell in part) for part in parts]
+    lo, hi = view.levels[0], view.levels[-1]
+    if mode != "contours":
+        low, bar, high = text[0].split(" ")[-3:] if view.style == "blocks" else (
+            text[0].split("[")[0].strip(), text[0][text[0].index("["):text[0].index("]") + 1],
+            text[0].split("]")[1].strip())
+        assert abs(float(low) - lo) <= 0.01 * (hi - lo) and abs(float(high) - hi) <= 0.01 * hi
+        levels = [e for e in view.legend if e.kind == "level"]
+        glyphs = "".join(e.glyph for e in reversed(levels))
+        assert bar == (glyphs if view.style == "blocks" else f"[{glyphs}]")  # low to high
+        start = len(low) + 1 + (view.style == "ramp")
+        assert [cell[1] for cell in parts[0][start:start + len(levels)]] == [
+            e.fg for e in reversed(levels)]
+    lines = view.contour_levels
+    if mode == "contours":  # the lines: in their own colours, or their range
+        low, high = (float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", text[0])[:2])
+        assert (low, high) == pytest.approx((lines[0], lines[-1]), rel=0.01)
+    assert text[-1] == f"{marker_glyph('global', charset)} global"
+    row = strip_row(parts, 28, (" ", DEFAULT, DEFAULT, False))
+    assert len(row) == 28 and row[:len(parts[0])] == parts[0]
 
 
 def test_labels_by_hand():

@@ -22,7 +22,7 @@ from tests.tui.conftest import screen_text, wait_for_map
 
 SIZE = (80, 24)
 SLIDES = load_tour(TOUR_PATH)
-MAP_GLYPHS = set("▀★◇◉•")  # heatmap half block, minima, walker, trail (the rose uses ▲)
+MAP_GLYPHS = set("▀★◇▲◉•")  # heatmap half block, minima, maximum, walker, trail
 
 
 def separable() -> LosswalkApp:

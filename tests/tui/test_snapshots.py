@@ -1,5 +1,6 @@
 """Snapshot tests (pytest-textual-snapshot) of the app at 80x24: heatmap, contours, help, too small,
-the tour's first slide, the practice screen and blind mode.
+the tour's first slide, the practice screen, blind mode and the walker under NO_COLOR; and the
+layouts at 200x50 and at the 60x18 minimum.
 
 The map's grid worker is awaited before each snapshot, the colour system is pinned to truecolor
 (the half-block heatmap), nothing animates and text cursors do not blink, so the SVGs are
@@ -66,3 +67,21 @@ def test_practice_screen(snap_compare):
 
 def test_blind_mode(snap_compare):
     assert snap(snap_compare, LosswalkApp(), "l", "l", "l", "b", "space", "space")
+
+
+def test_wide_layout(snap_compare):
+    """200x50: the roomy side panel with every setting and the walker's state (issue 7: at 140
+    columns and more it was cut at `step` and the state never showed)."""
+    assert snap(snap_compare, LosswalkApp(), "space", "space", size=(200, 50))
+
+
+def test_minimum_size(snap_compare):
+    """60x18, the smallest size the app draws: the legend is one row under the map."""
+    assert snap(snap_compare, LosswalkApp(), "space", "space", size=(60, 18))
+
+
+def test_no_color_walker(snap_compare, monkeypatch):
+    """NO_COLOR: the walker is a white reverse-video block, brighter than its trail and the map
+    (it was #444444 on #121212)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap(snap_compare, LosswalkApp(), "space", "space", "space")

@@ -125,7 +125,7 @@ async def test_panel_rose_on_tilted_plane():
     walker = Walker(Plane(), probe=0.1)
     out = await rendered(WalkerPanel(), 26, 12, lambda p: p.show(walker.feel(), walker))
     rose = [line.split() for line in out[4:7]]
-    assert rose == [["▼0.1", "▲0.1", "▲0.3"], ["▼0.2", "●", "▲0.2"], ["▼0.3", "▼0.1", "▲0.1"]]
+    assert rose == [["-0.1", "+0.1", "+0.3"], ["-0.2", "you", "+0.2"], ["-0.3", "-0.1", "+0.1"]]
     assert "↙ SW" in out[2]  # downhill is -(2, 1): south-west
 
 
@@ -200,7 +200,7 @@ async def test_panel_charset_from_constructor_and_colour_switch():
         panel.colour = True
         panel.show(walker.feel(), walker, "unicode")
         await pilot.pause()
-        assert "▲0.2" in lines(panel)[5]
+        assert "+0.2" in lines(panel)[5]
         assert colours(panel)  # rise/fall/walker colours
 
 

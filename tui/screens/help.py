@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from losswalk.core.drawing.raster import marker_glyph
+from losswalk.core.drawing.text import ARROWS, COMPASS
 
 # (keys, what they do) in the order a newcomer needs them; the app's BINDINGS match this list.
 KEYS: tuple[tuple[str, str], ...] = (
@@ -46,13 +47,18 @@ KEYS: tuple[tuple[str, str], ...] = (
 
 SCREEN_TEXT = (
     ("Colours", "the loss at each pair of weights (w1 across, w2 up). The colour bar on the "
-                "right of the map gives the loss of each colour; darker/lighter ends are "
-                "low/high loss. Without colour a density ramp of characters does the same."),
-    ("Contour lines", "join points of equal loss; the legend lists each line's loss value. "
-                      "Lines packed close together mean a steep slope."),
+                "right of the map gives the lowest loss of each colour; darker/lighter ends are "
+                "low/high loss. Without colour a density ramp of characters does the same, "
+                "one legend line per character. On a narrow terminal the legend is one row "
+                "under the map: the bar from its lowest to its highest loss, then what fits of "
+                "the key."),
+    ("Contour lines", "join points of equal loss; the legend gives each line's loss in its "
+                      "colour, or, where the lines look alike (no colour, or over the colours), "
+                      "'at' and the values. Lines packed close together mean a steep slope."),
     ("Panel", "what the blindfolded walker can feel where it stands: the loss, the gradient "
-              "(slope and downhill direction), the loss change one step away in each "
-              "direction; then the optimizer, learning rate and schedule, and the step count."),
+              "(slope and downhill direction: {arrows}), the loss change one step away in each "
+              "direction (+ rises, - falls; 'you' in the middle is the walker); then the "
+              "optimizer, learning rate and schedule, the step count and the walker's state."),
     ("Charts", "loss against step, and two slices of the landscape through the walker "
                "(along w1 and along w2)."),
     ("Modes", "blind (b) shows only what the walker feels; the data view (d) shows the points "
@@ -90,6 +96,11 @@ class HelpScreen(ModalScreen[None]):
                 f"{glyph('saddle')} saddle point, {glyph('maximum')} maximum, "
                 f"{glyph('walker')} the walker, {glyph('trail')} its trail (the path it walked).")
 
+    def _arrows(self) -> str:
+        """The downhill arrows as the panel draws them in this charset, named."""
+        glyphs = ARROWS[self.charset]
+        return " ".join(f"{glyphs[name]} {name}" for name in COMPASS)
+
     def _body(self) -> Table:
         """The whole help as one Rich table (keys, then screen legend, then the lesson)."""
         table = Table.grid(padding=(0, 2))
@@ -101,7 +112,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_row("", "")
         table.add_row(Text("On screen", style="bold underline"), "")
         for name, what in SCREEN_TEXT:
-            table.add_row(name, what)
+            table.add_row(name, what.format(arrows=self._arrows()))
             if name == "Contour lines":
                 table.add_row("Markers", self._markers())
         table.add_row("", "")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from rich.segment import Segment
@@ -24,25 +23,30 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 
-from losswalk.core.drawing.palette import DEFAULT, GLOBAL_MIN, TRAIL, WALKER, Palette
+from losswalk.core.drawing.palette import DEFAULT, GLOBAL_MIN, HIGHLIGHT, TRAIL, WALKER, Palette
 from losswalk.core.drawing.raster import (
     MODES,
     Raster,
     View,
+    contrast_ink,
     grid_shape_for,
+    legend_strip_parts,
     map_size,
     marker_glyph,
     render_legend,
     render_view,
+    strip_row,
 )
 from losswalk.core.landscapes.landscape import LossGrid
 from losswalk.core.landscapes.minima import MinimaReport
 
 Cell = tuple[int, int]  # (row, col) in widget coordinates
-Paint = tuple[str, int, int, bool]  # (char, fg code, bg code, bold)
+Paint = tuple[str, int, int, bool, bool]  # (char, fg code, bg code, bold, reverse video)
+BLANK: Paint = (" ", DEFAULT, DEFAULT, False, False)
 
 FLASH = ("[", "]")  # brackets either side of a point being shown (the global minimum after g)
-LEGEND_MIN_MAP = 30  # the legend shows only when the map keeps at least this many columns
+LEGEND_MIN_MAP = 30  # the legend column shows only when the map keeps this many columns
+STRIP_MIN_HEIGHT = 10  # narrower, the legend is one row under the map if the map is this tall
 FLASH_SECONDS = 1.5
 HALF_BLOCKS = ("▀", "▄")  # the heatmap's glyphs: a one-colour half block is drawn as a space
 DOWNGRADE = {"256": ColorSystem.EIGHT_BIT, "standard": ColorSystem.STANDARD,
@@ -126,9 +130,21 @@ class MapView(Widget):
         """Raster style: half-block heatmap in colour, density ramp otherwise (or in ASCII)."""
         return "blocks" if self.colour and self.charset == "unicode" else "ramp"
 
+    def legend_layout(self) -> str:
+        """Where the legend goes: "column" beside the map, "strip" (one row under it) when the
+        widget is too narrow for a column (60x18 terminals), or "none"."""
+        width, height = self.size
+        if not self.legend:
+            return "none"
+        if legend_width(width):
+            return "column"
+        return "strip" if height >= STRIP_MIN_HEIGHT else "none"
+
     def _view_size(self) -> tuple[int, int]:
         width, height = self.size
-        return width - (legend_width(width) if self.legend else 0), height
+        layout = self.legend_layout()
+        return (width - legend_width(width) if layout == "column" else width,
+                height - (layout == "strip"))
 
     def map_cells(self) -> tuple[int, int]:
         """(map_w, map_h): map cells inside the axes."""
@@ -204,7 +220,8 @@ class MapView(Widget):
     def _ensure_base(self) -> None:
         """Re-render the base strips if grid, size, mode, scale or style changed."""
         width, height = self.size
-        view_w, _ = self._view_size()
+        view_w, view_h = self._view_size()
+        layout = self.legend_layout()
         key = (self._version, width, height, self.mode, self.scale,
                self.style_name, self.charset)
         if key == self._base_key:
@@ -215,19 +232,21 @@ class MapView(Widget):
         if self.grid is not None and width > 0 and height > 0:
             markers = self.report.points if self.report is not None else ()
             try:
-                self.view = render_view(self.grid, view_w, height, mode=self.mode,
+                self.view = render_view(self.grid, view_w, view_h, mode=self.mode,
                                         charset=self.charset, style=self.style_name,
                                         scale=self.scale, markers=markers)
-                legend = self._legend(width - view_w, height) if width > view_w else None
+                self._palette = self.view.raster.palette
+                legend = self._legend(width - view_w, height) if layout == "column" else None
             except ValueError as error:  # a grid the raster cannot draw: say so, keep running
                 self.view = None
                 self.notify(f"cannot draw this map: {error}", severity="error")
         if self.view is None:
-            self._base = [[(" ", -1, -1, False)] * width for _ in range(height)]
+            self._base = [[BLANK] * width for _ in range(height)]
         else:
-            self._palette = self.view.raster.palette
             self._base = [self._row_cells(self.view.raster, y)
-                          + self._legend_cells(legend, y, width - view_w) for y in range(height)]
+                          + self._legend_cells(legend, y, width - view_w) for y in range(view_h)]
+            if layout == "strip":
+                self._base.append(self._legend_strip(width))
         self._strips = [self._strip(cells) for cells in self._base]
         self._set_overlay(self._compute_overlay())
 
@@ -238,43 +257,65 @@ class MapView(Widget):
             rows.setdefault(row, []).append((col, paint))
         self._rows = {row: tuple(sorted(cells)) for row, cells in rows.items()}
 
-    def _legend(self, width: int, height: int) -> Raster:
-        """The raster's legend (colour bar, contour values, markers) plus walker and trail keys,
-        which the raster does not know about because the overlay draws them."""
+    def _legend(self, width: int, height: int) -> list[list[Paint]]:
+        """The raster's legend (colour bar, contour values, markers) plus walker and trail keys
+        painted as the overlay paints them (the raster does not know about them)."""
         legend = render_legend(self.view, width - 1, max(height - 2, 0))
-        keys = Raster.blank(2, width - 1, legend.palette)
-        for row, (name, code) in enumerate((("walker", WALKER), ("trail", TRAIL))):
-            keys.put(row, 0, marker_glyph(name, self.charset), code, True)
-            keys.put(row, 2, name)
-        return Raster(*(np.concatenate([getattr(legend, f), getattr(keys, f)])
-                        for f in ("chars", "fg", "bg", "bold")), legend.palette)
+        rows = [self._row_cells(legend, y) for y in range(legend.height)]
+        return rows + [key[:width - 1] for key in self._overlay_keys("walker")]
+
+    def _legend_strip(self, width: int) -> list[Paint]:
+        """The legend in one row: the colour bar (or ramp), contours, then the marker, walker
+        ("you", as in the panel's rose, so that it fits) and trail keys, as many as fit."""
+        parts = [[(*cell, False) for cell in part] for part in legend_strip_parts(self.view)]
+        return strip_row([*parts, *self._overlay_keys("you")], width, BLANK)
+
+    def _overlay_keys(self, walker: str) -> list[list[Paint]]:
+        """Legend keys of the walker (named `walker`) and its trail, painted as the overlay
+        paints them (the raster does not know about them)."""
+        swatches = (self._walker_paint(marker_glyph("walker", self.charset)),
+                    self._trail_paint(marker_glyph("trail", self.charset), DEFAULT))
+        return [[swatch, *[(ch, DEFAULT, DEFAULT, False, False) for ch in f" {name}"]]
+                for swatch, name in zip(swatches, (walker, "trail"), strict=True)]
 
     @staticmethod
     def _row_cells(raster: Raster, y: int) -> list[Paint]:
-        return [(str(ch), int(fg), int(bg), bool(b)) for ch, fg, bg, b in
+        return [(str(ch), int(fg), int(bg), bool(b), False) for ch, fg, bg, b in
                 zip(raster.chars[y], raster.fg[y], raster.bg[y], raster.bold[y], strict=True)]
 
-    def _legend_cells(self, legend: Raster | None, y: int, width: int) -> list[Paint]:
+    @staticmethod
+    def _legend_cells(legend: list[list[Paint]] | None, y: int, width: int) -> list[Paint]:
         """A legend row with one blank column between map and legend."""
         if legend is None:
             return []
-        if y >= legend.height:
-            return [(" ", -1, -1, False)] * width
-        return [(" ", -1, -1, False), *self._row_cells(legend, y)]
+        row = legend[y] if y < len(legend) else []
+        return [BLANK, *row, *[BLANK] * (width - 1 - len(row))]
 
-    def _style(self, fg: int, bg: int, bold: bool) -> Style:
-        """Rich Style for a (fg, bg, bold) code triple, cached."""
-        key = (fg, bg, bold)
+    def _walker_paint(self, glyph: str) -> Paint:
+        """The walker's cell: bold, in reverse video, a block of its own colour with the glyph in
+        contrasting ink, so it outshines its trail and the map in every mode; under NO_COLOR
+        (greys) the block is white, and a terminal that drops colour still shows the reverse."""
+        colour = HIGHLIGHT if self.app.no_color else WALKER
+        return (glyph, colour, contrast_ink(self._palette, colour), True, True)
+
+    @staticmethod
+    def _trail_paint(glyph: str, bg: int) -> Paint:
+        return (glyph, TRAIL, bg, False, False)
+
+    def _style(self, fg: int, bg: int, bold: bool, reverse: bool = False) -> Style:
+        """Rich Style for (fg, bg) codes, bold and reverse video, cached."""
+        key = (fg, bg, bold, reverse)
         style = self._styles.get(key)
         if style is None:
             style = Style(color=self._rich_colour(fg), bgcolor=self._rich_colour(bg),
-                          bold=bold or None)
+                          bold=bold or None, reverse=reverse or None)
             self._styles[key] = style
         return style
 
     def _rich_colour(self, code: int):
         """The colour as the terminal will show it (downgraded on a 256/16-colour terminal, so
-        levels that look the same there share one escape sequence and half blocks merge)."""
+        levels that look the same there share one escape sequence and half blocks merge; in 256
+        colours the palette keeps every level its own index, as the legend promises)."""
         rgb = self._palette.rgb(code) if self._palette is not None else None
         if rgb is None:
             return None
@@ -282,6 +323,8 @@ class MapView(Widget):
         colour = Color(*rgb).rich_color
         if system is None:
             return colour
+        if system == ColorSystem.EIGHT_BIT:
+            return RichColor.from_ansi(self._palette.xterm256(code))
         return RichColor.from_ansi(colour.downgrade(system).number)  # one name per terminal colour
 
     def _strip(self, cells: list[Paint]) -> Strip:
@@ -291,13 +334,13 @@ class MapView(Widget):
         segments: list[Segment] = []
         run: list[str] = []
         key = None
-        for ch, fg, bg, bold in cells:
+        for ch, fg, bg, bold, reverse in cells:
             # both halves one colour (as the terminal shows it)
             bare = ch in HALF_BLOCKS and fg != DEFAULT and self._same_colours(fg, bg, bold)
-            if (fg, bg, bold, bare) != key and run:
+            if (fg, bg, bold, reverse, bare) != key and run:
                 segments.append(self._segment(run, key, base))
                 run = []
-            key = (fg, bg, bold, bare)
+            key = (fg, bg, bold, reverse, bare)
             run.append(" " if bare else ch)
         if run:
             segments.append(self._segment(run, key, base))
@@ -307,13 +350,14 @@ class MapView(Widget):
         style = self._style(fg, bg, bold)
         return style.color == style.bgcolor
 
-    def _segment(self, run: list[str], key: tuple[int, int, bool, bool], base: Style) -> Segment:
+    def _segment(self, run: list[str], key: tuple[int, int, bool, bool, bool],
+                 base: Style) -> Segment:
         """A run of cells in one style. One-colour half blocks (`bare`) are spaces on their
         background without the widget's foreground: a shorter escape sequence, same picture."""
-        fg, bg, bold, bare = key
+        fg, bg, bold, reverse, bare = key
         if bare:
             return Segment("".join(run), self._style(DEFAULT, bg, bold))
-        return Segment("".join(run), base + self._style(fg, bg, bold))
+        return Segment("".join(run), base + self._style(fg, bg, bold, reverse))
 
 
     # ------------------------------------------------------------------ overlay
@@ -328,21 +372,20 @@ class MapView(Widget):
         # segments to points off the map are drawn up to the map's edge
         for row, col in view.trail_cells([(point.w1, point.w2) for point in self._trail]):
             if not self._base[row][col][3]:  # markers (bold) stay on top of the trail
-                overlay[row, col] = (glyphs["trail"], TRAIL, self._base[row][col][2], False)
+                overlay[row, col] = self._trail_paint(glyphs["trail"], self._base[row][col][2])
         flash = view.cell_at(*self._flash) if self._flash is not None else None
         if flash is not None:
             row, col = flash
             for glyph, c in zip(FLASH, (col - 1, col + 1), strict=True):
                 if view.x0 <= c < view.x0 + view.map_w:
-                    overlay[row, c] = (glyph, GLOBAL_MIN, self._base[row][c][2], True)
+                    overlay[row, c] = (glyph, GLOBAL_MIN, self._base[row][c][2], True, False)
         if self._walker is not None:
             walker = view.cell_at(*self._walker)
             if walker is not None:
-                row, col = walker
-                overlay[walker] = (glyphs["walker"], WALKER, self._base[row][col][2], True)
+                overlay[walker] = self._walker_paint(glyphs["walker"])
             elif (mark := view.edge_mark(*self._walker)) is not None:  # off the map: an arrow
                 row, col, arrow = mark
-                overlay[row, col] = (arrow, WALKER, self._base[row][col][2], True)
+                overlay[row, col] = self._walker_paint(arrow)
         return overlay
 
     def _update_overlay(self) -> None:

@@ -19,9 +19,11 @@ from losswalk.core.drawing.text import ARROWS, ascii_only, check_charset, format
 from losswalk.tui.widgets.lines import LinesWidget, text_strips
 
 WIDE = 34  # from this many columns on, the panel uses long labels
-GLYPHS = {  # rise, fall, no change, the walker at the centre of the rose
-    "unicode": {"rise": "▲", "fall": "▼", "flat": "·", "walker": "●"},
-    "ascii": {"rise": "+", "fall": "-", "flat": "=", "walker": "o"},
+# rise, fall, no change, and the walker at the centre of the rose: a rise or fall is the sign of
+# the loss change and the centre a word, so nothing here reads as a map marker (▲ is the maximum)
+GLYPHS = {
+    "unicode": {"rise": "+", "fall": "-", "flat": "·", "walker": "you"},
+    "ascii": {"rise": "+", "fall": "-", "flat": "=", "walker": "you"},
 }
 ROSE_CELL = 8  # sign glyph + a 2-significant-digit magnitude like "1.2e-5"
 
@@ -61,17 +63,22 @@ class WalkerPanel(LinesWidget):
         is the word the status line uses for a walk that has not ended (ready/walking/paused)."""
         self._charset = check_charset(charset or self._charset)
         self._feel, self._walker, self._state = feel, walker, state
-        rows = self.get_content_height(self.size, self.size, self.size.width)
+        rows = self.get_content_height(self.container_size, self.size, self.size.width)
         if rows != self._rows:  # a wrapped state message, or the first show: re-measure
             self._rows = rows
             self.refresh(layout=True)
         self.update_lines()
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        """Height for `height: auto`: the compact panel (no blank lines) at this width."""
+        """Height for `height: auto`: the panel without blank lines at this width, in the layout
+        that fits its max-height (the roomy one, else the compact one), and never taller than
+        its container (a short one, as under the tour at 60x18, gets the panel cut to fit)."""
         if self._feel is None:
             return 1
-        return sum(map(len, self._sections(wide=width >= WIDE, width=max(width, 1))))
+        cap = self.styles.max_height
+        rows = cap.cells if cap is not None and cap.cells is not None else viewport.height
+        rows = min(rows, container.height) if container.height > 0 else rows
+        return min(sum(map(len, self._fitting_sections(max(width, 1), rows))), rows)
 
     def build_lines(self, width: int, height: int) -> list[Strip]:
         return text_strips(self.panel_text(), width, self.rich_style, self.app.console)
@@ -81,7 +88,7 @@ class WalkerPanel(LinesWidget):
         if self._feel is None:
             return Text("no walker yet", style=self._style("label"))
         width, height = self.size
-        sections = self._sections(wide=width >= WIDE, width=max(width, 1))
+        sections = self._fitting_sections(max(width, 1), height)
         spacious = sum(map(len, sections)) + len(sections) - 1 <= height
         out = Text(no_wrap=True, overflow="crop", end="")
         for s, section in enumerate(sections):
@@ -89,13 +96,29 @@ class WalkerPanel(LinesWidget):
                 out.append("\n\n" if spacious else "\n")
             out.append(Text("\n").join(section))
         lines = out.split("\n")
-        if 0 < height < len(lines):  # too tall: show that something is cut, not a half sentence
+        if 0 < height < len(lines):  # too tall: show what is cut, but keep the state's first line
+            state = len(sections[-1])
+            body, first = lines[:-state], lines[-state]
+            if len(body) < height:  # only the state is cut
+                shown, cut = lines[:height], [height - 1]
+            else:  # the body is cut too: its last row marked, then the state's first line
+                shown = [*body[:height - 1], first]
+                cut = [k for k, more in ((height - 2, height > 1), (height - 1, state > 1)) if more]
             ellipsis = "..." if self._charset == "ascii" else "…"
-            last = lines[height - 1]
-            last.truncate(max(width - len(ellipsis), 0))
-            last.append(ellipsis)
-            out = Text("\n", no_wrap=True, overflow="crop", end="").join(lines[:height])
+            for k in cut:
+                shown[k].truncate(max(width - len(ellipsis), 0))
+                shown[k].append(ellipsis)
+            out = Text("\n", no_wrap=True, overflow="crop", end="").join(shown)
         return out
+
+    def _fitting_sections(self, width: int, height: int) -> list[list[Text]]:
+        """The roomy layout (long labels) when the panel is wide enough and it fits the height,
+        else the compact one: a panel capped in height keeps every reading."""
+        if width >= WIDE:
+            roomy = self._sections(wide=True, width=width)
+            if sum(map(len, roomy)) <= height:
+                return roomy
+        return self._sections(wide=False, width=width)
 
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"walker-panel--{part}") if self.colour else Style()
