@@ -165,7 +165,7 @@ SHOWN_CHARS = 40  # messages show this much of a bad field
 _BLANKS = " \t"  # spaces and tabs around a field are ignored
 # Plain decimal or scientific ASCII numbers (no 1_0, no ٣); possessive: they never give back.
 _NUMBER = r"[+-]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)(?:[eE][+-]?+[0-9]++)?+"
-_LABEL = r"[+-]?0*[01](?:\.0*)?(?:[eE][+-]?0+)?"  # the usual ways to write exactly 0 or 1
+_LABEL = r"(?:\+?0*1|[+-]?0*0)(?:\.0*)?(?:[eE][+-]?0+)?"  # usual ways to write exactly 0 or 1
 _NUMBER_RE = re.compile(_NUMBER)
 _FIRST_LINE_RE = re.compile(r"(?:[ \t]*\n)*[^\n]*\n?")  # blank lines, then the first other
 _NOT_FINITE_RE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
@@ -403,18 +403,40 @@ def _parse(text: str, lineno: int, reading: _Reading) -> np.ndarray:
     return np.concatenate([first, rows]) if len(first) else rows
 
 
+def _pipe_key(path: Path, fd: int) -> tuple:
+    """Which pipe or FIFO this is, and its state: once read to its end, it keeps its key."""
+    info = os.fstat(fd)
+    return str(path), info.st_dev, info.st_ino, info.st_mtime_ns
+
+
+_last_piped: tuple[tuple, Dataset] | None = None  # the pipe load_csv read last, and its data
+
+
 def load_csv(path: str | os.PathLike) -> Dataset:
     """Rows of x1,x2,y or x1,y (y 0 or 1), in the order a header row names them (optional:
     without one, by position); blank lines ok. DatasetError names file:line and the problem.
-    Reads a regular file or a pipe, in chunks, within MAX_BYTES and MAX_ROWS."""
+    Reads a regular file or a pipe, in chunks, within MAX_BYTES and MAX_ROWS. A pipe read to its
+    end gives the same data when asked again (the app rebuilds its model; a pipe is read once)."""
+    global _last_piped
     path = Path(path)
-    reading = _Reading(path)
     fd, pipe = _open(path)
     try:
+        if pipe and _last_piped is not None and _last_piped[0] == _pipe_key(path, fd):
+            return _last_piped[1]
+        reading = _Reading(path)
         pieces = [_parse(text, lineno, reading)
                   for lineno, text in _lines(_blocks(fd, path, pipe), path)]
+        key = _pipe_key(path, fd)
     finally:
         os.close(fd)
+    dataset = _dataset(path, reading, pieces)
+    if pipe:
+        _last_piped = key, dataset
+    return dataset
+
+
+def _dataset(path: Path, reading: _Reading, pieces: list[np.ndarray]) -> Dataset:
+    """The Dataset of the parsed pieces (consumed), or the error of a file without data rows."""
     if not reading.rows:
         if reading.header is None:
             raise DatasetError(f"{path}: file is empty")
