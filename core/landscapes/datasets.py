@@ -170,10 +170,11 @@ _NUMBER_RE = re.compile(_NUMBER)
 _FIRST_LINE_RE = re.compile(r"(?:[ \t]*\n)*[^\n]*\n?")  # blank lines, then the first other
 _NOT_FINITE_RE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _FILE_KINDS = ((stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a block device"),
-               (stat.S_ISSOCK, "a socket"))
+               (stat.S_ISSOCK, "a socket"))  # what else --data may name; it is refused
 
 
 def _too_big(path: Path) -> DatasetError:
+    """The error for more than MAX_BYTES, found by the file's size or while reading."""
     return DatasetError(f"{path}: file is larger than the {MAX_BYTES / 2**20:g} MB limit")
 
 
@@ -193,7 +194,7 @@ def _open(path: Path) -> tuple[int, bool]:
     elif stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
         problem = _too_big(path)
     elif not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
-        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "not a file")
+        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "a special file")
         problem = DatasetError(f"{path}: is {kind}, not a CSV file "
                                "(--data reads a regular file or a pipe)")
     if problem is not None:
