@@ -237,10 +237,11 @@ def _lines(blocks: Iterator[bytes], path: Path) -> Iterator[tuple[int, str]]:
         data = data[:len(data) - len(held)].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         cut = data.rfind(b"\n") + 1
         whole, carry = data[:cut], data[cut:] + held
-        if len(carry) > MAX_LINE_BYTES:
+        if len(carry) > MAX_LINE_BYTES:  # binary (e.g. all zeros) is said so, before its length
             line = lineno + whole.count(b"\n")
-            raise DatasetError(f"{path}:{line}: a line longer than {MAX_LINE_BYTES:,} bytes "
-                               "(is it a CSV file?)")
+            problem = ("not UTF-8 text (is it a binary file?)" if b"\0" in carry
+                       else f"a line longer than {MAX_LINE_BYTES:,} bytes (is it a CSV file?)")
+            raise DatasetError(f"{path}:{line}: {problem}")
         if not whole:
             continue
         bad = whole.find(b"\0")
