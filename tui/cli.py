@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import json
 import math
 import os
@@ -24,6 +25,7 @@ DEFAULT_CONTOURS = 6
 TRAJECTORY_FIELDS = ("step", "w1", "w2", "loss", "grad_norm", "lr")
 NUMBER_LIST_OPTIONS = ("--extent", "--start")  # values that may begin with '-'
 PLURALS = {"minimum": "minima", "saddle": "saddles", "maximum": "maxima"}
+WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)  # stdout cannot take more
 
 
 class CliError(Exception):
@@ -612,6 +614,13 @@ def _join_negative_values(argv: list[str]) -> list[str]:
     return joined
 
 
+def _drop_unwritten_output() -> None:
+    """Point stdout at the null device, so Python's flush at exit does not fail a second time."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `losswalk` console script; returns the exit status."""
     argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
@@ -627,6 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_version_text())
         else:
             cmd_app(argv)
+        sys.stdout.flush()  # a write error (disk full) surfaces here, not after main returns
     except CliError as exc:
         print(f"losswalk: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -639,6 +649,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug: one line for the user; LOSSWALK_DEBUG=1 shows the traceback
+        if isinstance(exc, OSError) and exc.filename is None and exc.errno in WRITE_ERRORS:
+            _drop_unwritten_output()  # stdout cannot take the output: `losswalk list > /dev/full`
+            print(f"losswalk: cannot write the output: {exc.strerror}", file=sys.stderr)
+            return 1
         if os.environ.get("LOSSWALK_DEBUG"):
             raise
         print(f"losswalk: internal error: {type(exc).__name__}: {exc} "

@@ -1,5 +1,7 @@
 """Built-in datasets have the landscape shapes they promise; load_csv is strict, errors clear."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -242,3 +244,96 @@ def test_one_input_column_is_1d_data(tmp_path):
         d = load_csv(write(tmp_path, text))
         np.testing.assert_array_equal(d.X, [[0.5], [-2.0]])
         np.testing.assert_array_equal(d.y, [1.0, 0.0])
+
+
+# ----------------------------------------------------------------- load_csv: strict numbers
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("1,2,1\n1_0,2,0\n", "column 1 is not a number: '1_0'"),  # float() takes it
+    ("1,2,1\n1,\u0663,0\n", "column 2 is not a number: '\u0663'"),  # Arabic-Indic 3
+    ("1,2,1\n1,2,1e-400\n", "label y must be 0 or 1, found '1e-400'"),  # underflows to 0.0
+    ("1,2,1\n1,2,0.99999999999999999999\n", "label y must be 0 or 1, found '0.9999"),  # 1.0
+    ("1,2,1\n1,2,-1\n", "label y must be 0 or 1, found '-1'"),
+    ("1,2,1\n1,2,1e99999999999\n", "values must be finite"),
+    ("1,2,1\n1,0x10,0\n", "column 2 is not a number: '0x10'"),
+])
+def test_load_csv_takes_only_plain_ascii_numbers_and_exact_labels(tmp_path, text, problem):
+    with pytest.raises(DatasetError, match=r"data\.csv:2: ") as info:
+        load_csv(write(tmp_path, text.encode()))
+    assert problem in str(info.value)
+
+
+def test_a_label_may_be_written_any_way_that_is_exactly_0_or_1(tmp_path):
+    text = "1,2,1e0\n1,2,10e-1\n3,4,0e-999\n1,2,1.000000000000000000e+00\n3,4,-0.0\n5,6,+1.\n"
+    d = load_csv(write(tmp_path, text))
+    np.testing.assert_array_equal(d.y, [1, 1, 0, 1, 0, 1])
+
+
+@pytest.mark.parametrize("end", ["\r", "\n", "\r\n"])
+def test_any_line_ending_works_cr_only_too(tmp_path, end):
+    """Regression: old-Mac CR-only files read as one line: 'expected 3 columns, found 101'."""
+    text = end.join(["x1,x2,y", "1,2,1", "", "3,4,0", "5,6,1"]) + end
+    d = load_csv(write(tmp_path, text))
+    np.testing.assert_array_equal(d.X, [[1, 2], [3, 4], [5, 6]])
+    with pytest.raises(DatasetError, match=r"data\.csv:6: label y must be 0 or 1"):
+        load_csv(write(tmp_path, text + end.join(["7,8,2"])))
+
+
+def test_crlf_split_between_two_chunks_is_one_line_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "CHUNK_BYTES", 6)  # "1,2,1\r" | "\n3,4,0\r" | ...
+    path = write(tmp_path, "1,2,1\r\n3,4,0\r\n5,6,z\r\n")
+    with pytest.raises(DatasetError, match=r"data\.csv:3: column 3 is not a number: 'z'"):
+        load_csv(path)
+
+
+def test_a_long_field_is_cut_in_the_message(tmp_path):
+    with pytest.raises(DatasetError) as info:
+        load_csv(write(tmp_path, "1,2,1\n1," + "x" * 100_000 + ",0\n"))
+    message = str(info.value)
+    assert message.endswith(f": column 2 is not a number: '{'x' * 40}...' (100,000 characters)")
+    with pytest.raises(DatasetError, match=r"line longer than 1,048,576 bytes"):
+        load_csv(write(tmp_path, "1,2,1\n" + "1" * (2**20 + 1)))
+
+
+def test_chunks_give_the_same_rows_and_line_numbers_as_one_pass(tmp_path, monkeypatch):
+    """The fast path (whole chunks) and the slow one (line by line) agree, at any chunk size."""
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(500, 2)), rng.integers(0, 2, 500)
+    lines = ["y , x2,X1", *(f"{c}, {b:.17g}\t,{a:.5e}" for (a, b), c in zip(X, y, strict=True)),
+             " ", ""]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    for chunk in (7, 100, 2**20):
+        monkeypatch.setattr(datasets, "CHUNK_BYTES", chunk)
+        d = load_csv(path)
+        np.testing.assert_allclose(d.X, X, rtol=1e-5)
+        np.testing.assert_array_equal(d.y, y)
+    path.write_text("\n".join([*lines[:300], "1,2,1,4", *lines[300:]]))
+    for chunk in (7, 2**20):
+        monkeypatch.setattr(datasets, "CHUNK_BYTES", chunk)
+        with pytest.raises(DatasetError, match=r"data\.csv:301: expected 3 columns y,x2,x1"):
+            load_csv(path)
+
+
+def test_the_row_limit_names_the_first_row_over_it_in_the_fast_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "MAX_ROWS", 1000)
+    path = write(tmp_path, "x1,x2,y\n" + "1,2,1\n\n" * 1000 + "3,4,0\n")
+    with pytest.raises(DatasetError, match=r"data\.csv:2002: more than the 1,000 row limit"):
+        load_csv(path)
+
+
+def test_memory_stays_within_twice_the_data(tmp_path):
+    """Regression: a 49 MB file of short rows took 809 MB (lists of Python floats)."""
+    path = tmp_path / "big.csv"
+    rng = np.random.default_rng(2)
+    n = 200_000
+    np.savetxt(path, np.c_[rng.normal(size=(n, 2)), rng.integers(0, 2, n)],
+               fmt=["%.6f", "%.6f", "%d"], delimiter=",")
+    tracemalloc.start()
+    try:
+        d = load_csv(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert d.n == n
+    kept = d.X.nbytes + d.y.nbytes  # 4.8 MB
+    assert peak <= 2 * kept + 6 * 2**20, (peak, kept)
