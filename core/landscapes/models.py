@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from losswalk.core.drawing.text import safe_text
 from losswalk.core.landscapes.datasets import DEFAULT_DATASET, Dataset, load_csv, make_dataset
 from losswalk.core.landscapes.fastgrid import logistic_loss_grid
 from losswalk.core.landscapes.losses import (
@@ -30,6 +31,9 @@ Extent = tuple[float, float, float, float]  # (w1_min, w1_max, w2_min, w2_max)
 
 class ModelError(ValueError):
     """Bad landscape name or option; the message is one line meant for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(safe_text(message))  # it may quote a file name or a value: one safe line
 
 
 class Model(Protocol):
