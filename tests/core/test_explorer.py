@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from losswalk.core.explorer import L2_LADDER, LR_FACTOR, MODES, Explorer
-from losswalk.core.landscapes.landscape import evaluate
+from losswalk.core.landscapes.landscape import evaluate, validate_extent
 from losswalk.core.landscapes.minima import find_critical_points
 from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions
 from losswalk.core.lesson.tour import Tour, load_tour
@@ -239,3 +239,16 @@ def test_the_walk_state_says_ready_walking_paused_or_how_it_ended() -> None:
     while not explorer.walker.status.ended:
         explorer.step()
     assert explorer.walk_state == explorer.walker.status.value == "converged"
+
+
+def test_zoom_far_out_stays_valid_and_says_when_it_cannot_change_the_view():
+    explorer = Explorer(LandscapeOptions.from_user(name="bowl", extent=(1e25, 2e25, 1e25, 2e25)))
+    for factor in (0.5, 2.0) * 40:
+        explorer.zoom(factor)
+        assert validate_extent(explorer.extent) == explorer.extent
+    for _ in range(80):
+        explorer.zoom(0.5)
+    before = explorer.extent
+    explorer.zoom(0.5)
+    assert explorer.extent == before
+    assert explorer.message == "cannot zoom in further here"
