@@ -17,7 +17,12 @@ from losswalk.core.landscapes.models import Extent, Model, ModelError
 
 MIN_HALF_WIDTH = 1e-9  # zoom stops here (relative to |centre| when that is > 1): floats run out
 MAX_HALF_WIDTH = 1e9  # and here (unless the view is wider): no weight worth walking is further out
-MAX_COORDINATE = 1e308  # zoom and pan keep the view inside +/- this: float64 ends at 1.8e308
+MIN_SPAN = 1e-11  # a view narrower than this (relative to |centre| when > 1) has grid points
+# closer than a few ulps: a 2000-point axis would repeat values (the zoom stops 100x above it)
+MAX_COORDINATE = 1e150  # every view lies inside +/- this: the minima finder squares its width,
+# and float64 ends at 1.8e308
+EXTENT_RULE = (f"needs four numbers W1MIN,W1MAX,W2MIN,W2MAX within +/-{MAX_COORDINATE:g} with "
+               f"max - min >= {MIN_SPAN:g} x max(1, |centre|)")
 PROGRESS_STEPS = 8  # default number of row chunks in evaluate
 
 
@@ -75,10 +80,15 @@ def validate_extent(extent) -> Extent:
         e = tuple(float(v) for v in extent)
     except (TypeError, ValueError):
         e = ()
-    if len(e) != 4 or not all(map(math.isfinite, e)) or not (e[0] < e[1] and e[2] < e[3]):
-        raise ModelError(f"extent needs four finite numbers W1MIN,W1MAX,W2MIN,W2MAX with "
-                         f"min < max, got {extent!r}")
+    if len(e) != 4 or not all(abs(v) <= MAX_COORDINATE for v in e) or not (
+            _resolvable(*e[:2]) and _resolvable(*e[2:])):
+        raise ModelError(f"extent {EXTENT_RULE}, got {extent!r}")
     return e
+
+
+def _resolvable(lo: float, hi: float) -> bool:
+    """Whether lo..hi is wide enough for the points of any grid losswalk draws to differ."""
+    return hi - lo >= MIN_SPAN * max(1.0, abs(0.5 * lo + 0.5 * hi))
 
 
 def parse_extent(text: str) -> Extent:
@@ -86,8 +96,7 @@ def parse_extent(text: str) -> Extent:
     try:
         return validate_extent(float(part) for part in text.split(","))
     except (ModelError, ValueError):
-        raise ModelError(f"--extent needs four numbers W1MIN,W1MAX,W2MIN,W2MAX with min < max, "
-                         f"got {text!r}") from None
+        raise ModelError(f"--extent {EXTENT_RULE}, got {text!r}") from None
 
 
 def axes(extent: Extent, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:

@@ -257,6 +257,7 @@ DATA_LANDSCAPES = ("logistic", "tiny-net")
 
 DATA_OPTIONS = ("dataset", "data", "loss", "l2")  # the options only data landscapes take
 DEFAULT_CONDITION = 10.0
+MAX_CONDITION = 1e12  # steeper bowls overflow the curvature the minima finder measures
 
 
 def option_applies(name: str, option: str) -> bool:
@@ -284,8 +285,9 @@ def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike
     if name not in LANDSCAPES:
         raise ModelError(f"unknown landscape {name!r} (choose from: {', '.join(LANDSCAPES)})")
     _check_loss(loss, l2)
-    if not (math.isfinite(condition) and condition >= 1):
-        raise ModelError(f"condition must be a finite number >= 1, got {condition}")
+    if not (math.isfinite(condition) and 1 <= condition <= MAX_CONDITION):
+        raise ModelError(f"condition must be a number from 1 to {MAX_CONDITION:g}, got "
+                         f"{condition:g}")
     changed = {"dataset": dataset is not None, "data": data is not None, "loss": loss != "bce",
                "l2": l2 != 0, "condition": condition != DEFAULT_CONDITION}
     refuse_inapplicable(name, [option for option, differs in changed.items() if differs])
