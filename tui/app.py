@@ -130,9 +130,11 @@ class LosswalkApp(App[None]):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Every notification (from any widget) made safe to show in the app's charset: it may
-        quote a file name or a value. No markup by default, so a '[' in a name is just text."""
+        quote a file name or a value. Markup is always off (widgets pass markup=True), so a '['
+        in a name is just text."""
+        del markup
         super().notify(safe_text(message, self.charset), title=safe_text(title, self.charset),
-                       severity=severity, timeout=timeout, markup=markup)
+                       severity=severity, timeout=timeout, markup=False)
 
     def _sync(self, charts: bool = True) -> None:
         """Show the explorer as it is now: modes, maps, walker, panel, charts and status (the

@@ -120,3 +120,14 @@ async def test_app_notifications_quote_outside_text_safely():
         (note,) = list(app._notifications)
         assert note.message == "cannot read c\\x1b[2J\\nd\\u202e.csv: [bold]???"
         assert not note.markup
+
+
+async def test_a_widget_notification_is_safe_and_without_markup_too():
+    from losswalk.tui.app import LosswalkApp
+
+    app = LosswalkApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#map").notify("bad [b]name\x07")
+        await pilot.pause()
+        (note,) = list(app._notifications)
+        assert note.message == "bad [b]name\\x07" and not note.markup
