@@ -120,9 +120,16 @@ class Explorer:
         self.message = f"colour scale: {self.scale}"
 
     def zoom(self, factor: float) -> None:
-        """Zoom in (factor < 1) or out around the walker."""
-        self.extent = zoom(self.extent, tuple(self.walker.position), factor)
-        self.message = "zoomed in" if factor < 1 else "zoomed out"
+        """Zoom in (factor < 1) or out around the walker; says so when the view is at the limit
+        (floats run out, or the widest view) and nothing changes."""
+        word = "in" if factor < 1 else "out"
+        extent = zoom(self.extent, tuple(self.walker.position), factor)
+        pairs = zip(_spans(extent), _spans(self.extent), strict=True)
+        if not any((new < old) if factor < 1 else (new > old) for new, old in pairs):
+            self.message = f"cannot zoom {word} further here"
+            return
+        self.extent = extent
+        self.message = f"zoomed {word}"
         if self.blind:
             self.message += " (the map is hidden: b shows it; the arrows' step changed too)"
         self._new_view()
@@ -420,3 +427,8 @@ class Explorer:
             self.start_walk()
         if failure is not None:
             raise ValueError(f"this slide's setup failed: {failure}")
+
+
+def _spans(extent) -> tuple[float, float]:
+    """The view's half-widths along w1 and w2 (halved first: no overflow at +/-1e308)."""
+    return 0.5 * extent[1] - 0.5 * extent[0], 0.5 * extent[3] - 0.5 * extent[2]

@@ -15,10 +15,11 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from losswalk.core.drawing.text import check_charset
+from losswalk.core.drawing.text import check_charset, safe_text
 from losswalk.core.explorer import Explorer
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.core.walk.optimizers import OptimizerSettings
@@ -126,6 +127,15 @@ class LosswalkApp(App[None]):
         return self.map.busy or self.explorer.report is None
 
     # ------------------------------------------------------------------ routing
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification (from any widget) made safe to show in the app's charset: it may
+        quote a file name or a value. Markup is always off (widgets pass markup=True), so a '['
+        in a name is just text."""
+        del markup
+        super().notify(safe_text(message, self.charset), title=safe_text(title, self.charset),
+                       severity=severity, timeout=timeout, markup=False)
 
     def _sync(self, charts: bool = True) -> None:
         """Show the explorer as it is now: modes, maps, walker, panel, charts and status (the

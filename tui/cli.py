@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any, NoReturn
 
-from losswalk.core.drawing.text import CHARSET_CHOICES, charset_for_locale
+from losswalk.core.drawing.text import CHARSET_CHOICES, charset_for_locale, safe_text
 
 SUBCOMMANDS = ("list", "info", "walk", "render", "tour")
 EXIT_USAGE = 2
@@ -36,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports mistakes as one line instead of a usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        raise CliError(f"{message} (see '{self.prog} --help')")
+        raise CliError(f"{safe_text(message)} (see '{self.prog} --help')")
 
 
 def _pair(text: str) -> tuple[float, float]:
@@ -349,13 +349,13 @@ def cmd_info(args: argparse.Namespace) -> None:
         print(json.dumps(info))
         return
     w1min, w1max, w2min, w2max = info["extent"]
-    print(f"{info['landscape']}: {info['description']}")
+    print(safe_text(f"{info['landscape']}: {info['description']}"))
     print(f"extent      w1 in [{w1min:g}, {w1max:g}], w2 in [{w2min:g}, {w2max:g}]")
     print(f"grid        {info['grid_shape'][1]} x {info['grid_shape'][0]} (w1 x w2)")
     low, high = info["loss_range"]
     print(f"loss range  {_fmt(low)} .. {_fmt(high)}")
     if info["note"]:
-        print(f"note        {info['note']}")
+        print(safe_text(f"note        {info['note']}"))
     if info["truncated"]:
         a, b, c, d = info["searched"]
         print(f"searched    the view is too wide to search at the landscape's detail: critical "
@@ -470,7 +470,7 @@ def cmd_walk(args: argparse.Namespace) -> None:
               f"{_fmt(r['grad_norm']):>11} {_fmt(r['lr']):>9}")
     print(f"final: {walker.status.value} after {walker.steps} steps")
     if walker.message:
-        print(walker.message)
+        print(safe_text(walker.message))
 
 
 def _colour_mode(requested: str) -> str:
@@ -496,7 +496,7 @@ def _render_page(model, extent, report, trail, args, colour: str):
         render_legend,
         render_view,
     )
-    from losswalk.core.drawing.text import ascii_only
+    from losswalk.core.drawing.text import cut_to_width
     from losswalk.core.landscapes.landscape import evaluate
 
     size = os.get_terminal_size(sys.stdout.fileno()) if sys.stdout.isatty() else None
@@ -516,7 +516,7 @@ def _render_page(model, extent, report, trail, args, colour: str):
     )
     page = Raster.blank(height, width, view.raster.palette)
     title = f"{model.name}: {model.description}"
-    page.put(0, 0, (ascii_only(title) if args.charset == "ascii" else title)[:width])
+    page.put(0, 0, cut_to_width(safe_text(title, args.charset), width))
     _paste(page, view.raster, 1, 0)
     if legend_w:
         _paste(page, render_legend(view, legend_w - 1, view_h), 1, view_w + 1)
@@ -621,6 +621,11 @@ def _drop_unwritten_output() -> None:
     os.close(null)
 
 
+def _say(message: str) -> None:
+    """One line on stderr, 'losswalk: ...', with any outside text in it made safe to show."""
+    print(f"losswalk: {safe_text(message)}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `losswalk` console script; returns the exit status."""
     argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
@@ -637,11 +642,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             cmd_app(argv)
         sys.stdout.flush()  # a write error (disk full) surfaces here, not after main returns
-    except CliError as exc:
-        print(f"losswalk: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ValueError as exc:  # DatasetError, ModelError and bad option values
-        print(f"losswalk: {exc}", file=sys.stderr)
+    except (CliError, ValueError) as exc:  # ValueError: DatasetError, ModelError, option values
+        _say(str(exc))
         return EXIT_USAGE
     except BrokenPipeError:  # `losswalk walk ... | head`
         sys.stderr.close()
@@ -655,8 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         if os.environ.get("LOSSWALK_DEBUG"):
             raise
-        print(f"losswalk: internal error: {type(exc).__name__}: {exc} "
-              "(set LOSSWALK_DEBUG=1 for details)", file=sys.stderr)
+        _say(f"internal error: {type(exc).__name__}: {exc} (set LOSSWALK_DEBUG=1 for details)")
         return 1
     return 0
 

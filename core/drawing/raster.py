@@ -35,7 +35,7 @@ from losswalk.core.drawing.palette import (
     RenderError,
     make_palette,
 )
-from losswalk.core.drawing.text import ARROWS, CHARSETS, compass
+from losswalk.core.drawing.text import ARROWS, CHARSETS, char_cells, compass
 
 if TYPE_CHECKING:
     from losswalk.core.landscapes.landscape import LossGrid
@@ -116,14 +116,19 @@ class Raster:
                 for a, b in zip(starts, ends, strict=True)]
 
     def put(self, row: int, col: int, text: str, fg: int = DEFAULT, bold: bool = False) -> None:
-        """Write text from (row, col), clipped to the raster; the background is kept."""
+        """Write text from (row, col), clipped to the raster; the background is kept. A wide
+        character takes two cells (the second left empty, "", so a row is as wide as the raster);
+        one that would not fit whole, and zero-width marks (a cell holds one character), are
+        left out."""
         if not 0 <= row < self.height:
             return
-        for k, ch in enumerate(text):
-            if 0 <= col + k < self.width:
-                self.chars[row, col + k] = ch
-                self.fg[row, col + k] = fg
-                self.bold[row, col + k] = bold
+        for ch in text:
+            cells = char_cells(ch)
+            if cells and col >= 0 and col + cells <= self.width:
+                self.chars[row, col:col + cells] = [ch, ""][:cells]
+                self.fg[row, col:col + cells] = fg
+                self.bold[row, col:col + cells] = bold
+            col += cells
 
 
 class Marker(NamedTuple):

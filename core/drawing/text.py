@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 
 _ASCII = str.maketrans(
@@ -24,6 +25,59 @@ def ascii_only(text: str, unknown: str = "?") -> str:
     """`text` with known glyphs spelt in ASCII and any other non-ASCII character as `unknown`."""
     text = text.translate(_ASCII)
     return text if text.isascii() else "".join(c if c.isascii() else unknown for c in text)
+
+
+# Characters a terminal acts on instead of showing: C0, DEL and C1 controls (category Cc), lone
+# surrogates (undecodable bytes in a file name), line/paragraph separators, and the bidi
+# controls that reorder what follows them (U+202E shows "gpj.exe" as "exe.jpg").
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI_CONTROLS
+
+
+def _escape(char: str) -> str:
+    """A control character spelt visibly: \\n, \\x1b, \\x9b, \\u202e."""
+    code = ord(char)
+    return _NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def safe_text(text: object, charset: str = "unicode") -> str:
+    """Outside text (a file name, an option value, a message quoting one) made safe to print:
+    every control character spelt as a visible escape (ESC -> the 4 characters \\x1b, a newline ->
+    \\n), so it can neither drive the terminal nor break a line; pure ASCII when charset="ascii".
+    Backslashes are kept, so applying it twice changes nothing."""
+    text = str(text)
+    if any(_is_control(c) for c in text):
+        text = "".join(_escape(c) if _is_control(c) else c for c in text)
+    return for_charset(text, charset)
+
+
+def char_cells(char: str) -> int:
+    """Terminal cells one character of safe text takes: 2 for East Asian wide/fullwidth, 0 for
+    combining marks and other zero-width format characters, else 1."""
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells `text` (as safe_text returns it) takes: what a width limit must count."""
+    return sum(char_cells(c) for c in text)
+
+
+def cut_to_width(text: str, width: int) -> str:
+    """The longest start of `text` that fits in `width` cells; a wide character that would
+    straddle the edge is left out whole, and combining marks stay with their base."""
+    used = 0
+    for k, char in enumerate(text):
+        used += char_cells(char)
+        if used > width:
+            return text[:k]
+    return text
 
 
 CHARSETS = ("unicode", "ascii")

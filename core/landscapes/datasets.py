@@ -20,9 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
+from losswalk.core.drawing.text import safe_text
+
 
 class DatasetError(ValueError):
     """A dataset could not be built or read; the message names the file, line and problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(safe_text(message))  # it may quote a file name or a value: one safe line
 
 
 @dataclass(frozen=True, eq=False)

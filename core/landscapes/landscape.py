@@ -16,7 +16,9 @@ import numpy as np
 from losswalk.core.landscapes.models import Extent, Model, ModelError
 
 MIN_HALF_WIDTH = 1e-9  # zoom stops here (relative to |centre| when that is > 1): floats run out
-MAX_HALF_WIDTH = 1e9  # and here: no weight worth walking is further out
+MAX_HALF_WIDTH = 1e9  # and here (unless the view is wider): no weight worth walking is further out
+MAX_COORDINATE = 1e150  # zoom and pan keep every view inside +/- this (float64 ends at 1.8e308)
+EXTENT_RULE = "needs four finite numbers W1MIN,W1MAX,W2MIN,W2MAX with min < max"
 PROGRESS_STEPS = 8  # default number of row chunks in evaluate
 
 
@@ -69,24 +71,29 @@ class LossGrid:
 
 
 def validate_extent(extent) -> Extent:
-    """The extent as four floats; ModelError unless all are finite with min < max on both axes."""
+    """The extent as four floats; ModelError unless all are finite with min < max on both axes.
+    (Which views a landscape can be drawn in is models.check_view's to say; zoom and pan keep
+    their results within +/-MAX_COORDINATE.)"""
     try:
         e = tuple(float(v) for v in extent)
     except (TypeError, ValueError):
         e = ()
-    if len(e) != 4 or not all(map(math.isfinite, e)) or not (e[0] < e[1] and e[2] < e[3]):
-        raise ModelError(f"extent needs four finite numbers W1MIN,W1MAX,W2MIN,W2MAX with "
-                         f"min < max, got {extent!r}")
+    if len(e) != 4 or not all(math.isfinite(v) for v in e) or not (e[0] < e[1] and e[2] < e[3]):
+        raise ModelError(f"extent {EXTENT_RULE}, got {extent!r}")
     return e
 
 
 def parse_extent(text: str) -> Extent:
-    """Parse "W1MIN,W1MAX,W2MIN,W2MAX" (the --extent option); ModelError naming the text."""
+    """Parse "W1MIN,W1MAX,W2MIN,W2MAX" (the --extent option): four finite numbers, min < max;
+    ModelError naming the text. Whether the landscape can be drawn there is the landscape's
+    to say (models.check_view names the range that works for it)."""
     try:
-        return validate_extent(float(part) for part in text.split(","))
-    except (ModelError, ValueError):
-        raise ModelError(f"--extent needs four numbers W1MIN,W1MAX,W2MIN,W2MAX with min < max, "
-                         f"got {text!r}") from None
+        e = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        e = ()
+    if len(e) != 4 or not all(math.isfinite(v) for v in e) or not (e[0] < e[1] and e[2] < e[3]):
+        raise ModelError(f"--extent {EXTENT_RULE}, got {text!r}")
+    return e
 
 
 def axes(extent: Extent, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
@@ -124,18 +131,41 @@ def evaluate(model: Model, extent: Extent, nx: int, ny: int, *,
     return LossGrid(w1s, w2s, values, validate_extent(extent))
 
 
+def _zoom_axis(lo: float, hi: float, centre: float, factor: float) -> tuple[float, float]:
+    """One axis of `zoom`: the half-width scaled, kept between the smallest a float can resolve
+    here and the largest allowed, and the window kept inside +/-MAX_COORDINATE."""
+    c = min(max(centre, lo), hi) if math.isfinite(centre) else 0.5 * lo + 0.5 * hi
+    current = 0.5 * hi - 0.5 * lo  # not (hi - lo) / 2: that overflows for +/-1e308
+    smallest = MIN_HALF_WIDTH * max(1.0, abs(c))
+    largest = min(max(MAX_HALF_WIDTH, current, abs(c)), MAX_COORDINATE)
+    half = min(max(current * factor, smallest), largest)
+    c = min(max(c, half - MAX_COORDINATE), MAX_COORDINATE - half)
+    return c - half, c + half
+
+
 def zoom(extent: Extent, center, factor: float) -> Extent:
-    """The view scaled by factor (< 1 zooms in) around center, which is first moved inside it."""
+    """The view scaled by factor (< 1 zooms in) around center, which is first moved inside it.
+
+    Valid wherever the view is: the half-width stays >= MIN_HALF_WIDTH * max(1, |centre|) (a
+    million ulps of the centre: floats run out below), <= MAX_HALF_WIDTH or |centre| or the
+    view's own half-width, whichever is largest, and the view inside +/-MAX_COORDINATE. Where those
+    limits stop it, the extent comes back unchanged: `zoom(e, c, f) == e` says it could not zoom.
+    """
     w1_min, w1_max, w2_min, w2_max = validate_extent(extent)
     if not (math.isfinite(factor) and factor > 0):
         raise ModelError(f"zoom factor must be a finite number > 0, got {factor}")
-    out = []
-    for lo, hi, c in ((w1_min, w1_max, center[0]), (w2_min, w2_max, center[1])):
-        c = min(max(float(c), lo), hi) if math.isfinite(c) else 0.5 * (lo + hi)
-        half = 0.5 * (hi - lo) * factor
-        half = min(max(half, MIN_HALF_WIDTH * max(1.0, abs(c))), MAX_HALF_WIDTH)
-        out += [c - half, c + half]
-    return validate_extent(out)
+    w1 = _zoom_axis(w1_min, w1_max, float(center[0]), factor)
+    w2 = _zoom_axis(w2_min, w2_max, float(center[1]), factor)
+    return validate_extent((*w1, *w2))
+
+
+def _pan_axis(lo: float, hi: float, frac: float) -> tuple[float, float]:
+    """One axis of `pan`: moved by frac of its width, stopping at +/-MAX_COORDINATE; unmoved
+    where the step is too small for floats to tell the ends apart after it."""
+    step = frac * hi - frac * lo  # not frac * (hi - lo): that overflows for +/-1e308
+    step = min(max(step, -MAX_COORDINATE - lo), MAX_COORDINATE - hi)
+    moved = lo + step, hi + step
+    return moved if moved[0] < moved[1] else (lo, hi)
 
 
 def centred_on(extent: Extent, point) -> Extent:
@@ -147,7 +177,8 @@ def centred_on(extent: Extent, point) -> Extent:
 
 
 def pan(extent: Extent, dx_frac: float, dy_frac: float) -> Extent:
-    """The view moved by dx_frac of its width along w1 and dy_frac of its height along w2."""
+    """The view moved by dx_frac of its width along w1 and dy_frac of its height along w2 (never
+    past +/-MAX_COORDINATE)."""
     w1_min, w1_max, w2_min, w2_max = validate_extent(extent)
-    dx, dy = dx_frac * (w1_max - w1_min), dy_frac * (w2_max - w2_min)
-    return validate_extent((w1_min + dx, w1_max + dx, w2_min + dy, w2_max + dy))
+    return validate_extent((*_pan_axis(w1_min, w1_max, dx_frac),
+                            *_pan_axis(w2_min, w2_max, dy_frac)))

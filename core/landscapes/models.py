@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from losswalk.core.drawing.text import safe_text
 from losswalk.core.landscapes.datasets import DEFAULT_DATASET, Dataset, load_csv, make_dataset
 from losswalk.core.landscapes.fastgrid import logistic_loss_grid
 from losswalk.core.landscapes.losses import (
@@ -30,6 +31,9 @@ Extent = tuple[float, float, float, float]  # (w1_min, w1_max, w2_min, w2_max)
 
 class ModelError(ValueError):
     """Bad landscape name or option; the message is one line meant for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(safe_text(message))  # it may quote a file name or a value: one safe line
 
 
 class Model(Protocol):
@@ -253,6 +257,7 @@ DATA_LANDSCAPES = ("logistic", "tiny-net")
 
 DATA_OPTIONS = ("dataset", "data", "loss", "l2")  # the options only data landscapes take
 DEFAULT_CONDITION = 10.0
+MAX_CONDITION = 1e12  # steeper bowls overflow the curvature the minima finder measures
 
 
 def option_applies(name: str, option: str) -> bool:
@@ -280,8 +285,9 @@ def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike
     if name not in LANDSCAPES:
         raise ModelError(f"unknown landscape {name!r} (choose from: {', '.join(LANDSCAPES)})")
     _check_loss(loss, l2)
-    if not (math.isfinite(condition) and condition >= 1):
-        raise ModelError(f"condition must be a finite number >= 1, got {condition}")
+    if not (math.isfinite(condition) and 1 <= condition <= MAX_CONDITION):
+        raise ModelError(f"condition must be a number from 1 to {MAX_CONDITION:g}, got "
+                         f"{condition:g}")
     changed = {"dataset": dataset is not None, "data": data is not None, "loss": loss != "bce",
                "l2": l2 != 0, "condition": condition != DEFAULT_CONDITION}
     refuse_inapplicable(name, [option for option, differs in changed.items() if differs])

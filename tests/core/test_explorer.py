@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from losswalk.core.explorer import L2_LADDER, LR_FACTOR, MODES, Explorer
-from losswalk.core.landscapes.landscape import evaluate
+from losswalk.core.landscapes.landscape import evaluate, validate_extent
 from losswalk.core.landscapes.minima import find_critical_points
 from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions
 from losswalk.core.lesson.tour import Tour, load_tour
@@ -254,3 +254,16 @@ def test_a_walker_that_leaves_the_map_gets_a_hint() -> None:
     explorer.tick()
     w1 = explorer.walker.position[0]
     assert f"w1={w1:.4g}" in explorer.message  # where it is now, as it walks on
+
+
+def test_zoom_far_out_stays_valid_and_says_when_it_cannot_change_the_view():
+    explorer = Explorer(LandscapeOptions.from_user(name="bowl", extent=(1e9, 1.5e9, 1e9, 1.5e9)))
+    for factor in (0.5, 2.0) * 40:
+        explorer.zoom(factor)
+        assert validate_extent(explorer.extent) == explorer.extent
+    for _ in range(80):
+        explorer.zoom(0.5)
+    before = explorer.extent
+    explorer.zoom(0.5)
+    assert explorer.extent == before
+    assert explorer.message == "cannot zoom in further here"

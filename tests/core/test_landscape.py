@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from losswalk.core.landscapes.landscape import (
+    MAX_COORDINATE,
+    MIN_HALF_WIDTH,
     LossGrid,
     ScaleStats,
     axes,
@@ -17,7 +19,7 @@ from losswalk.core.landscapes.landscape import (
     validate_extent,
     zoom,
 )
-from losswalk.core.landscapes.models import ModelError, make_model
+from losswalk.core.landscapes.models import ModelError, check_view, make_model
 
 
 class FakeModel:
@@ -166,7 +168,8 @@ def test_validate_extent():
     assert validate_extent([-1, 1, np.float32(2), 3]) == (-1.0, 1.0, 2.0, 3.0)
     for bad in [(1.0, 1.0, 0.0, 1.0), (0.0, 1.0, 2.0, -2.0), (0.0, math.nan, 0.0, 1.0),
                 (0.0, math.inf, 0.0, 1.0), (0.0, 1.0, 0.0), ("a", 1, 2, 3), None]:
-        with pytest.raises(ModelError, match="extent needs four finite numbers"):
+        with pytest.raises(ModelError, match="extent needs four finite numbers "
+                           "W1MIN,W1MAX,W2MIN,W2MAX with min < max"):
             validate_extent(bad)
 
 
@@ -176,5 +179,77 @@ def test_parse_extent():
     for text in ["1,2,3", "a,b,c,d", "1,0,0,1", "", "0,1,0,inf", "0,1,0,1,5"]:
         with pytest.raises(ModelError) as info:
             parse_extent(text)
-        assert str(info.value) == ("--extent needs four numbers W1MIN,W1MAX,W2MIN,W2MAX with "
-                                   f"min < max, got {text!r}")
+        assert str(info.value) == ("--extent needs four finite numbers W1MIN,W1MAX,W2MIN,W2MAX "
+                                   f"with min < max, got {text!r}")
+
+
+# ---- zoom and pan stay valid wherever the view is (issue 8 §3) -------------------------------
+
+def _view(centre: float, span: float, centre2: float, span2: float):
+    """A valid extent around the centres, or None where it is not one (too far out, or too
+    narrow for floats to resolve)."""
+    try:
+        extent = validate_extent((centre - span / 2, centre + span / 2, centre2 - span2 / 2,
+                                  centre2 + span2 / 2))
+    except ModelError:
+        return None
+    wide_enough = all(hi - lo >= 1e-11 * max(1.0, abs(0.5 * lo + 0.5 * hi))
+                      for lo, hi in (extent[:2], extent[2:]))
+    return extent if wide_enough and max(map(abs, extent)) <= MAX_COORDINATE else None
+
+
+def _magnitude(low: float, high: float):
+    """Numbers whose size is spread evenly over the decades low..high (signed)."""
+    return st.builds(lambda e, s: s * 10.0 ** e, st.floats(math.log10(low), math.log10(high)),
+                     st.sampled_from((-1.0, 1.0)))
+
+
+CENTRES = st.one_of(st.just(0.0), _magnitude(1e-300, 1e300))
+SPANS = _magnitude(1e-300, 1e300).map(abs)
+STEPS = st.one_of(st.floats(-2.0, 2.0), st.sampled_from((-0.25, 0.25)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(CENTRES, SPANS, CENTRES, SPANS, st.tuples(CENTRES, CENTRES),
+       st.sampled_from((0.5, 2.0, 1e-6, 1e6, 1.0)), STEPS, STEPS)
+def test_zoom_and_pan_give_a_valid_extent_wherever_the_view_is(c1, s1, c2, s2, point, factor,
+                                                               dx, dy):
+    extent = _view(c1, s1, c2, s2)
+    if extent is None:
+        return
+    for moved in (zoom(extent, point, factor), pan(extent, dx, dy)):
+        assert validate_extent(moved) == moved
+        assert all(abs(v) <= MAX_COORDINATE for v in moved)
+    zoomed = zoom(extent, point, factor)
+    for lo, hi in (zoomed[:2], zoomed[2:]):
+        centre = 0.5 * lo + 0.5 * hi
+        assert 0.5 * hi - 0.5 * lo >= 0.99 * MIN_HALF_WIDTH * max(1.0, abs(centre))
+
+
+def test_zooming_a_view_far_out_stays_valid_and_keeps_a_resolvable_width():
+    extent = (1e25, 2e25, 1e25, 2e25)  # the half-width cap (1e9) was below the float spacing
+    for factor in (0.5, 2.0):
+        w1_min, w1_max, w2_min, w2_max = zoom(extent, (1.5e25, 1.5e25), factor)
+        assert w1_min < w1_max and w2_min < w2_max
+    tiny = extent
+    for _ in range(200):
+        tiny = zoom(tiny, (1.5e25, 1.5e25), 0.5)
+    assert tiny[1] - tiny[0] == pytest.approx(2 * MIN_HALF_WIDTH * 1.5e25)
+    assert zoom(tiny, (1.5e25, 1.5e25), 0.5) == tiny  # at the limit: unchanged
+
+
+def test_pan_and_zoom_at_the_edge_of_the_allowed_views_stay_inside():
+    edge = (-1e150, 1e150, -1e150, 1e150)
+    assert zoom(edge, (1e150, -1e150), 0.5) == (0.0, 1e150, -1e150, 0.0)
+    assert zoom(edge, (0.0, 0.0), 2.0) == edge
+    assert pan(edge, 0.5, -0.5) == edge
+    assert pan((1e149, 1e150, 0.0, 1.0), 1.0, 0.0) == (1e149, 1e150, 0.0, 1.0)
+
+
+@pytest.mark.parametrize("extent", [(1e15, 1e15 + 1, 0, 1), (-1e308, 1e308, 0, 1),
+                                    (0, 1e-12, 0, 1)])
+def test_an_extent_floats_cannot_grid_is_refused(extent):
+    """A view the landscape cannot be drawn in is refused, naming the range that works."""
+    model = make_model("bowl")
+    with pytest.raises(ModelError, match="coordinates within"):
+        check_view(extent, model)

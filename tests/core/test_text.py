@@ -4,6 +4,7 @@ format, the compass arrows."""
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import numpy as np
 import pytest
@@ -12,9 +13,12 @@ from losswalk.core.drawing.text import (
     ARROWS,
     COMPASS,
     ascii_only,
+    cell_width,
     charset_for_locale,
     compass,
+    cut_to_width,
     format_number,
+    safe_text,
 )
 
 NUMBERS = [
@@ -71,3 +75,54 @@ def test_ascii_only_spells_known_glyphs_and_marks_the_rest() -> None:
 ])
 def test_charset_for_locale(environ, initial, expected) -> None:
     assert charset_for_locale(environ, initial) == expected
+
+
+# ---- safe_text, cell widths, cut_to_width: outside text made safe to show --------------------
+
+SAFE = [
+    ("t\x1b]0;pwned\x07.csv", "t\\x1b]0;pwned\\x07.csv"),  # ESC and BEL: 4 visible characters
+    ("a\nb\rc\td", "a\\nb\\rc\\td"),
+    ("del\x7f", "del\\x7f"),
+    ("csi\x9b2J", "csi\\x9b2J"),  # C1 CSI: 8-bit escape
+    ("abc\u202egpj.exe", "abc\\u202egpj.exe"),  # right-to-left override
+    ("\u2066x\u2069", "\\u2066x\\u2069"),
+    ("bad\udc80byte", "bad\\udc80byte"),  # an undecodable byte in a file name
+    ("line\u2028sep", "line\\u2028sep"),
+    ("データ", "データ"),  # printable text is kept as is
+    ("e\u0301", "e\u0301"),
+    ("back\\slash", "back\\slash"),
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), SAFE)
+def test_safe_text_escapes_every_control_character_visibly(raw, shown):
+    assert safe_text(raw) == shown
+    assert safe_text(shown) == shown  # applying it twice changes nothing
+    assert all(ch.isprintable() or unicodedata.combining(ch) for ch in safe_text(raw))
+
+
+@pytest.mark.parametrize(("raw", "_shown"), SAFE)
+def test_safe_text_in_ascii_is_pure_printable_ascii(raw, _shown):
+    text = safe_text(raw, "ascii")
+    assert text.isascii() and text.isprintable()
+
+
+def test_safe_text_in_ascii_keeps_the_escapes():
+    assert safe_text("a\x1b[2Jé", "ascii") == "a\\x1b[2J?"
+
+
+@pytest.mark.parametrize(("text", "cells"), [
+    ("abc", 3), ("データ", 6), ("ｗ", 2), ("e\u0301", 1), ("a\u0300\u0301b", 2), ("", 0),
+    ("日本語 ok", 9), ("\\x1b", 4),
+])
+def test_cell_width_counts_terminal_cells(text, cells):
+    assert cell_width(text) == cells
+
+
+@pytest.mark.parametrize(("text", "width", "cut"), [
+    ("abcdef", 3, "abc"), ("データ", 3, "デ"), ("データ", 4, "デー"), ("aデ", 2, "a"),
+    ("e\u0301x", 1, "e\u0301"), ("abc", 10, "abc"), ("デ", 1, ""), ("abc", 0, ""),
+])
+def test_cut_to_width_never_splits_a_wide_character(text, width, cut):
+    assert cut_to_width(text, width) == cut
+    assert cell_width(cut) <= width

@@ -445,3 +445,16 @@ async def test_the_panel_and_the_title_name_the_walk_state_alike():
             title = screen_text(pilot).splitlines()[0]
             panel = app.query_one(WalkerPanel).panel_text().plain
             assert f"| {word}" in title and word in panel.split(), (keys, title)
+
+
+async def test_zooming_a_view_far_out_never_ends_the_app_nor_makes_an_invalid_view():
+    from losswalk.core.landscapes.landscape import validate_extent
+
+    app = LosswalkApp(LandscapeOptions(name="bowl", extent=(1e9, 1.5e9, 1e9, 1.5e9)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        for key in "xzzxxzz" * 3:
+            await pilot.press(key)
+            assert validate_extent(app.explorer.extent) == app.explorer.extent
+        await pilot.pause()
+        assert app.is_running and not list(app._notifications)

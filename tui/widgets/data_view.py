@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from losswalk.core.drawing.text import ascii_only, format_number
+from losswalk.core.drawing.text import ascii_only, format_number, safe_text
 from losswalk.core.landscapes.losses import sigmoid
 from losswalk.core.lesson.inspect import (
     FLAT_WEIGHTS,
@@ -97,7 +97,7 @@ class DataView(PlotextPlot):
         of = f" ({len(shown)} of {data.n} shown)" if len(shown) < data.n else ""
         xs, ys = (X, data.y) if one_d else (X[:, 0], X[:, 1])
         xlim, ylim = _box(xs), ((-0.1, 1.1) if one_d else _box(ys))
-        title = f"data: {data.name}  {acc_text}  "
+        title = f"data: {safe_text(data.name, self.charset)}  {acc_text}  "
         if one_d:
             x = "x" if data.X.shape[1] == 1 else "x1"
             title += self._curve(plt, model, w, xlim, x)

@@ -12,7 +12,7 @@ import math
 from rich.text import Text
 from textual.widgets import Static
 
-from losswalk.core.drawing.text import ascii_only
+from losswalk.core.drawing.text import cell_width, cut_to_width, safe_text
 from losswalk.core.explorer import Explorer
 from losswalk.core.landscapes.models import DATA_LANDSCAPES, LOSS_NAMES, Model
 from losswalk.core.walk.walker import WalkerStatus
@@ -30,7 +30,7 @@ def landscape_title(model: Model, long: bool = True) -> str:
     'logistic: BCE on overlap'."""
     if model.name in DATA_LANDSCAPES:
         loss = LOSS_NAMES[model.loss_kind] if long else model.loss_kind.upper()
-        return f"{model.name}: {loss} on {model.dataset.name}"
+        return f"{model.name}: {loss} on {safe_text(model.dataset.name)}"
     return model.name
 
 
@@ -70,11 +70,12 @@ def keys_now(explorer: Explorer) -> str:
 
 
 def clip(line: str, width: int, charset: str) -> str:
-    """line cut to width columns, ending in an ellipsis when cut (status lines never wrap)."""
-    if len(line) <= width:
+    """line cut to width terminal cells, ending in an ellipsis when cut (status lines never
+    wrap)."""
+    if cell_width(line) <= width:
         return line
     dots = "…" if charset == "unicode" else "..."
-    return line[:max(width - len(dots), 0)] + dots
+    return cut_to_width(line, max(width - len(dots), 0)) + dots
 
 
 def _fmt(value: float) -> str:
@@ -109,14 +110,13 @@ def status_lines(explorer: Explorer, columns: int, charset: str,
         news = f"{busy} {news}" if news else busy
     keys = keys_now(explorer)
     second = f"{keys}{SEP}{news}" if news else keys
-    if charset == "ascii":
-        title, rest, news, second = (ascii_only(t) for t in (title, rest, news, second))
+    title, rest, news, second = (safe_text(t, charset) for t in (title, rest, news, second))
     # too narrow for everything: the title gives way first (the numbers and state matter
     # more), and news that fits on its own pushes out the key hints (the footer has them)
-    room = width - len(rest) - len(SEP)
+    room = width - cell_width(rest) - len(SEP)
     first = f"{clip(title, room, charset)}{SEP}{rest}" if room >= MIN_TITLE else (
         f"{title}{SEP}{rest}")
-    if len(second) > width and news and len(news) <= width:
+    if cell_width(second) > width and news and cell_width(news) <= width:
         second = news
     return clip(first, width, charset), clip(second, width, charset)
 
@@ -142,8 +142,7 @@ class Banner(Static):
 
     def say(self, text: str, charset: str) -> None:
         """Show text (or hide the banner when it is empty); unchanged text sends nothing."""
-        if charset == "ascii":
-            text = ascii_only(text)
+        text = safe_text(text, charset)
         if text != self._text:
             self._text = text
             self.update(text)
