@@ -184,7 +184,7 @@ def test_summary_matches_brute_force_on_a_capped_walk(seed):
     always equal a brute-force binning of the points held, and those are the trail's points
     plus older ones of the window's first bin only."""
     rng = random.Random(seed)
-    walk, cap = random_walk(rng, 3000), rng.choice([50, 400, 5000])
+    walk, cap = random_walk(rng, 1200), rng.choice([50, 400, 5000])  # 5000: never capped
     points = [TrailPoint(s, 0.0, 0.0, loss, 1.0, 0.1) for s, loss in walk]
     history, end = LossHistory(), 0
     while end < len(points):
