@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from losswalk.core.drawing.text import check_charset, safe_text
@@ -67,13 +68,11 @@ class LosswalkApp(App[None]):
         yield Banner(id="banner")
         with Horizontal(id="main"):
             yield LandscapeMap(**look, id="map")
-            yield SplitView(**look, id="split")
-            yield DataPane(**look, id="data-box")
+            # the split view, the data view and the tour panel are mounted when first opened
             with Vertical(id="side"):
                 yield WalkerPanel(**look, id="panel")
                 yield LossHistoryChart(**look, id="history")
                 yield CrossSectionChart(**look, id="sections")
-        yield TourPanel(**look, id="tour")
         yield Static(id="too-small")
         yield Footer()
 
@@ -149,7 +148,7 @@ class LosswalkApp(App[None]):
         walker = explorer.walker
         self.map.set_walker(walker.position, walker.trail)
         if explorer.split:
-            self.query_one(SplitView).show(explorer)
+            self._opened(SplitView, "split").show(explorer)
         self.query_one(WalkerPanel).show(walker.feel(), walker, self.charset,
                                          explorer.walk_state)
         self.query_one(LossHistoryChart).show(walker.trail)  # no-op while the trail is unchanged
@@ -157,11 +156,23 @@ class LosswalkApp(App[None]):
             self.query_one(CrossSectionChart).show(explorer.model, walker.position,
                                                    explorer.extent)
             if explorer.data_view:
-                self.query_one(DataPane).show(explorer.model, walker.position)
+                self._opened(DataPane, "data-box").show(explorer.model, walker.position)
         if explorer.touring:
-            self.query_one(TourPanel).show(explorer.tour)
+            self._opened(TourPanel, "tour").show(explorer.tour)
         self._run_clock()
         self._update_status()
+
+    def _opened(self, kind: type[Widget], id: str) -> Widget:
+        """The mode's widget, mounted the first time its mode opens (the first frame does not pay
+        for modes nobody has opened yet)."""
+        for widget in self.query(kind):
+            return widget
+        widget = kind(charset=self.charset, colour=self._colour(), id=id)
+        if kind is TourPanel:  # under the map and the side panel
+            self.mount(widget, before="#too-small")
+        else:  # beside the map, in its place when the mode hides it
+            self.query_one("#main").mount(widget, before="#side")
+        return widget
 
     def _update_status(self) -> None:
         # query, not query_one: a map's message may still arrive while the app shuts down

@@ -37,6 +37,8 @@ async def press(pilot, *keys: str) -> None:
 
 
 def displayed(app, selector: str) -> bool:
+    if not app.query(selector):  # a mode's widget is mounted when the mode first opens
+        return False
     widget = app.query_one(selector)
     return widget.display and all(a.display for a in widget.ancestors if hasattr(a, "display"))
 

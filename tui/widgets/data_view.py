@@ -156,13 +156,21 @@ class DataPane(Vertical):
     def __init__(self, *, charset: str = "unicode", colour: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.charset, self.colour = charset, colour
+        self._shown: tuple | None = None  # what to show once composed (the first opening)
 
     def compose(self) -> ComposeResult:
         yield DataView(charset=self.charset, colour=self.colour, id="data")
         yield Static(id="costliest")
 
+    def on_mount(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
+
     def show(self, model, w) -> None:
         """Show model's data and what the weights w make of it."""
+        self._shown = (model, w)
+        if not self.children:
+            return
         self.query_one(DataView).show(model, w)
         text = costliest_text(model, w, self.charset) if hasattr(model, "dataset") else ""
         self.query_one("#costliest", Static).update(

@@ -35,6 +35,7 @@ class SplitView(Horizontal):
     def __init__(self, *, charset: str = "unicode", colour: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.charset, self.colour = charset, colour
+        self._explorer: Explorer | None = None  # what to show once the halves are composed
 
     def compose(self) -> ComposeResult:
         for loss in LOSS_KINDS:
@@ -43,8 +44,16 @@ class SplitView(Horizontal):
                 yield LandscapeMap(charset=self.charset, colour=self.colour, legend=False,
                                    id=f"map-{loss}", classes="split-map")
 
+    def on_mount(self) -> None:
+        if self._explorer is not None:
+            self.show(self._explorer)
+
     def show(self, explorer: Explorer) -> None:
-        """Show the explorer's landscape, view, drawing mode and walker in both halves."""
+        """Show the explorer's landscape, view, drawing mode and walker in both halves (once
+        they are composed, when the view is opened for the first time)."""
+        self._explorer = explorer
+        if not self.children:
+            return
         walker = explorer.walker
         for loss in LOSS_KINDS:
             caption = split_caption(explorer.model.name, loss)
