@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from losswalk.core.explorer import L2_LADDER, LR_FACTOR, MODES, Explorer
-from losswalk.core.landscapes.landscape import evaluate, validate_extent
-from losswalk.core.landscapes.minima import find_critical_points
+from losswalk.core.landscapes.landscape import validate_extent
+from losswalk.core.landscapes.minima import landmarks
 from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions
 from losswalk.core.lesson.tour import Tour, load_tour
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
@@ -18,10 +18,9 @@ TOUR = Path(__file__).resolve().parents[2] / "tui" / "tour.toml"
 
 
 def explorer_with_report(name: str = "himmelblau", **options) -> Explorer:
-    """An explorer whose map has been computed (what the app's worker would hand it)."""
+    """An explorer whose landmarks have arrived (what the app's map worker hands it)."""
     explorer = Explorer(LandscapeOptions(name=name, **options))
-    grid = evaluate(explorer.model, explorer.extent, 65, 65)
-    explorer.set_report(find_critical_points(explorer.model, grid))
+    explorer.set_report(landmarks(explorer.model, explorer.extent))
     return explorer
 
 
