@@ -169,9 +169,9 @@ async def test_c_cycles_view_modes_and_e_toggles_log_scale():
             await pilot.press("c")
             seen.append(app.map.mode)
         assert seen == ["heatmap", "contours", "both", "heatmap"]
-        await pilot.press("e")
+        await pilot.press("m")
         assert app.map.scale == "log"
-        await pilot.press("e")
+        await pilot.press("m")
         assert app.map.scale == "linear"
 
 

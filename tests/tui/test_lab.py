@@ -395,10 +395,10 @@ async def test_tour_slides_reset_the_log_scale_and_n_from_slide_one_opens_tiny_n
     app = LosswalkApp(LandscapeOptions(name="camel"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
-        await press(pilot, "e", "t")  # log colours left on from before: slide 1 starts clean
+        await press(pilot, "m", "t")  # log colours left on from before: slide 1 starts clean
         assert app.map.scale == "linear" and "(log" not in screen_text(pilot)
         camel = next(i for i, slide in enumerate(SLIDES) if slide.setup.landscape == "camel")
-        await press(pilot, "pagedown", "e", *["pagedown"] * (camel - 1))  # log on 2, then camel's
+        await press(pilot, "pagedown", "m", *["pagedown"] * (camel - 1))  # log on 2, then camel's
         assert app.explorer.model.name == "camel" and app.map.scale == "linear"
         await press(pilot, "t", "t", "n")  # slide 1 names no dataset: tiny-net gets its own
         assert app.explorer.model.name == "tiny-net" and app.explorer.model.dataset.name == "line"

@@ -27,7 +27,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("s", "next learning-rate schedule"),
     ("n / p", "next / previous landscape"),
     ("c", "cycle the map: heatmap, contours, both"),
-    ("e", "colour scale: linear / log (exponent) - log shows detail near the minimum"),
+    ("m", "colour scale: linear / log (exponent) - log shows detail near the minimum"),
     ("z / x", "zoom in / out around the walker"),
     ("0", "reset the view to the landscape's own extent"),
     ("g", "jump the walker to the global minimum"),

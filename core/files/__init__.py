@@ -1,0 +1,1 @@
+"""Files losswalk reads and writes: surfaces from other tools, exports, sessions, settings."""
