@@ -140,17 +140,6 @@ def clean_zero(value: float, scale: float) -> float:
     return 0.0 if abs(value) <= ZERO_TOL * scale else float(value)
 
 
-def find_critical_points(model: Model, grid: LossGrid) -> MinimaReport:
-    """landmarks(model, grid.extent), limited to MAX_POINTS for a map. Only the grid's extent
-    counts: its size and values play no part (the landmarks are the landscape's, not the map's)."""
-    values = np.asarray(grid.values)
-    w1s, w2s = np.asarray(grid.w1s), np.asarray(grid.w2s)
-    if values.shape != (w2s.size, w1s.size) or min(values.shape) < 2:
-        raise ValueError(f"grid values have shape {values.shape}, expected "
-                         f"({w2s.size}, {w1s.size}) with at least 2 points per axis")
-    return landmarks(model, grid.extent).limited()
-
-
 def landmarks(model: Model, extent) -> MinimaReport:
     """Every critical point of `model` in `extent`, and the landscape's global minima.
 

@@ -7,7 +7,6 @@ import itertools
 import re
 import threading
 import warnings
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -23,7 +22,6 @@ from losswalk.core.landscapes.minima import (
     MinimaReport,
     _grid_minima,
     _search,
-    find_critical_points,
     hessian,
     landmarks,
 )
@@ -34,9 +32,9 @@ from losswalk.core.landscapes.surfaces import bowl as make_bowl
 KIND_ORDER = {"minimum": 0, "saddle": 1, "maximum": 2}
 
 
-def report_for(model, extent=None, n: int = 129) -> MinimaReport:
-    """Critical points of model on an n x n grid of extent (default: the model's view)."""
-    return find_critical_points(model, evaluate(model, extent or model.extent, n, n))
+def report_for(model, extent=None) -> MinimaReport:
+    """The landmarks of model in extent (default: the model's view), limited as a map shows them."""
+    return landmarks(model, extent or model.extent).limited()
 
 
 def of_kind(report: MinimaReport, kind: str) -> list[CriticalPoint]:
@@ -252,7 +250,7 @@ def test_cusp_minima_along_a_crease_are_found_off_the_grid():
     model = formula(lambda w1, w2: np.abs(w1 - 0.3) + (w2 * w2 - 1) ** 2 + 0.1 * w2,
                     lambda w1, w2: (np.sign(w1 - 0.3) + 0.0 * w2, 4 * w2 * (w2 * w2 - 1) + 0.1))
     low, _, high = np.sort(np.roots([4.0, 0.0, -4.0, 0.1]).real)
-    report = report_for(model, n=40)
+    report = report_for(model)
     minima = of_kind(report, "minimum")
     assert_found(minima, [(0.3, low), (0.3, high)], tol=1e-6)
     assert [p.is_global for p in minima] == [True, False]
@@ -313,7 +311,7 @@ def test_zoomed_in_far_from_the_bottom_points_to_it_not_to_infinity(centre, half
     # a map 2e-6 wide is tiny, but the minimum ~2.3 away is not "at infinity"
     model = make_model("logistic", dataset="overlap")
     extent = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
-    report = report_for(model, extent, n=33)
+    report = report_for(model, extent)
     assert not report.unbounded and report.points == ()
     np.testing.assert_allclose(note_point(report.note), gd_minimum(model), atol=1e-3)
 
@@ -326,7 +324,7 @@ def test_separable_data_and_saddle_stay_unbounded_zoomed_in_or_out(name, half, c
     model = (make_model("logistic", dataset="separable") if name == "separable"
              else SURFACES["saddle"]())
     extent = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
-    report = report_for(model, extent, n=33)
+    report = report_for(model, extent)
     assert report.unbounded and report.note == UNBOUNDED_NOTE
     assert report.global_minimum is None
 
@@ -337,7 +335,7 @@ def test_separable_data_and_saddle_stay_unbounded_zoomed_in_or_out(name, half, c
 def test_logistic_overlap_has_one_global_minimum_with_zero_gradient():
     model = make_model("logistic", dataset="overlap")
     grid = evaluate(model, model.extent, 129, 129)
-    report = find_critical_points(model, grid)
+    report = report_for(model)
     assert len(report.points) == 1 and report.points[0].is_global and not report.unbounded
     best = report.global_minimum
     assert np.linalg.norm(model.grad([best.w1, best.w2])) < 1e-8
@@ -379,7 +377,7 @@ def test_plateau_gives_one_minimum_not_none_or_hundreds():
 def test_constant_landscape_gives_one_minimum():
     model = formula(lambda w1, w2: np.zeros(np.broadcast(w1, w2).shape),
                     lambda w1, w2: (0.0 * w1, 0.0 * w2))
-    report = report_for(model, n=33)
+    report = report_for(model)
     assert [(p.kind, p.loss, p.is_global) for p in report.points] == [("minimum", 0.0, True)]
 
 
@@ -450,15 +448,7 @@ def test_landscape_with_no_finite_loss_has_no_points():
     # formerly an all-NaN grid of the bowl: the grid's values no longer play a part
     model = formula(lambda w1, w2: np.full(np.broadcast(w1, w2).shape, np.nan),
                     lambda w1, w2: (np.nan * w1, np.nan * w2))
-    grid = evaluate(model, (-1.0, 1.0, -1.0, 1.0), 9, 7)
-    assert find_critical_points(model, grid) == MinimaReport(points=())
-
-
-def test_bad_grid_shape_is_a_clear_error():
-    grid = evaluate(make_bowl(), (-1.0, 1.0, -1.0, 1.0), 9, 7)
-    bad = SimpleNamespace(w1s=grid.w1s, w2s=grid.w2s, values=grid.values.T, extent=grid.extent)
-    with pytest.raises(ValueError, match="grid values have shape"):
-        find_critical_points(make_bowl(), bad)
+    assert report_for(model, (-1.0, 1.0, -1.0, 1.0)) == MinimaReport(points=())
 
 
 def test_data_of_tiny_size_gives_no_division_by_zero():
@@ -468,7 +458,7 @@ def test_data_of_tiny_size_gives_no_division_by_zero():
     X = np.array([[1.0, 2.0], [-1.0, -0.5], [0.3, -1.0], [-0.2, 0.1]]) * 1e-10
     model = make_model("logistic")
     model = type(model)(Dataset("tiny", X, np.array([1.0, 0.0, 1.0, 0.0]), ""))
-    report = find_critical_points(model, evaluate(model, model.extent, 33, 33))
+    report = report_for(model)
     assert report.unbounded and report.global_minimum is None
 
 
@@ -477,7 +467,7 @@ def test_huge_map_reports_no_point_where_the_slope_still_matters(half):
     # on ±1e12 the descent's steps fall below 1e-12 map widths while the slope is still ~47
     # (loss 136): that point must not be reported as a (global) minimum
     model = SURFACES["himmelblau"]()
-    report = find_critical_points(model, evaluate(model, (-half, half, -half, half), 80, 60))
+    report = report_for(model, (-half, half, -half, half))
     for p in report.points:
         g = model.grad([p.w1, p.w2])
         assert np.linalg.norm(g) < 1e-6, p
@@ -494,23 +484,28 @@ def points_of(report: MinimaReport) -> list[tuple]:
 
 
 @pytest.mark.parametrize("name", ["rastrigin", "himmelblau", "camel", "ackley", "tiny-net"])
-def test_landmarks_do_not_depend_on_the_map_grid(name):
-    # the old finder searched the map's grid: Rastrigin on 20 x 20 had four "global" minima
-    # at (±0.995, ±0.995) with loss 1.99, on 10 x 10 at (±2.985, ±2.985) with loss 17.9
+def test_a_zoomed_view_shows_the_home_views_points_inside_it(name):
+    # the old finder searched the map's grid: Rastrigin zoomed to a quarter lost or moved
+    # minima. A view inside the home view holds exactly the home points that fall in it.
     model = make_model(name)
-    reports = [find_critical_points(model, evaluate(model, model.extent, nx, ny))
-               for nx, ny in [(10, 10), (20, 20), (129, 129), (513, 513), (80, 24)]]
-    assert all(points_of(r) == points_of(reports[0]) for r in reports[1:])
-    assert all(r.note == reports[0].note for r in reports[1:])
-    best = reports[0].global_minimum
+    home = landmarks(model, model.extent)
+    x0, x1, y0, y1 = model.extent
+    quarter = (x0, (x0 + x1) / 2 + 0.1 * (x1 - x0), y0, (y0 + y1) / 2 + 0.1 * (y1 - y0))
+    zoomed = landmarks(model, quarter)
+    inside = [p for p in home.points
+              if quarter[0] <= p.w1 <= quarter[1] and quarter[2] <= p.w2 <= quarter[3]]
+    assert [(p.kind, p.w1, p.w2, p.loss, p.is_global) for p in zoomed.points] == [
+        (p.kind, p.w1, p.w2, p.loss, p.is_global) for p in inside]
+    best = home.global_minimum
     assert np.linalg.norm(model.grad([best.w1, best.w2])) < 1e-8
 
 
-def test_rastrigin_global_minimum_is_the_origin_on_any_map():
+def test_rastrigin_global_minimum_is_the_origin_in_any_view():
     model = SURFACES["rastrigin"]()
-    for n in (10, 20):
-        report = find_critical_points(model, evaluate(model, model.extent, n, n))
+    for extent in [(-5.12, 5.12, -5.12, 5.12), (-1.3, 4.0, -2.2, 0.7), (-40.0, 60.0, -50.0, 50.0)]:
+        report = landmarks(model, extent)
         assert [(p.w1, p.w2, p.loss) for p in report.points if p.is_global] == [(0.0, 0.0, 0.0)]
+        assert [(p.w1, p.w2, p.loss) for p in report.global_minima] == [(0.0, 0.0, 0.0)]
 
 
 def test_ackley_minimum_is_exactly_zero():
