@@ -9,6 +9,7 @@ the StatusBar words the state.
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import ClassVar
 
 from textual import on
@@ -26,12 +27,9 @@ from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.core.walk.optimizers import OptimizerSettings
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
-from losswalk.tui.widgets.data_view import DataPane
 from losswalk.tui.widgets.landscape_map import LandscapeMap
 from losswalk.tui.widgets.map_view import MapView
-from losswalk.tui.widgets.split_view import SplitView
 from losswalk.tui.widgets.status_bar import Banner, StatusBar, banner_text
-from losswalk.tui.widgets.tour_panel import TourPanel
 from losswalk.tui.widgets.walker_panel import WalkerPanel
 
 MIN_SIZE = (60, 18)  # below this the app shows "terminal too small" instead of the UI
@@ -40,6 +38,11 @@ CHART_EVERY = 3  # while walking, redraw the cross-sections (and data view) ever
 # Textual paints the screen about three times while it starts (layout, resize, resume): the
 # output is held until the map's first grid is drawn (at most this long), so one frame is sent
 FIRST_FRAME_WAIT = 0.5
+MODE_WIDGETS = {  # id -> (module, class) of the widgets of modes the first frame does not show
+    "split": ("losswalk.tui.widgets.split_view", "SplitView"),
+    "data-box": ("losswalk.tui.widgets.data_view", "DataPane"),
+    "tour": ("losswalk.tui.widgets.tour_panel", "TourPanel"),
+}
 
 
 class LosswalkApp(App[None]):
@@ -148,7 +151,7 @@ class LosswalkApp(App[None]):
         walker = explorer.walker
         self.map.set_walker(walker.position, walker.trail)
         if explorer.split:
-            self._opened(SplitView, "split").show(explorer)
+            self._opened("split").show(explorer)
         self.query_one(WalkerPanel).show(walker.feel(), walker, self.charset,
                                          explorer.walk_state)
         self.query_one(LossHistoryChart).show(walker.trail)  # no-op while the trail is unchanged
@@ -156,19 +159,21 @@ class LosswalkApp(App[None]):
             self.query_one(CrossSectionChart).show(explorer.model, walker.position,
                                                    explorer.extent)
             if explorer.data_view:
-                self._opened(DataPane, "data-box").show(explorer.model, walker.position)
+                self._opened("data-box").show(explorer.model, walker.position)
         if explorer.touring:
-            self._opened(TourPanel, "tour").show(explorer.tour)
+            self._opened("tour").show(explorer.tour)
         self._run_clock()
         self._update_status()
 
-    def _opened(self, kind: type[Widget], id: str) -> Widget:
-        """The mode's widget, mounted the first time its mode opens (the first frame does not pay
-        for modes nobody has opened yet)."""
-        for widget in self.query(kind):
+    def _opened(self, id: str) -> Widget:
+        """The mode's widget, imported and mounted the first time its mode opens (the first frame
+        does not pay for modes nobody has opened yet)."""
+        for widget in self.query(f"#{id}"):
             return widget
-        widget = kind(charset=self.charset, colour=self._colour(), id=id)
-        if kind is TourPanel:  # under the map and the side panel
+        module, name = MODE_WIDGETS[id]
+        widget = getattr(import_module(module), name)(charset=self.charset,
+                                                      colour=self._colour(), id=id)
+        if id == "tour":  # under the map and the side panel
             self.mount(widget, before="#too-small")
         else:  # beside the map, in its place when the mode hides it
             self.query_one("#main").mount(widget, before="#side")

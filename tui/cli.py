@@ -13,7 +13,6 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import version
 from typing import Any, NoReturn
 
 from losswalk.core.drawing.text import CHARSET_CHOICES, charset_for_locale, safe_text
@@ -147,7 +146,24 @@ def _settings(args: argparse.Namespace):
 
 
 def _version_text() -> str:
+    """'losswalk X.Y.Z' from the installed package's metadata (read only when asked: importing
+    importlib.metadata would cost every start-up tens of milliseconds)."""
+    from importlib.metadata import version
+
     return f"losswalk {version('losswalk')}"
+
+
+class _VersionAction(argparse.Action):
+    """--version: print the version and exit, reading it only when the flag is given."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0,
+                         help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
+        print(_version_text())
+        parser.exit()
 
 
 def _initial_environ() -> dict[str, str]:
@@ -185,7 +201,7 @@ def _build_parser() -> _Parser:
         "'losswalk SUBCOMMAND --help' for each. An option that does not apply (--l2 on the "
         "bowl, --condition on logistic, --lr without --walk, ...) is refused.",
     )
-    parser.add_argument("--version", action="version", version=_version_text(),
+    parser.add_argument("--version", action=_VersionAction,
                         help="print 'losswalk X.Y.Z' and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="losswalk")
     sub.add_parser("tour", help="the app with the lesson tour (its slides pick the landscapes)")
