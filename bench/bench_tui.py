@@ -4,10 +4,10 @@ Prints, as medians over several runs at 80x24 with 256 colours (TERM=xterm-256co
 start-up to the first whole frame (the chrome: status, panel, footer), start-up until the output
 settles (the map drawn, no byte for 0.4 s), bytes of the start-up burst (every paint until the
 map is done), bytes of one full repaint (closing the help screen: ? then escape), bytes per
-walker step (space),
-resident memory, and CPU used while idle. Each run also starts a minimal Textual app (Header, a
-Static, Footer: bench/minimal_app.py) the same way, so the start-up ratio is measured side by
-side. Run from the repo root:
+walker step (space), resident memory, the CPU seconds used to start (steadier than seconds on
+a busy machine) and CPU used while idle. Each run also starts a minimal Textual app (Header, a
+Static, Footer: bench/minimal_app.py) the same way, so the start-up ratios are measured side
+by side. Run from the repo root:
 
     python -m bench.bench_tui [--runs 5] [--steps 10] [--size 80x24]
 """
@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 QUIET = 0.4  # seconds without output that end a burst
 TARGETS = {"first_frame_s": 1.0, "settled_s": 1.0, "frame_kb": 20.0, "repaint_kb": 20.0,
-           "step_kb": 1.5, "rss_mb": 120.0, "first_frame_ratio": 1.6, "settled_ratio": 2.0}
+           "step_kb": 1.5, "rss_mb": 120.0, "first_frame_ratio": 2.0, "settled_ratio": 1.6,
+           "cpu_ratio": 1.6}
 APP = ["-c", "import sys; from losswalk.tui.cli import main; sys.exit(main(sys.argv[1:]))"]
 MINIMAL = ["-m", "bench.minimal_app"]
 
@@ -45,6 +46,7 @@ class Run:
     step_bytes: list[int]
     rss_mb: float
     idle_cpu_s: float
+    startup_cpu_s: float
 
 
 def _read_burst(fd: int, first_timeout: float, mark: bytes | None = None,
@@ -107,16 +109,18 @@ def _stop(pid: int, fd: int) -> None:
     os.close(fd)
 
 
-def baseline_startup(width: int, height: int) -> tuple[float, float]:
-    """(first whole frame, settled) seconds of the minimal Textual app, by the same rules."""
+def baseline_startup(width: int, height: int) -> tuple[float, float, float]:
+    """(first whole frame, settled, CPU seconds to settle) of the minimal Textual app, by the same
+    rules."""
     pid, fd, start = _spawn(width, height, MINIMAL)
     try:
         _, last, first = _read_burst(fd, first_timeout=30, mark=_last_row(height))
+        cpu, _ = _proc_stat(pid)
         os.write(fd, b"q")
         _read_burst(fd, first_timeout=2)
     finally:
         _stop(pid, fd)
-    return (first or last) - start, last - start
+    return (first or last) - start, last - start, cpu
 
 
 def measure_once(width: int, height: int, steps: int, argv: list[str]) -> Run:
@@ -125,6 +129,7 @@ def measure_once(width: int, height: int, steps: int, argv: list[str]) -> Run:
     try:
         frame, last, first = _read_burst(fd, first_timeout=30, mark=_last_row(height))
         more, _, _ = _read_burst(fd, first_timeout=2)  # the refined grid, if it comes later
+        startup_cpu, _ = _proc_stat(pid)
         frame_bytes = len(frame) + len(more)
         step_bytes = []
         for _ in range(steps):
@@ -143,7 +148,7 @@ def measure_once(width: int, height: int, steps: int, argv: list[str]) -> Run:
     finally:
         _stop(pid, fd)
     return Run((first or last) - start, last - start, frame_bytes, len(repaint), step_bytes, rss,
-               cpu_after - cpu_before)
+               cpu_after - cpu_before, startup_cpu)
 
 
 def main() -> None:
@@ -175,6 +180,8 @@ def main() -> None:
             r.first_frame_s / b[0] for r, b in zip(runs, baselines, strict=True)),
         "settled_ratio": statistics.median(
             r.settled_s / b[1] for r, b in zip(runs, baselines, strict=True)),
+        "cpu_ratio": statistics.median(
+            r.startup_cpu_s / b[2] for r, b in zip(runs, baselines, strict=True)),
     }
     print(f"losswalk in a {width}x{height} pty, TERM=xterm-256color, "
           f"median of {args.runs} runs ({args.steps} steps each), {os.cpu_count()} cores")
@@ -183,10 +190,13 @@ def main() -> None:
               "repaint_kb": "one full repaint (KB)", "step_kb": "one walker step (KB)",
               "rss_mb": "resident memory (MB)",
               "first_frame_ratio": "first frame / minimal app's",
-              "settled_ratio": "settled / minimal app's"}
-    for index, what in enumerate(("first frame", "settled")):
+              "settled_ratio": "settled / minimal app's",
+              "cpu_ratio": "start-up CPU / minimal app's"}
+    for index, what in enumerate(("first frame", "settled", "CPU")):
         minimal = statistics.median(b[index] for b in baselines)
         print(f"  {f'minimal Textual app, {what} (s)':<30} {minimal:8.3f}")
+    print(f"  {'losswalk, start-up CPU (s)':<30} "
+          f"{statistics.median(r.startup_cpu_s for r in runs):8.3f}")
     for key, label in labels.items():
         verdict = "ok" if figures[key] <= TARGETS[key] else "OVER TARGET"
         print(f"  {label:<30} {figures[key]:8.3f}   target <= {TARGETS[key]:<5g} {verdict}")

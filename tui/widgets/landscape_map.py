@@ -8,6 +8,8 @@ numeric error. Resizes re-evaluate after a short quiet spell; stale results are 
 
 from __future__ import annotations
 
+import time
+
 from textual import work
 from textual.message import Message
 from textual.timer import Timer
@@ -22,6 +24,7 @@ Extent = tuple[float, float, float, float]
 
 RESIZE_DEBOUNCE = 0.25  # seconds of quiet before a resize re-evaluates the grid
 COARSE_ABOVE = 2e6  # grid cells x examples above which a coarse picture is shown first
+PROGRESS_EVERY = 0.1  # seconds between progress reports (each one waits for the event loop)
 
 
 class _MapMessage(Message):
@@ -124,8 +127,12 @@ class LandscapeMap(MapView):
         def cancelled() -> bool:
             return worker.is_cancelled
 
+        reported = [time.monotonic()]  # a quick grid reports nothing: it is drawn at once
+
         def progress(fraction: float) -> None:
-            if not worker.is_cancelled:
+            now = time.monotonic()
+            if not worker.is_cancelled and now - reported[0] >= PROGRESS_EVERY:
+                reported[0] = now
                 self.app.call_from_thread(self._progress, token, fraction)
 
         nx, ny = shape
