@@ -17,8 +17,17 @@ from importlib.metadata import version
 from typing import Any, NoReturn
 
 from losswalk.core.drawing.text import CHARSET_CHOICES, charset_for_locale, safe_text
+from losswalk.tui.files_cli import (
+    add_export_parser,
+    add_render_output_arguments,
+    file_size_defaults,
+    picture_colour,
+    picture_text,
+    render_format,
+    write_file,
+)
 
-SUBCOMMANDS = ("list", "info", "walk", "render", "tour")
+SUBCOMMANDS = ("list", "info", "walk", "render", "tour", "open", "export-surface")
 EXIT_USAGE = 2
 DEFAULT_STEPS = 100
 DEFAULT_CONTOURS = 6
@@ -97,7 +106,8 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True)
     def add(group, *flags: str, text: str, **kwargs) -> None:
         group.add_argument(*flags, help=text if shown else argparse.SUPPRESS, **kwargs)
 
-    add(parser, "name", nargs="?", text="landscape name (see 'losswalk list'); default: logistic")
+    add(parser, "name", nargs="?", text="landscape name (see 'losswalk list') or a surface file "
+        "(.h5, .npz, .csv); default: logistic")
     data = parser.add_mutually_exclusive_group()
     add(data, "--dataset", text="built-in dataset for data-driven landscapes")
     add(data, "--data", metavar="FILE.csv",
@@ -108,6 +118,8 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True)
         text="the bowl's condition number (default 10)")
     add(parser, "--extent", type=_extent, metavar="W1MIN,W1MAX,W2MIN,W2MAX",
         text="the part of weight space to show")
+    add(parser, "--surface", metavar="NAME", text="which surface of a surface file: train_loss "
+        "(default), test_loss, train_acc, test_acc, min_eig, max_eig")
 
 
 SETTING_FLAGS = {"mu": "--momentum", "b1": "--beta1", "b2": "--beta2", "eps": "--eps"}
@@ -179,7 +191,8 @@ def _build_parser() -> _Parser:
         prog="losswalk",
         usage="losswalk [NAME] [landscape/optimizer options] [--charset CHARSET]  (app)\n"
         "       losswalk tour [--charset CHARSET]        (the app, with the lesson tour)\n"
-        "       losswalk {list,info,walk,render} ...     (headless)",
+        "       losswalk open FILE [--surface NAME]      (the app on a surface file)\n"
+        "       losswalk {list,info,walk,render,export-surface} ...     (headless)",
         description="See and walk the loss landscape of a neural network in the terminal.",
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
         "'losswalk SUBCOMMAND --help' for each. An option that does not apply (--l2 on the "
@@ -190,6 +203,7 @@ def _build_parser() -> _Parser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="losswalk")
     sub.add_parser("tour", help="the app with the lesson tour (its slides pick the landscapes)")
 
+    sub.add_parser("open", help="the app on a surface file: losswalk open FILE [--surface NAME]")
     sub.add_parser("list", help="the landscapes and datasets with their descriptions")
 
     info = sub.add_parser("info", help="extent, loss range, minima and saddles of a landscape")
@@ -230,6 +244,8 @@ def _build_parser() -> _Parser:
     render.add_argument("--lr", type=_positive, metavar="X")
     render.add_argument("--schedule")
     _setting_arguments(render)
+    add_render_output_arguments(render)
+    add_export_parser(sub, _landscape_arguments, _count)
     return parser
 
 
@@ -256,7 +272,7 @@ def _options(args: argparse.Namespace):
 
     return LandscapeOptions.from_user(
         name=args.name, extent=args.extent, dataset=args.dataset, data=args.data,
-        loss=args.loss, l2=args.l2, condition=args.condition,
+        loss=args.loss, l2=args.l2, condition=args.condition, surface=args.surface,
     )
 
 
@@ -545,7 +561,9 @@ def _paste(target, source, row: int, col: int) -> None:
 def cmd_render(args: argparse.Namespace) -> None:
     from losswalk.core.drawing.ansi import to_ansi
 
-    colour = _colour_mode(args.color)
+    fmt = render_format(args)
+    file_size_defaults(args)
+    colour = picture_colour(fmt, args.color) if fmt else _colour_mode(args.color)
     _render_mode(args)  # a contradictory --mode/--contours is refused before any work
     if args.walk:
         model, extent, walker, report = _walker(args, args.walk)
@@ -557,8 +575,24 @@ def cmd_render(args: argparse.Namespace) -> None:
                        *SETTING_FLAGS)
         model, extent, report = _model_and_minima(args)
         trail = []
-    for line in to_ansi(_render_page(model, extent, report, trail, args, colour), color=colour):
-        print(line)
+    page = _render_page(model, extent, report, trail, args, colour)
+    if fmt is None:
+        for line in to_ansi(page, color=colour):
+            print(line)
+        return
+    text = picture_text(page, fmt, colour, f"losswalk: {model.name}")
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_file(args.output, text)
+
+
+def cmd_export_surface(args: argparse.Namespace) -> None:
+    from losswalk.tui.files_cli import export_surface
+
+    options = _options(args)
+    model = options.build(strict=True)
+    export_surface(args, model, options.view_extent(model))
 
 
 def _need_a_terminal() -> None:
@@ -572,9 +606,12 @@ def _need_a_terminal() -> None:
                        "xterm-256color), or use 'losswalk render'")
 
 
-def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
-    """Open the app (with the lesson tour running when `tour`)."""
+def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False) -> None:
+    """Open the app (with the lesson tour running when `tour`; on a surface file for `open`)."""
     args = _app_parser(tour).parse_args(list(argv))
+    if open_file and (args.name is None or not os.path.isfile(args.name)):
+        raise CliError("open needs a surface file: losswalk open FILE (.h5, .npz or .csv)"
+                       + (f"; {args.name!r} is not a file" if args.name else ""))
     options = _options(args)
     if tour:
         _refuse_for_tour(args, options)
@@ -600,7 +637,8 @@ def _refuse_for_tour(args: argparse.Namespace, options) -> None:
                        "the tour)")
 
 
-COMMANDS = {"list": cmd_list, "info": cmd_info, "walk": cmd_walk, "render": cmd_render}
+COMMANDS = {"list": cmd_list, "info": cmd_info, "walk": cmd_walk, "render": cmd_render,
+            "export-surface": cmd_export_surface}
 
 
 def _join_negative_values(argv: list[str]) -> list[str]:
@@ -632,6 +670,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] == "tour":
             cmd_app(argv[1:], tour=True)
+        elif argv and argv[0] == "open":
+            cmd_app(argv[1:], open_file=True)
         elif argv and argv[0] in SUBCOMMANDS:
             args = _build_parser().parse_args(argv)
             COMMANDS[args.command](args)

@@ -310,9 +310,9 @@ def surface_bytes(fmt: str, x: np.ndarray, y: np.ndarray, values: np.ndarray,
         np.savez(buffer, x=x, y=y, loss=values)
         return buffer.getvalue()
     if fmt == "csv":
+        xs, ys, rows = x.tolist(), y.tolist(), values.tolist()  # floats print in full (repr)
         lines = ["x,y,loss"]
-        for j, i in np.argwhere(~gaps):
-            lines.append(f"{x[i]!r},{y[j]!r},{values[j, i]!r}")
+        lines += [f"{xs[i]!r},{ys[j]!r},{rows[j][i]!r}" for j, i in np.argwhere(~gaps).tolist()]
         return ("\n".join(lines) + "\n").encode()
     if fmt == "h5":
         h5py = _h5py()
