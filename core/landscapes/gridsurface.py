@@ -245,7 +245,7 @@ def load_surface(path: str, surface: str | None = None) -> GridSurface:
                                "and 'losswalk render' show it as a line")
     file_name = Path(path).name
     gaps = int(np.count_nonzero(np.isnan(values)))
-    gap_note = f"; {gaps} points not computed (blank)" if gaps else ""
-    description = (f"{chosen} from {file_name}, {data.x.size}x{data.y.size} grid, "
-                   f"bicubic spline between points{gap_note}")
+    gap_note = f"; {gaps} not computed (?)" if gaps else ""
+    description = (f"{chosen}, {data.x.size}x{data.y.size} grid, spline between "
+                   f"points{gap_note}")
     return GridSurface(data.x, data.y, values, name=file_name, description=description)
