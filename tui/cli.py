@@ -21,6 +21,9 @@ from losswalk.tui.files_cli import (
     add_export_parser,
     add_render_output_arguments,
     file_size_defaults,
+    line_file,
+    line_page,
+    line_report,
     picture_colour,
     picture_text,
     render_format,
@@ -360,14 +363,19 @@ def _fmt(value: float | None) -> str:
 
 
 def cmd_info(args: argparse.Namespace) -> None:
-    info = _landscape_info(args)
+    line = line_file(args)
+    info = _landscape_info(args) if line is None else line_report(line)
     if args.json:
         print(json.dumps(info))
         return
-    w1min, w1max, w2min, w2max = info["extent"]
     print(safe_text(f"{info['landscape']}: {info['description']}"))
-    print(f"extent      w1 in [{w1min:g}, {w1max:g}], w2 in [{w2min:g}, {w2max:g}]")
-    print(f"grid        {info['grid_shape'][1]} x {info['grid_shape'][0]} (w1 x w2)")
+    if line is None:
+        w1min, w1max, w2min, w2max = info["extent"]
+        print(f"extent      w1 in [{w1min:g}, {w1max:g}], w2 in [{w2min:g}, {w2max:g}]")
+        print(f"grid        {info['grid_shape'][1]} x {info['grid_shape'][0]} (w1 x w2)")
+    else:
+        print(f"extent      x in [{info['extent'][0]:g}, {info['extent'][1]:g}]")
+        print(f"grid        {info['grid_shape'][0]} points along the line")
     low, high = info["loss_range"]
     print(f"loss range  {_fmt(low)} .. {_fmt(high)}")
     if info["note"]:
@@ -503,6 +511,13 @@ def _colour_mode(requested: str) -> str:
 LEGEND_WIDTH = 15  # one blank column, then the legend
 
 
+def _page_size(args: argparse.Namespace) -> tuple[int, int]:
+    """--width and --height, else the terminal's size (less a line), else 80 x 24."""
+    size = os.get_terminal_size(sys.stdout.fileno()) if sys.stdout.isatty() else None
+    return args.width or (size.columns if size else 80), args.height or (
+        size.lines - 1 if size else 24)
+
+
 def _render_page(model, extent, report, trail, args, colour: str):
     """Compose title, map with axes and legend into one Raster for printing."""
     from losswalk.core.drawing.raster import (
@@ -515,9 +530,7 @@ def _render_page(model, extent, report, trail, args, colour: str):
     from losswalk.core.drawing.text import cut_to_width
     from losswalk.core.landscapes.landscape import evaluate
 
-    size = os.get_terminal_size(sys.stdout.fileno()) if sys.stdout.isatty() else None
-    width = args.width or (size.columns if size else 80)
-    height = args.height or (size.lines - 1 if size else 24)
+    width, height = _page_size(args)
     style = "blocks" if colour in ("truecolor", "256") and args.charset == "unicode" else "ramp"
     legend_w = LEGEND_WIDTH if width >= 40 else 0
     mode, contours = _render_mode(args)
@@ -565,7 +578,11 @@ def cmd_render(args: argparse.Namespace) -> None:
     file_size_defaults(args)
     colour = picture_colour(fmt, args.color) if fmt else _colour_mode(args.color)
     _render_mode(args)  # a contradictory --mode/--contours is refused before any work
-    if args.walk:
+    line = line_file(args)
+    if line is not None:
+        model = line
+        page = line_page(line, *_page_size(args), args.charset)
+    elif args.walk:
         model, extent, walker, report = _walker(args, args.walk)
         for _point in _walk(walker, _steps(args)):
             pass  # the walker keeps its (bounded) trail
@@ -575,7 +592,8 @@ def cmd_render(args: argparse.Namespace) -> None:
                        *SETTING_FLAGS)
         model, extent, report = _model_and_minima(args)
         trail = []
-    page = _render_page(model, extent, report, trail, args, colour)
+    if line is None:
+        page = _render_page(model, extent, report, trail, args, colour)
     if fmt is None:
         for line in to_ansi(page, color=colour):
             print(line)
@@ -613,6 +631,13 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False)
         raise CliError("open needs a surface file: losswalk open FILE (.h5, .npz or .csv)"
                        + (f"; {args.name!r} is not a file" if args.name else ""))
     options = _options(args)
+    line = None if tour else line_file(args)
+    if line is not None:  # a 1-D surface file: its line plot
+        _need_a_terminal()
+        from losswalk.tui.screens.line_surface import run_line
+
+        run_line(line, charset=args.charset)
+        return
     if tour:
         _refuse_for_tour(args, options)
     # report a bad landscape, data file or extent before the screen opens

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
 import os
 from pathlib import Path
 
@@ -122,3 +123,76 @@ def export_surface(args: argparse.Namespace, model, extent) -> None:
                           "file .npz, .csv or .h5)")
     grid = evaluate(model, extent, args.resolution, args.resolution)
     write_file(args.output, surface_bytes(fmt, grid.w1s, grid.w2s, grid.values))
+
+
+# ----------------------------------------------------------------------------- 1-D files
+
+
+def line_file(args: argparse.Namespace):
+    """The 1-D surface file NAME names (a LineSurface), or None for anything else. Options that
+    only mean something on a 2-D landscape are refused."""
+    from losswalk.core.landscapes.gridsurface import is_line_file, load_line
+    from losswalk.core.landscapes.models import LANDSCAPES
+
+    name = getattr(args, "name", None)
+    if not name or name in LANDSCAPES or not os.path.isfile(name) or not is_line_file(name):
+        return None
+    flags = ["dataset", "data", "loss", "l2", "condition", "extent", "walk", "mode", "contours",
+             "start", "steps", "lr", "schedule", "mu", "b1", "b2", "eps"]
+    given = [flag for flag in flags if getattr(args, flag, None) is not None]
+    if getattr(args, "scale", "linear") != "linear":
+        given.append("scale")
+    if given:
+        raise OutputError(f"--{given[0]} does not apply to {name}: a 1-D surface is a line")
+    return load_line(name, args.surface)
+
+
+def line_report(line) -> dict:
+    """info --json for a line: the same keys as for a landscape (w2 is null, the extent and the
+    grid have one axis)."""
+    import numpy as np
+
+    points = line.critical_points()
+    minima = [p for p in points if p[2] == "minimum"]
+    finite = line.values[np.isfinite(line.values)]
+    lowest = min((p[1] for p in minima), default=math.inf)
+    edge = min(float(v) for v in line.loss(np.array(line.extent)))
+    note = ""
+    if edge < lowest:
+        where = line.extent[int(np.nanargmin(line.loss(np.array(line.extent))))]
+        note = f"the loss is lowest at the end of the line, x = {where:.6g}, loss {edge:.6g}"
+
+    def point(x, loss, kind, flags=True):
+        is_low = kind == "minimum" and loss == lowest and not note
+        extra = {"kind": kind, "global": is_low, "lowest_in_view": is_low} if flags else {}
+        return {"w1": x, "w2": None, "loss": loss, **extra}
+
+    order = sorted(points, key=lambda p: (p[2] != "minimum", p[1], p[0]))
+    return {
+        "landscape": line.name, "description": line.description,
+        "extent": list(line.extent), "grid_shape": [int(line.x.size)],
+        "loss_range": [float(finite.min()), float(finite.max())],
+        "minima": [point(*p) for p in order],
+        "global_minima": [point(*p, flags=False) for p in minima if p[1] == lowest and not note],
+        "counts": {kind: sum(p[2] == kind for p in points)
+                   for kind in ("minimum", "saddle", "maximum")},
+        "truncated": False, "searched": list(line.extent), "unbounded": False, "note": note,
+    }
+
+
+def line_page(line, width: int, height: int, charset: str):
+    """The line plot as a Raster (plain characters): title, curve, minima marked."""
+    from losswalk.core.drawing.lineplot import draw_line_plot
+    from losswalk.core.drawing.palette import make_palette
+    from losswalk.core.drawing.raster import Raster
+    from losswalk.core.drawing.text import cut_to_width, safe_text
+
+    report = line_report(line)
+    markers = [(p["w1"], p["loss"], "global" if p["global"] else p["kind"])
+               for p in report["minima"]]
+    title = cut_to_width(safe_text(f"{line.name}: {line.description}", charset), width)
+    rows = draw_line_plot(line.loss, line.extent, width, height, title, charset, markers)
+    page = Raster.blank(height, width, make_palette())
+    for r, text in enumerate(rows):
+        page.put(r, 0, text)
+    return page

@@ -133,18 +133,19 @@ class GridSurface:
 
     # --- evaluation ----------------------------------------------------------------------
 
-    def _locate(self, nodes: np.ndarray, w: np.ndarray):
-        """Cell index k (nodes[k] <= w <= nodes[k+1]), local s in [0, 1], and whether w is in."""
-        k = np.clip(np.searchsorted(nodes, w, side="right") - 1, 0, nodes.size - 2)
-        h = nodes[k + 1] - nodes[k]
-        inside = (w >= nodes[0]) & (w <= nodes[-1])
-        return k, np.clip((w - nodes[k]) / h, 0.0, 1.0), h, inside
-
     def evaluate(self, w1, w2, slopes: bool = False):
         """(loss, d/dw1, d/dw2) arrays at the points (w1, w2) (the slopes None unless asked)."""
         w1, w2 = np.broadcast_arrays(np.asarray(w1, dtype=float), np.asarray(w2, dtype=float))
-        i, s, hx, in_x = self._locate(self.x, w1)
-        j, t, hy, in_y = self._locate(self.y, w2)
+        i, s, hx, in_x = _locate_1d(self.x, w1)
+        j, t, hy, in_y = _locate_1d(self.y, w2)
+        # on a grid line next to a cell not computed: the usable cell across it (same spline)
+        for di, dj in ((1, 0), (0, 1), (1, 1)):
+            move = ~self.cell_ok[j, i] & ((s == 0) | (di == 0)) & ((t == 0) | (dj == 0))
+            move &= (i >= di) & (j >= dj)
+            move &= self.cell_ok[np.maximum(j - dj, 0), np.maximum(i - di, 0)]
+            i, j = np.where(move, i - di, i), np.where(move, j - dj, j)
+            s, t = np.where(move & (di == 1), 1.0, s), np.where(move & (dj == 1), 1.0, t)
+        hx, hy = self.x[i + 1] - self.x[i], self.y[j + 1] - self.y[j]
         bx, dx = _basis(s, hx)
         by, dy = _basis(t, hy)
         V, Mx, My, Mxy = self._tables
@@ -185,10 +186,19 @@ class GridSurface:
             return math.nan, math.nan, math.nan
         i = min(bisect.bisect_right(xs, w1) - 1, len(xs) - 2)
         j = min(bisect.bisect_right(ys, w2) - 1, len(ys) - 2)
-        if not self._ok_rows[j][i]:
-            return math.nan, math.nan, math.nan
         hx, hy = xs[i + 1] - xs[i], ys[j + 1] - ys[j]
         bx, by = (w1 - xs[i]) / hx, (w2 - ys[j]) / hy  # _basis, written out for speed
+        if not self._ok_rows[j][i]:  # on a grid line: the usable cell across it, if any
+            ok = self._ok_rows
+            for di, dj in ((1, 0), (0, 1), (1, 1)):
+                if ((bx == 0.0 and i >= 1) or not di) and ((by == 0.0 and j >= 1) or not dj) \
+                        and ok[j - dj][i - di]:
+                    i, j = i - di, j - dj
+                    bx, by = (1.0 if di else bx), (1.0 if dj else by)
+                    break
+            else:
+                return math.nan, math.nan, math.nan
+            hx, hy = xs[i + 1] - xs[i], ys[j + 1] - ys[j]
         ax, ay = 1.0 - bx, 1.0 - by
         cx, ex = (ax * ax - 1.0) * ax * hx * hx / 6.0, (bx * bx - 1.0) * bx * hx * hx / 6.0
         cy, ey = (ay * ay - 1.0) * ay * hy * hy / 6.0, (by * by - 1.0) * by * hy * hy / 6.0
@@ -248,11 +258,105 @@ def load_surface(path: str, surface: str | None = None) -> GridSurface:
     data = read_surface_file(path)
     chosen, values = pick_surface(data, path, surface)
     if data.one_d:
-        raise SurfaceFileError(f"{path}: a 1-D surface (no ycoordinates): 'losswalk info' "
-                               "and 'losswalk render' show it as a line")
+        raise SurfaceFileError(f"{path}: a 1-D surface (no ycoordinates) has no second weight "
+                               "to walk; open, info and render show it as a line")
     file_name = Path(path).name
     gaps = int(np.count_nonzero(np.isnan(values)))
     gap_note = f"; {gaps} not computed (?)" if gaps else ""
     description = (f"{chosen}, {data.x.size}x{data.y.size} grid, spline between "
                    f"points{gap_note}")
     return GridSurface(data.x, data.y, values, name=file_name, description=description)
+
+
+# ----------------------------------------------------------------------------- 1-D files
+
+
+class LineSurface:
+    """A 1-D surface file (loss along one direction): the natural cubic spline through it, and
+    its critical points, exact (the spline's slope is a quadratic on each interval)."""
+
+    def __init__(self, x, values, *, name: str, description: str) -> None:
+        self.x, self.values = np.asarray(x, dtype=float), np.asarray(values, dtype=float)
+        self.name, self.description = name, description
+        self.extent = (float(self.x[0]), float(self.x[-1]))
+        self._fit = _fill(self.values[np.newaxis, :])[0]
+        self._curv = spline_curvature(self.x, self._fit)
+        finite = np.isfinite(self.values)
+        self.segment_ok = finite[:-1] & finite[1:]
+
+    def loss(self, xs) -> np.ndarray:
+        """The spline at xs; NaN outside the line or on an interval with an end not computed."""
+        xs = np.asarray(xs, dtype=float)
+        k, s, h, inside = _locate_1d(self.x, xs)
+        ok = self.segment_ok
+        across = ~ok[k] & (s == 0) & (k > 0) & ok[np.maximum(k - 1, 0)]  # a node by a gap
+        k, s = np.where(across, k - 1, k), np.where(across, 1.0, s)
+        h = self.x[k + 1] - self.x[k]
+        (a, b, c, d), _ = _basis(s, h)
+        f, M = self._fit, self._curv
+        value = a * f[k] + b * f[k + 1] + c * M[k] + d * M[k + 1]
+        return np.where(inside & self.segment_ok[k], value, np.nan)
+
+    def critical_points(self) -> list[tuple[float, float, str]]:
+        """(x, loss, kind) where the spline's slope is zero, kind "minimum" or "maximum"
+        (by the sign of its curvature there), in x order; inflections are left out."""
+        found: list[tuple[float, float, str]] = []
+        f, M, x = self._fit, self._curv, self.x
+        for k in np.flatnonzero(self.segment_ok).tolist():
+            h = x[k + 1] - x[k]
+            # dS/ds = A s^2 + B s + C on s in [0, 1] (see _basis)
+            A, B = h * h * (M[k + 1] - M[k]) / 2.0, h * h * M[k]
+            C = f[k + 1] - f[k] - h * h * (2.0 * M[k] + M[k + 1]) / 6.0
+            for s in _quadratic_roots(A, B, C):
+                curvature = (1.0 - s) * M[k] + s * M[k + 1]
+                if curvature == 0.0 or not 0.0 <= s <= 1.0:
+                    continue
+                w = float(x[k] + s * h)
+                if found and abs(w - found[-1][0]) <= 1e-12 * max(1.0, abs(w)):
+                    continue  # a root on a node, seen from both intervals
+                found.append((w, float(self.loss(w)), "minimum" if curvature > 0 else "maximum"))
+        return found
+
+
+def _locate_1d(nodes: np.ndarray, w: np.ndarray):
+    """Interval k of each w (nodes[k] <= w <= nodes[k+1]), s in [0, 1], its width, inside."""
+    k = np.clip(np.searchsorted(nodes, w, side="right") - 1, 0, nodes.size - 2)
+    h = nodes[k + 1] - nodes[k]
+    inside = (w >= nodes[0]) & (w <= nodes[-1])
+    return k, np.clip((w - nodes[k]) / h, 0.0, 1.0), h, inside
+
+
+def _quadratic_roots(A: float, B: float, C: float) -> list[float]:
+    """Real roots of A s^2 + B s + C (the linear or constant case too; none if identically 0)."""
+    scale = max(abs(A), abs(B), abs(C))
+    if scale == 0.0:
+        return []
+    if abs(A) <= 1e-14 * scale:
+        return [] if B == 0.0 else [-C / B]
+    disc = B * B - 4.0 * A * C
+    if disc < 0.0:
+        return []
+    q = -0.5 * (B + math.copysign(math.sqrt(disc), B))  # no cancellation
+    roots = [q / A] + ([C / q] if q != 0.0 else [])
+    return sorted(roots)
+
+
+def load_line(path: str, surface: str | None = None) -> LineSurface:
+    """The 1-D surface `surface` of a file (SurfaceFileError if the file is 2-D)."""
+    data = read_surface_file(path)
+    chosen, values = pick_surface(data, path, surface)
+    if not data.one_d:
+        raise SurfaceFileError(f"{path}: a 2-D surface, not a line")
+    gaps = int(np.count_nonzero(np.isnan(values)))
+    gap_note = f"; {gaps} not computed" if gaps else ""
+    description = f"{chosen}, {data.x.size} points along a line{gap_note}"
+    return LineSurface(data.x, values, name=Path(path).name, description=description)
+
+
+def is_line_file(path: str) -> bool:
+    """True if `path` is a readable 1-D surface file (a quick look: no error is raised here;
+    reading it properly reports any)."""
+    try:
+        return read_surface_file(path).one_d
+    except (SurfaceFileError, OSError):
+        return False

@@ -183,3 +183,18 @@ def test_one_d_files_and_unknown_names_are_one_line(tmp_path) -> None:
         make_model(str(path))
     with pytest.raises(ModelError, match=r"nosuch\.h5' \(choose from: logistic.* no file of"):
         make_model(str(tmp_path / "nosuch.h5"))
+
+
+def test_computed_points_next_to_a_gap_keep_their_values() -> None:
+    """A grid point that was computed has its own value even where a cell it touches was not:
+    the scalar and vectorised paths agree, and the gap's inside has no loss."""
+    values = grid_values()
+    values[6, 9] = np.nan
+    model = GridSurface(XS, YS, values, name="t", description="t")
+    grid = model.loss_grid(XS, YS)
+    np.testing.assert_array_equal(np.isnan(grid), np.isnan(values))
+    np.testing.assert_allclose(grid[~np.isnan(values)], values[~np.isnan(values)], rtol=1e-14)
+    for j, i in [(6, 10), (7, 9), (7, 10), (5, 9), (6, 8), (5, 8), (7, 8), (5, 10)]:
+        assert model.loss((XS[i], YS[j])) == pytest.approx(values[j, i], rel=1e-14)
+    mid = (0.5 * (XS[9] + XS[10]), 0.5 * (YS[6] + YS[7]))
+    assert math.isnan(model.loss(mid)) and np.isnan(model.loss_grid(*map(np.array, mid)))
