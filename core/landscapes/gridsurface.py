@@ -103,6 +103,15 @@ class GridSurface:
         """Grid points the file marks as never computed."""
         return int(np.count_nonzero(~self.computed))
 
+    def why_no_loss(self, w) -> str | None:
+        """Why there is no loss at w ("off the file's grid", "into a cell never computed"), or
+        None where there is one: the walker says it instead of blaming its learning rate."""
+        if math.isfinite(self.loss(w)):
+            return None
+        x0, x1, y0, y1 = self.extent
+        inside = x0 <= float(w[0]) <= x1 and y0 <= float(w[1]) <= y1
+        return "into a grid cell never computed" if inside else "off the file's grid"
+
     # --- the Model protocol --------------------------------------------------------------
 
     def loss(self, w) -> float:

@@ -198,3 +198,20 @@ def test_computed_points_next_to_a_gap_keep_their_values() -> None:
         assert model.loss((XS[i], YS[j])) == pytest.approx(values[j, i], rel=1e-14)
     mid = (0.5 * (XS[9] + XS[10]), 0.5 * (YS[6] + YS[7]))
     assert math.isnan(model.loss(mid)) and np.isnan(model.loss_grid(*map(np.array, mid)))
+
+
+def test_a_step_off_the_grid_says_so(tmp_path) -> None:
+    """Leaving the file's grid (or stepping into a cell never computed) ends the walk with the
+    reason, not with 'the learning rate is too large' about a loss that overflowed."""
+    model = _surface()
+    walker = Walker(model, start=(1.0, 0.7), lr=5.0)
+    walker.step()
+    assert walker.status.value == "diverged"
+    assert "stepped off the file's grid" in walker.message and "no loss is known" in walker.message
+    values = grid_values()
+    values[8:12, 10:14] = np.nan
+    holed = GridSurface(XS, YS, values, name="t", description="t")
+    assert holed.why_no_loss((0.5 * (XS[10] + XS[11]), 0.5 * (YS[9] + YS[10]))) == (
+        "into a grid cell never computed")
+    assert holed.why_no_loss((-0.5, -0.5)) is None and holed.why_no_loss((9.0, 0.0)) == (
+        "off the file's grid")

@@ -178,3 +178,48 @@ async def test_app_opens_a_file_and_g_finds_its_minimum(tmp_path) -> None:
         assert tuple(app.explorer.walker.position) == pytest.approx((X0, Y0), abs=2e-4)
         await pilot.press("space")
         assert app.explorer.walker.steps == 0 or app.explorer.walker.status.value != "diverged"
+
+
+def _line_file(tmp_path):
+    import h5py
+
+    x = np.linspace(-1.0, 1.5, 41)
+    path = tmp_path / "line.h5"
+    with h5py.File(path, "w") as f:
+        f["xcoordinates"] = x
+        f["train_loss"] = (x - 0.3) ** 2 * (x + 0.6) ** 2 + 0.1 * x + 0.2
+    return str(path)
+
+
+def test_one_d_file_info_and_render(capsys, tmp_path) -> None:
+    from losswalk.core.landscapes.gridsurface import load_line
+
+    path = _line_file(tmp_path)
+    code, out, err = run(capsys, "info", path, "--json")
+    assert code == 0, err
+    info = json.loads(out)
+    expected = load_line(path).critical_points()
+    assert info["counts"] == {"minimum": 2, "saddle": 0, "maximum": 1}
+    best = min((p for p in expected if p[2] == "minimum"), key=lambda p: p[1])
+    assert info["global_minima"] == [{"w1": best[0], "w2": None, "loss": best[1]}]
+    assert info["extent"] == [-1.0, 1.5] and info["grid_shape"] == [41]
+    code, out, _ = run(capsys, "render", path, "--width", "60", "--height", "16",
+                       "--charset", "ascii")
+    assert code == 0 and out.isascii() and out.count("G") == 1 and len(out.splitlines()) == 16
+    code, _, err = run(capsys, "render", path, "--walk", "sgd")
+    assert code == 2 and "--walk does not apply to" in err and "a 1-D surface is a line" in err
+
+
+async def test_app_opens_a_one_d_file_as_a_line_plot(tmp_path) -> None:
+    from losswalk.core.landscapes.gridsurface import load_line
+    from losswalk.tui.screens.line_surface import TOO_SMALL, LineSurfaceApp
+
+    app = LineSurfaceApp(load_line(_line_file(tmp_path)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "line.h5: train_loss, 41 points along a line" in text and "★" in text
+        await pilot.resize_terminal(19, 10)
+        await pilot.pause()
+        assert TOO_SMALL in screen_text(pilot)
+        await pilot.press("q")
