@@ -5,8 +5,8 @@ Prints, as medians over alternating runs in an 80x24 pty (TERM=xterm-256color): 
 frame and the settled map of `losswalk` (the default landscape) and of `losswalk open FILE`
 (an HDF5 file in Li et al.'s layout, or .npz without h5py), and their differences (target:
 opening the file costs at most 0.5 s more); then the CPU time of one Walker.step on the file's
-spline and on himmelblau's formula, and of the loss and gradient it asks for (target: no
-more). Run from the repo root:
+spline and on himmelblau's formula (the same walk on both), and of the loss and gradient it
+asks for (target: no more). Run from the repo root:
 
     python -m bench.bench_open [--runs 5] [--steps 2000]
 """
@@ -60,21 +60,21 @@ def start_times(argv: list[str]) -> tuple[float, float]:
     return (first or last) - start, (later if more else last) - start
 
 
-def step_seconds(model, steps: int) -> float:
-    """CPU seconds of one Walker.step (sgd from the model's start), over `steps` steps."""
-    walker = Walker(model, lr=1e-4)
+def step_seconds(model, steps: int, start: tuple[float, float]) -> float:
+    """CPU seconds of one Walker.step (sgd from `start`), over `steps` steps."""
+    walker = Walker(model, start=start, lr=1e-4)
     begin = time.process_time()
     for _ in range(steps):
         walker.step()
     return (time.process_time() - begin) / steps
 
 
-def ground_seconds(model, calls: int) -> float:
+def ground_seconds(model, calls: int, start: tuple[float, float]) -> float:
     """CPU seconds of model.loss(w) then model.grad(w) (what a step asks), at moving points."""
-    w = np.array(model.start, dtype=float)
+    w = np.array(start, dtype=float)
     begin = time.process_time()
     for k in range(calls):
-        w[0] = model.start[0] + k * 1e-7
+        w[0] = start[0] + k * 1e-7
         model.loss(w)
         model.grad(w)
     return (time.process_time() - begin) / calls
@@ -97,8 +97,10 @@ def main() -> None:
         times: dict[tuple[str, str], list[float]] = {}
         for _ in range(args.runs):
             for name, model in (("spline", surface), ("himmelblau", formula)):
-                times.setdefault(("step", name), []).append(step_seconds(model, args.steps))
-                times.setdefault(("ground", name), []).append(ground_seconds(model, args.steps))
+                times.setdefault(("step", name), []).append(  # the same walk on both
+                    step_seconds(model, args.steps, surface.start))
+                times.setdefault(("ground", name), []).append(
+                    ground_seconds(model, args.steps, surface.start))
     print(f"{SIZE[0]}x{SIZE[1]} pty, TERM=xterm-256color, medians of {args.runs} alternating "
           f"runs; file: {path.name} ({CELLS}x{CELLS})")
     for index, what in enumerate(("first whole frame", "settled (map drawn)")):
