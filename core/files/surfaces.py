@@ -65,11 +65,6 @@ def surface_format(path: str | os.PathLike[str]) -> str:
     return kind
 
 
-def is_surface_path(name: str) -> bool:
-    """True if `name` names an existing file with a surface suffix (not a landscape name)."""
-    return Path(name).suffix.lower() in SUFFIXES and os.path.isfile(name)
-
-
 def read_surface_file(path: str | os.PathLike[str]) -> SurfaceData:
     """Every surface in the file at path, checked (SurfaceFileError names what is wrong)."""
     kind = surface_format(path)

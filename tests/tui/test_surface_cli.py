@@ -223,3 +223,19 @@ async def test_app_opens_a_one_d_file_as_a_line_plot(tmp_path) -> None:
         await pilot.pause()
         assert TOO_SMALL in screen_text(pilot)
         await pilot.press("q")
+
+
+def test_open_checks_the_file_before_asking_for_a_terminal(tmp_path) -> None:
+    """`losswalk open FILE` in a pipe: a good file gets as far as the terminal check (the file
+    was read and its model built), a bad one is refused for what is wrong with it."""
+    import subprocess
+
+    good, bad = tmp_path / "good.npz", tmp_path / "bad.csv"
+    write_npz(good)
+    bad.write_text("x,y,loss\n0,0\n")
+    for path, message in ((good, "the app needs a terminal"), (bad, "bad.csv:2: expected 3")):
+        result = subprocess.run([sys.executable, "-m", "losswalk", "open", str(path)],
+                                capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                timeout=60)
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.count("\n") == 1 and message in result.stderr
