@@ -142,7 +142,8 @@ class Explorer:
     def next_landscape(self, delta: int) -> None:
         """Open the next/previous landscape with the same options."""
         names = list(LANDSCAPES)
-        name = names[(names.index(self.model.name) + delta) % len(names)]
+        here = names.index(self.model.name) if self.model.name in names else -int(delta > 0)
+        name = names[(here + delta) % len(names)]  # from a surface file: the first or last one
         self.open(self.options.with_name(name), f"landscape: {name} - {LANDSCAPES[name]}")
 
     def open(self, options: LandscapeOptions, message: str) -> None:

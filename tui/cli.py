@@ -16,8 +16,20 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from losswalk.core.drawing.text import CHARSET_CHOICES, charset_for_locale, safe_text
+from losswalk.tui.files_cli import (
+    add_export_parser,
+    add_render_output_arguments,
+    file_size_defaults,
+    line_file,
+    line_page,
+    line_report,
+    picture_colour,
+    picture_text,
+    render_format,
+    write_file,
+)
 
-SUBCOMMANDS = ("list", "info", "walk", "render", "tour")
+SUBCOMMANDS = ("list", "info", "walk", "render", "tour", "open", "export-surface")
 EXIT_USAGE = 2
 DEFAULT_STEPS = 100
 DEFAULT_CONTOURS = 6
@@ -96,7 +108,8 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True)
     def add(group, *flags: str, text: str, **kwargs) -> None:
         group.add_argument(*flags, help=text if shown else argparse.SUPPRESS, **kwargs)
 
-    add(parser, "name", nargs="?", text="landscape name (see 'losswalk list'); default: logistic")
+    add(parser, "name", nargs="?", text="landscape name (see 'losswalk list') or a surface file "
+        "(.h5, .npz, .csv); default: logistic")
     data = parser.add_mutually_exclusive_group()
     add(data, "--dataset", text="built-in dataset for data-driven landscapes")
     add(data, "--data", metavar="FILE.csv",
@@ -107,6 +120,8 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True)
         text="the bowl's condition number (default 10)")
     add(parser, "--extent", type=_extent, metavar="W1MIN,W1MAX,W2MIN,W2MAX",
         text="the part of weight space to show")
+    add(parser, "--surface", metavar="NAME", text="which surface of a surface file: train_loss "
+        "(default), test_loss, train_acc, test_acc, min_eig, max_eig")
 
 
 SETTING_FLAGS = {"mu": "--momentum", "b1": "--beta1", "b2": "--beta2", "eps": "--eps"}
@@ -195,7 +210,8 @@ def _build_parser() -> _Parser:
         prog="losswalk",
         usage="losswalk [NAME] [landscape/optimizer options] [--charset CHARSET]  (app)\n"
         "       losswalk tour [--charset CHARSET]        (the app, with the lesson tour)\n"
-        "       losswalk {list,info,walk,render} ...     (headless)",
+        "       losswalk open FILE [--surface NAME]      (the app on a surface file)\n"
+        "       losswalk {list,info,walk,render,export-surface} ...     (headless)",
         description="See and walk the loss landscape of a neural network in the terminal.",
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
         "'losswalk SUBCOMMAND --help' for each. An option that does not apply (--l2 on the "
@@ -206,6 +222,7 @@ def _build_parser() -> _Parser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, prog="losswalk")
     sub.add_parser("tour", help="the app with the lesson tour (its slides pick the landscapes)")
 
+    sub.add_parser("open", help="the app on a surface file: losswalk open FILE [--surface NAME]")
     sub.add_parser("list", help="the landscapes and datasets with their descriptions")
 
     info = sub.add_parser("info", help="extent, loss range, minima and saddles of a landscape")
@@ -246,6 +263,8 @@ def _build_parser() -> _Parser:
     render.add_argument("--lr", type=_positive, metavar="X")
     render.add_argument("--schedule")
     _setting_arguments(render)
+    add_render_output_arguments(render)
+    add_export_parser(sub, _landscape_arguments, _count)
     return parser
 
 
@@ -272,7 +291,7 @@ def _options(args: argparse.Namespace):
 
     return LandscapeOptions.from_user(
         name=args.name, extent=args.extent, dataset=args.dataset, data=args.data,
-        loss=args.loss, l2=args.l2, condition=args.condition,
+        loss=args.loss, l2=args.l2, condition=args.condition, surface=args.surface,
     )
 
 
@@ -360,14 +379,19 @@ def _fmt(value: float | None) -> str:
 
 
 def cmd_info(args: argparse.Namespace) -> None:
-    info = _landscape_info(args)
+    line = line_file(args)
+    info = _landscape_info(args) if line is None else line_report(line)
     if args.json:
         print(json.dumps(info))
         return
-    w1min, w1max, w2min, w2max = info["extent"]
     print(safe_text(f"{info['landscape']}: {info['description']}"))
-    print(f"extent      w1 in [{w1min:g}, {w1max:g}], w2 in [{w2min:g}, {w2max:g}]")
-    print(f"grid        {info['grid_shape'][1]} x {info['grid_shape'][0]} (w1 x w2)")
+    if line is None:
+        w1min, w1max, w2min, w2max = info["extent"]
+        print(f"extent      w1 in [{w1min:g}, {w1max:g}], w2 in [{w2min:g}, {w2max:g}]")
+        print(f"grid        {info['grid_shape'][1]} x {info['grid_shape'][0]} (w1 x w2)")
+    else:
+        print(f"extent      x in [{info['extent'][0]:g}, {info['extent'][1]:g}]")
+        print(f"grid        {info['grid_shape'][0]} points along the line")
     low, high = info["loss_range"]
     print(f"loss range  {_fmt(low)} .. {_fmt(high)}")
     if info["note"]:
@@ -503,6 +527,13 @@ def _colour_mode(requested: str) -> str:
 LEGEND_WIDTH = 15  # one blank column, then the legend
 
 
+def _page_size(args: argparse.Namespace) -> tuple[int, int]:
+    """--width and --height, else the terminal's size (less a line), else 80 x 24."""
+    size = os.get_terminal_size(sys.stdout.fileno()) if sys.stdout.isatty() else None
+    return args.width or (size.columns if size else 80), args.height or (
+        size.lines - 1 if size else 24)
+
+
 def _render_page(model, extent, report, trail, args, colour: str):
     """Compose title, map with axes and legend into one Raster for printing."""
     from losswalk.core.drawing.raster import (
@@ -515,9 +546,7 @@ def _render_page(model, extent, report, trail, args, colour: str):
     from losswalk.core.drawing.text import cut_to_width
     from losswalk.core.landscapes.landscape import evaluate
 
-    size = os.get_terminal_size(sys.stdout.fileno()) if sys.stdout.isatty() else None
-    width = args.width or (size.columns if size else 80)
-    height = args.height or (size.lines - 1 if size else 24)
+    width, height = _page_size(args)
     style = "blocks" if colour in ("truecolor", "256") and args.charset == "unicode" else "ramp"
     legend_w = LEGEND_WIDTH if width >= 40 else 0
     mode, contours = _render_mode(args)
@@ -561,9 +590,15 @@ def _paste(target, source, row: int, col: int) -> None:
 def cmd_render(args: argparse.Namespace) -> None:
     from losswalk.core.drawing.ansi import to_ansi
 
-    colour = _colour_mode(args.color)
+    fmt = render_format(args)
+    file_size_defaults(args)
+    colour = picture_colour(fmt, args.color) if fmt else _colour_mode(args.color)
     _render_mode(args)  # a contradictory --mode/--contours is refused before any work
-    if args.walk:
+    line = line_file(args)
+    if line is not None:
+        model = line
+        page = line_page(line, *_page_size(args), args.charset)
+    elif args.walk:
         model, extent, walker, report = _walker(args, args.walk)
         for _point in _walk(walker, _steps(args)):
             pass  # the walker keeps its (bounded) trail
@@ -573,8 +608,25 @@ def cmd_render(args: argparse.Namespace) -> None:
                        *SETTING_FLAGS)
         model, extent, report = _model_and_minima(args)
         trail = []
-    for line in to_ansi(_render_page(model, extent, report, trail, args, colour), color=colour):
-        print(line)
+    if line is None:
+        page = _render_page(model, extent, report, trail, args, colour)
+    if fmt is None:
+        for line in to_ansi(page, color=colour):
+            print(line)
+        return
+    text = picture_text(page, fmt, colour, f"losswalk: {model.name}")
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_file(args.output, text)
+
+
+def cmd_export_surface(args: argparse.Namespace) -> None:
+    from losswalk.tui.files_cli import export_surface
+
+    options = _options(args)
+    model = options.build(strict=True)
+    export_surface(args, model, options.view_extent(model))
 
 
 def _need_a_terminal() -> None:
@@ -588,10 +640,20 @@ def _need_a_terminal() -> None:
                        "xterm-256color), or use 'losswalk render'")
 
 
-def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
-    """Open the app (with the lesson tour running when `tour`)."""
+def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False) -> None:
+    """Open the app (with the lesson tour running when `tour`; on a surface file for `open`)."""
     args = _app_parser(tour).parse_args(list(argv))
+    if open_file and (args.name is None or not os.path.isfile(args.name)):
+        raise CliError("open needs a surface file: losswalk open FILE (.h5, .npz or .csv)"
+                       + (f"; {args.name!r} is not a file" if args.name else ""))
     options = _options(args)
+    line = None if tour else line_file(args)
+    if line is not None:  # a 1-D surface file: its line plot
+        _need_a_terminal()
+        from losswalk.tui.screens.line_surface import run_line
+
+        run_line(line, charset=args.charset)
+        return
     if tour:
         _refuse_for_tour(args, options)
     # report a bad landscape, data file or extent before the screen opens
@@ -616,7 +678,8 @@ def _refuse_for_tour(args: argparse.Namespace, options) -> None:
                        "the tour)")
 
 
-COMMANDS = {"list": cmd_list, "info": cmd_info, "walk": cmd_walk, "render": cmd_render}
+COMMANDS = {"list": cmd_list, "info": cmd_info, "walk": cmd_walk, "render": cmd_render,
+            "export-surface": cmd_export_surface}
 
 
 def _join_negative_values(argv: list[str]) -> list[str]:
@@ -648,6 +711,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] == "tour":
             cmd_app(argv[1:], tour=True)
+        elif argv and argv[0] == "open":
+            cmd_app(argv[1:], open_file=True)
         elif argv and argv[0] in SUBCOMMANDS:
             args = _build_parser().parse_args(argv)
             COMMANDS[args.command](args)

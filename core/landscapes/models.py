@@ -262,7 +262,9 @@ MAX_CONDITION = 1e12  # steeper bowls overflow the curvature the minima finder m
 
 def option_applies(name: str, option: str) -> bool:
     """Whether landscape `name` uses `option`: the data options only on DATA_LANDSCAPES,
-    condition only on the bowl, everything else everywhere."""
+    condition only on the bowl, surface only on a surface file, everything else everywhere."""
+    if option == "surface":
+        return name not in LANDSCAPES
     if option in DATA_OPTIONS:
         return name in DATA_LANDSCAPES
     return option != "condition" or name == "bowl"
@@ -270,27 +272,35 @@ def option_applies(name: str, option: str) -> bool:
 
 def refuse_inapplicable(name: str, options) -> None:
     """ModelError naming the first of `options` (names like "l2") that landscape `name` ignores."""
-    for option in sorted(options, key=(*DATA_OPTIONS, "condition").index):
+    for option in sorted(options, key=(*DATA_OPTIONS, "condition", "surface").index):
         if not option_applies(name, option):
             where = (f"data-driven landscapes: {', '.join(DATA_LANDSCAPES)}"
-                     if option in DATA_OPTIONS else "the bowl")
+                     if option in DATA_OPTIONS else "the bowl" if option == "condition"
+                     else "surface files (.h5, .npz, .csv)")
             raise ModelError(f"--{option} applies only to {where} (not {name})")
 
 
 def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike | None = None,
                loss: str = "bce", l2: float = 0.0,
-               condition: float = DEFAULT_CONDITION) -> Model:
-    """The landscape `name`; data options only for logistic / tiny-net, condition only for bowl
-    (ModelError for one set away from its default where it does not apply)."""
-    if name not in LANDSCAPES:
-        raise ModelError(f"unknown landscape {name!r} (choose from: {', '.join(LANDSCAPES)})")
+               condition: float = DEFAULT_CONDITION, surface: str | None = None) -> Model:
+    """The landscape `name`, or the surface file `name` names (its surface `surface`); data
+    options only for logistic / tiny-net, condition only for bowl (ModelError for one set away
+    from its default where it does not apply)."""
+    if name not in LANDSCAPES and not os.path.isfile(name):
+        raise ModelError(f"unknown landscape {name!r} (choose from: {', '.join(LANDSCAPES)}) "
+                         "and no file of that name")
     _check_loss(loss, l2)
     if not (math.isfinite(condition) and 1 <= condition <= MAX_CONDITION):
         raise ModelError(f"condition must be a number from 1 to {MAX_CONDITION:g}, got "
                          f"{condition:g}")
     changed = {"dataset": dataset is not None, "data": data is not None, "loss": loss != "bce",
                "l2": l2 != 0, "condition": condition != DEFAULT_CONDITION}
+    changed["surface"] = surface is not None
     refuse_inapplicable(name, [option for option, differs in changed.items() if differs])
+    if name not in LANDSCAPES:
+        from losswalk.core.landscapes.gridsurface import load_surface
+
+        return load_surface(name, surface)
     if name not in DATA_LANDSCAPES:
         return SURFACES[name](condition=condition) if name == "bowl" else SURFACES[name]()
     if dataset is not None and data is not None:
@@ -315,6 +325,7 @@ class LandscapeOptions:
     condition: float = DEFAULT_CONDITION
     extent: Extent | None = None
     given: frozenset[str] = frozenset()  # options the user typed, refused (strict) where unused
+    surface: str | None = None  # which surface of a surface file (train_loss, test_loss, ...)
 
     @classmethod
     def from_user(cls, name: str | None = None, extent: Extent | None = None,
@@ -327,7 +338,7 @@ class LandscapeOptions:
         """The model. Options that do not apply are dropped, or with strict a ModelError names
         the first one that was given, even at its default value (--condition 10 on logistic)."""
         options = {"dataset": self.dataset, "data": self.data, "loss": self.loss, "l2": self.l2,
-                   "condition": self.condition}
+                   "condition": self.condition, "surface": self.surface}
         if strict:
             refuse_inapplicable(self.name, self.given)
         else:  # the app changing landscape: what this one ignores waits for one that uses it

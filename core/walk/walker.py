@@ -341,6 +341,12 @@ class Walker:
         """Status and message after a step from `here` to `point`, against the run's budgets."""
         run, loss, lr = self._run, point.loss, format_number(point.lr)
         if not math.isfinite(loss):
+            unknown = getattr(self.model, "why_no_loss", lambda w: None)(self.position)
+            if unknown:  # a surface file: the step left the ground the file knows
+                return WalkerStatus.DIVERGED, (
+                    f"diverged: at step {point.step} the walker stepped {unknown}, at "
+                    f"{_at(self.position)}, where no loss is known — a smaller learning rate "
+                    "or another start keeps it on the grid")
             blew = "became NaN" if math.isnan(loss) else f"overflowed to {format_number(loss)}"
             return WalkerStatus.DIVERGED, (
                 f"diverged: at step {point.step} the loss {blew} at {_at(self.position)} — "

@@ -155,6 +155,9 @@ class WalkerPanel(LinesWidget):
                         row("slope", slope, "", downhill), row("grad", grad)]
             settings = [row("", walker.optimizer_name, "", walker.schedule_name),
                         row("lr", lr), row("step", str(walker.steps))]
+        if getattr(getattr(walker, "model", None), "interpolated", False):  # a file: a spline
+            readings.append(Text("slope: from a spline of the file's grid" if wide
+                                 else "slope: spline of grid", style=self._style("label")))
         rose = [self._rose_row(r, glyphs) for r in range(3)]
         if wide:
             rose.insert(0, Text("one step away (N = w2+):", style=self._style("label")))

@@ -1,0 +1,198 @@
+"""Pictures and surfaces into files, headless: `render --format/--output` and `export-surface`.
+
+Every file is written atomically (losswalk.core.files.atomic.write_atomic): a crash or a kill
+leaves the old file or none, never half of one. No Textual here; the SVG comes from rich's own
+console export, the same machinery Textual's screenshots use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import os
+from pathlib import Path
+
+RENDER_FORMATS = ("svg", "txt", "ansi")
+RENDER_SUFFIXES = {".svg": "svg", ".txt": "txt", ".ans": "ansi", ".ansi": "ansi"}
+DEFAULT_RESOLUTION = 201
+DEFAULT_FILE_SIZE = (80, 24)  # --width/--height of a picture written to a file
+
+
+class OutputError(ValueError):
+    """A file that cannot be written as asked; one line for the user."""
+
+
+def add_render_output_arguments(render: argparse.ArgumentParser) -> None:
+    """render's --format and --output."""
+    render.add_argument("--format", choices=RENDER_FORMATS,
+                        help="svg (a picture, as the app's screenshot), txt (plain text) or "
+                        "ansi (text with colour codes); default: from --output's suffix")
+    render.add_argument("--output", metavar="FILE",
+                        help="write the picture to FILE (atomically) instead of stdout")
+
+
+def add_export_parser(sub, landscape_arguments, count) -> None:
+    """The export-surface subcommand: a computed landscape as a surface file."""
+    export = sub.add_parser("export-surface",
+                            help="write a landscape's loss grid as a surface file (npz, csv, h5)")
+    landscape_arguments(export)
+    export.add_argument("--format", choices=("npz", "csv", "h5"),
+                        help="default: from --output's suffix (.npz, .csv, .h5)")
+    export.add_argument("--output", metavar="FILE", required=True, help="the file to write")
+    export.add_argument("--resolution", type=count(2, 2001), default=DEFAULT_RESOLUTION,
+                        metavar="N", help=f"N x N grid points (default {DEFAULT_RESOLUTION})")
+
+
+def render_format(args: argparse.Namespace) -> str | None:
+    """The picture format asked for (None: print to stdout as before)."""
+    if args.format or args.output is None:
+        return args.format
+    fmt = RENDER_SUFFIXES.get(Path(args.output).suffix.lower())
+    if fmt is None:
+        raise OutputError(f"--output {args.output}: say --format svg, txt or ansi (or name "
+                          "the file .svg, .txt or .ans)")
+    return fmt
+
+
+def file_size_defaults(args: argparse.Namespace) -> None:
+    """A picture for a file is 80x24 unless --width/--height say otherwise (not the terminal's)."""
+    if args.output is not None:
+        args.width = args.width or DEFAULT_FILE_SIZE[0]
+        args.height = args.height or DEFAULT_FILE_SIZE[1]
+
+
+def picture_colour(fmt: str, requested: str) -> str:
+    """Colours of each format: txt none; svg and ansi truecolor unless --color says otherwise."""
+    if fmt == "txt":
+        return "none"
+    return "truecolor" if requested == "auto" else requested
+
+
+def picture_text(page, fmt: str, colour: str, title: str) -> str:
+    """The picture in format fmt: plain lines, ANSI lines, or an SVG document."""
+    from losswalk.core.drawing.ansi import to_ansi
+
+    if fmt == "svg":
+        return raster_svg(page, title, colour != "none")
+    return "\n".join(to_ansi(page, color=colour)) + "\n"
+
+
+def raster_svg(raster, title: str, colour: bool = True) -> str:
+    """The raster's cells as an SVG, drawn by rich's console export (as Textual screenshots)."""
+    from rich.color import Color
+    from rich.console import Console
+    from rich.style import Style
+    from rich.text import Text
+
+    def rich_colour(code):
+        rgb = raster.palette.rgb(code) if colour else None
+        return None if rgb is None else Color.from_rgb(*rgb)
+
+    console = Console(record=True, width=raster.width, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", legacy_windows=False)
+    for row in range(raster.height):
+        line = Text(no_wrap=True, overflow="crop", end="")
+        for text, fg, bg, bold in raster.runs(row):
+            line.append(text, Style(color=rich_colour(fg), bgcolor=rich_colour(bg), bold=bold))
+        console.print(line, soft_wrap=False, crop=True)
+    return console.export_svg(title=title)
+
+
+def write_file(output: str, text: str | bytes) -> None:
+    """Write atomically; a folder that does not exist or cannot be written is one line."""
+    from losswalk.core.files.atomic import write_atomic
+
+    try:
+        path = write_atomic(output, text)
+        umask = os.umask(0)  # the temporary file was private (0600): give it the usual mode
+        os.umask(umask)
+        path.chmod(0o666 & ~umask)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def export_surface(args: argparse.Namespace, model, extent) -> None:
+    """Evaluate the landscape on an N x N grid over the view and write it as a surface file."""
+    from losswalk.core.files.surfaces import SUFFIXES, surface_bytes
+    from losswalk.core.landscapes.landscape import evaluate
+
+    fmt = args.format or SUFFIXES.get(Path(args.output).suffix.lower())
+    if fmt is None:
+        raise OutputError(f"--output {args.output}: say --format npz, csv or h5 (or name the "
+                          "file .npz, .csv or .h5)")
+    grid = evaluate(model, extent, args.resolution, args.resolution)
+    write_file(args.output, surface_bytes(fmt, grid.w1s, grid.w2s, grid.values))
+
+
+# ----------------------------------------------------------------------------- 1-D files
+
+
+def line_file(args: argparse.Namespace):
+    """The 1-D surface file NAME names (a LineSurface), or None for anything else. Options that
+    only mean something on a 2-D landscape are refused."""
+    from losswalk.core.landscapes.gridsurface import is_line_file, load_line
+    from losswalk.core.landscapes.models import LANDSCAPES
+
+    name = getattr(args, "name", None)
+    if not name or name in LANDSCAPES or not os.path.isfile(name) or not is_line_file(name):
+        return None
+    flags = ["dataset", "data", "loss", "l2", "condition", "extent", "walk", "mode", "contours",
+             "start", "steps", "lr", "schedule", "mu", "b1", "b2", "eps"]
+    given = [flag for flag in flags if getattr(args, flag, None) is not None]
+    if getattr(args, "scale", "linear") != "linear":
+        given.append("scale")
+    if given:
+        raise OutputError(f"--{given[0]} does not apply to {name}: a 1-D surface is a line")
+    return load_line(name, args.surface)
+
+
+def line_report(line) -> dict:
+    """info --json for a line: the same keys as for a landscape (w2 is null, the extent and the
+    grid have one axis)."""
+    import numpy as np
+
+    points = line.critical_points()
+    minima = [p for p in points if p[2] == "minimum"]
+    finite = line.values[np.isfinite(line.values)]
+    lowest = min((p[1] for p in minima), default=math.inf)
+    edge = min(float(v) for v in line.loss(np.array(line.extent)))
+    note = ""
+    if edge < lowest:
+        where = line.extent[int(np.nanargmin(line.loss(np.array(line.extent))))]
+        note = f"the loss is lowest at the end of the line, x = {where:.6g}, loss {edge:.6g}"
+
+    def point(x, loss, kind, flags=True):
+        is_low = kind == "minimum" and loss == lowest and not note
+        extra = {"kind": kind, "global": is_low, "lowest_in_view": is_low} if flags else {}
+        return {"w1": x, "w2": None, "loss": loss, **extra}
+
+    order = sorted(points, key=lambda p: (p[2] != "minimum", p[1], p[0]))
+    return {
+        "landscape": line.name, "description": line.description,
+        "extent": list(line.extent), "grid_shape": [int(line.x.size)],
+        "loss_range": [float(finite.min()), float(finite.max())],
+        "minima": [point(*p) for p in order],
+        "global_minima": [point(*p, flags=False) for p in minima if p[1] == lowest and not note],
+        "counts": {kind: sum(p[2] == kind for p in points)
+                   for kind in ("minimum", "saddle", "maximum")},
+        "truncated": False, "searched": list(line.extent), "unbounded": False, "note": note,
+    }
+
+
+def line_page(line, width: int, height: int, charset: str):
+    """The line plot as a Raster (plain characters): title, curve, minima marked."""
+    from losswalk.core.drawing.lineplot import draw_line_plot
+    from losswalk.core.drawing.palette import make_palette
+    from losswalk.core.drawing.raster import Raster
+    from losswalk.core.drawing.text import cut_to_width, safe_text
+
+    report = line_report(line)
+    markers = [(p["w1"], p["loss"], "global" if p["global"] else p["kind"])
+               for p in report["minima"]]
+    title = cut_to_width(safe_text(f"{line.name}: {line.description}", charset), width)
+    rows = draw_line_plot(line.loss, line.extent, width, height, title, charset, markers)
+    page = Raster.blank(height, width, make_palette())
+    for r, text in enumerate(rows):
+        page.put(r, 0, text)
+    return page
