@@ -104,10 +104,7 @@ def write_file(output: str, text: str | bytes) -> None:
     from losswalk.core.files.atomic import write_atomic
 
     try:
-        path = write_atomic(output, text)
-        umask = os.umask(0)  # the temporary file was private (0600): give it the usual mode
-        os.umask(umask)
-        path.chmod(0o666 & ~umask)
+        write_atomic(output, text)
     except OSError as exc:
         raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
 

@@ -26,3 +26,16 @@ def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatc
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_the_file_gets_the_usual_mode_less_the_umask(tmp_path):
+    import os
+
+    old = os.umask(0o027)
+    try:
+        shared = write_atomic(tmp_path / "shared.txt", "x")
+        private = write_atomic(tmp_path / "private.json", "x", mode=0o600)
+    finally:
+        os.umask(old)
+    assert shared.stat().st_mode & 0o777 == 0o640  # 0666 less 027, as open() would give
+    assert private.stat().st_mode & 0o777 == 0o600
