@@ -29,6 +29,8 @@ from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.data_view import DataPane
 from losswalk.tui.widgets.landscape_map import LandscapeMap
 from losswalk.tui.widgets.map_view import MapView
+from losswalk.tui.widgets.race_chart import RaceChart
+from losswalk.tui.widgets.race_panel import RacePanel, racer_marks
 from losswalk.tui.widgets.split_view import SplitView
 from losswalk.tui.widgets.status_bar import Banner, StatusBar, banner_text
 from losswalk.tui.widgets.tour_panel import TourPanel
@@ -159,6 +161,7 @@ class LosswalkApp(App[None]):
                 self._opened(DataPane, "data-box").show(explorer.model, walker.position)
         if explorer.touring:
             self._opened(TourPanel, "tour").show(explorer.tour)
+        self._show_race()
         self._run_clock()
         self._update_status()
 
@@ -200,6 +203,7 @@ class LosswalkApp(App[None]):
     def _do(self, operation: Callable[..., object], *args, charts: bool = True) -> None:
         """Run an explorer operation for a key; whatever goes wrong is said, never fatal."""
         try:
+            self.explorer.check_race(operation)
             operation(*args)
         except Exception as error:
             self.notify(str(error), severity="error")
@@ -258,6 +262,9 @@ class LosswalkApp(App[None]):
         self._do(self.explorer.toggle_run)
 
     def action_optimizer(self, delta: int) -> None:
+        if self.explorer.race is not None:  # in the race, o picks the racers
+            self._pick_racers()
+            return
         self._do(self.explorer.cycle_optimizer, delta, charts=False)
 
     def action_lr(self, direction: int) -> None:
@@ -323,6 +330,42 @@ class LosswalkApp(App[None]):
 
     def action_slide(self, delta: int) -> None:
         self._do(self.explorer.move_slide, delta)
+
+    def _show_race(self) -> None:
+        """The race's racers on the map and its table and chart in the side panel (mounted the
+        first time a race starts), or the single walker again."""
+        race = self.explorer.race
+        self.set_class(race is not None, "-race")
+        self.map.set_racers(() if race is None else racer_marks(race, self.charset))
+        if race is None:
+            return
+        if not self.query(RacePanel):
+            look = {"charset": self.charset, "colour": self._colour()}
+            self.query_one("#side").mount(RacePanel(**look, id="race-panel"),
+                                          RaceChart(**look, id="race-chart"), before="#panel")
+        self.query_one(RacePanel).show(self.explorer)
+        self.query_one(RaceChart).show(race)
+
+    def action_race(self) -> None:
+        """Start the optimizer race from the walker's position, or end it."""
+        self._do(self.explorer.toggle_race)
+
+    def action_end_race(self) -> None:
+        if self.explorer.race is not None:
+            self._do(self.explorer.end_race)
+
+    def _pick_racers(self) -> None:
+        """The race picker; enter there races the new set from the same start."""
+        from losswalk.tui.screens.race_picker import RacePicker
+
+        self.explorer.walking = False
+        self._run_clock()
+
+        def picked(racers) -> None:
+            if racers is not None:
+                self._do(self.explorer.start_race, racers)
+
+        self.push_screen(RacePicker(self.explorer.racers, colour=self._colour()), picked)
 
     def action_help(self) -> None:
         from losswalk.tui.screens.help import HelpScreen
