@@ -28,7 +28,7 @@ SCHEDULE_MARK = "+"  # "adam+cosine": adam with the cosine schedule
 # digits are no other glyph of the map), and its trail's glyph in each charset (core.drawing's
 # palette gives each racer a colour, RACERS)
 HEADS = ("1", "2", "3", "4")
-TRAILS = {"unicode": ("•", "◦", "▪", "▫"), "ascii": ("~", "'", '"', "_")}
+TRAILS = {"unicode": ("∗", "◦", "▪", "▫"), "ascii": ("~", "'", '"', "_")}
 
 
 @dataclass(frozen=True)
