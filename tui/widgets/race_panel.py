@@ -33,12 +33,14 @@ def racer_colour(racer: int) -> str:
     return "rgb({},{},{})".format(*NAMED_RGB[RACERS[racer]])
 
 
-def target_line(explorer: Explorer) -> str:
-    """What 'within 1%' means here, or why there is no such mark (yet)."""
+def target_line(explorer: Explorer, width: int) -> str:
+    """What 'within 1%' means here (the global minimum's loss too, when it fits the width), or
+    why there is no such mark (yet)."""
     race, report = explorer.race, explorer.report
     if race.target is not None:
-        best = format_number(race.global_min_loss)
-        return f"1%: loss <= {format_number(race.target)} (min {best})"
+        line = f"1%: loss <= {format_number(race.target)}"
+        full = f"{line} (min {format_number(race.global_min_loss)})"
+        return full if len(full) <= width else line
     if report is None:
         return "1%: finding the global minimum..."
     return "1%: no global minimum here"
@@ -84,7 +86,7 @@ class RacePanel(LinesWidget):
         title = (f"race over at step {race.clock}, lr {lr}" if race.over
                  else f"race: step {race.clock}, lr {lr}")
         text = Text(title, style="bold", no_wrap=True)
-        text.append("\n" + target_line(explorer))
+        text.append("\n" + target_line(explorer, width))
         wide = width >= WIDE
         if wide:
             text.append(f"\n# {'racer':<{NAME}} {'final loss':>10} {'1% at':>7}  end")
