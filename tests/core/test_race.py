@@ -188,3 +188,37 @@ def test_ticks_stop_when_the_race_is_over_and_reset_starts_afresh():
     race.reset()
     assert race.clock == 0 and not race.over
     assert all(len(w.trail) == 1 and w.status is WalkerStatus.READY for w in race.walkers)
+
+
+def test_racers_on_minibatches_walk_as_alone_too():
+    """The app races with the walker's minibatch gradient: each step's batch depends on the step
+    alone, so sharing it leaves every racer's path that of the walker alone."""
+    from losswalk.core.walk.minibatch import MinibatchGradient
+
+    model = make_model("logistic")
+    gradient = MinibatchGradient(model, 16, seed=0)
+    race = Race(model, DEFAULT_RACERS, gradient=gradient)
+    race.run(120)
+    for spec, racer in zip(DEFAULT_RACERS, race.walkers, strict=True):
+        alone = Walker(model, optimizer=spec.optimizer, schedule=spec.schedule,
+                       gradient=MinibatchGradient(model, 16, seed=0))
+        while alone.steps < race.clock and not alone.status.ended:
+            alone.step()
+        np.testing.assert_array_equal(points(racer.trail), points(alone.trail))
+
+
+def test_racers_that_end_early_stop_while_the_others_go_on():
+    """lr 0.25 on the bowl: sgd diverges at step 9 while the others walk on; each path is still
+    the walker's alone, and the diverged racer takes no step after its end."""
+    model = make_model("bowl")
+    race = Race(model, DEFAULT_RACERS, lr=0.25, global_min_loss=0.0)
+    race.run(3000)
+    sgd = race.results()[0]
+    assert sgd.diverged and sgd.steps == 9 and race.clock > 200
+    assert {r.status for r in race.results()[1:3]} == {WalkerStatus.CONVERGED}
+    for spec, racer in zip(DEFAULT_RACERS, race.walkers, strict=True):
+        alone = Walker(model, optimizer=spec.optimizer, schedule=spec.schedule, lr=0.25,
+                       global_min_loss=0.0)
+        while not alone.status.ended:
+            alone.step()
+        np.testing.assert_array_equal(points(racer.trail), points(alone.trail))
