@@ -463,10 +463,13 @@ class Explorer:
             raise ValueError("the race needs the map: leave blind mode, the split view, the data "
                              "view or the tour first")
         walker = self.walker
-        race = Race(self.model, racers or self.racers, start=tuple(walker.position),
-                    lr=walker.lr, total_steps=walker.total_steps, extent=self.extent,
-                    global_min_loss=walker.global_min_loss, gradient=walker.gradient,
-                    settings=self.settings)
+        try:
+            race = Race(self.model, racers or self.racers, start=tuple(walker.position),
+                        lr=walker.lr, total_steps=walker.total_steps, extent=self.extent,
+                        global_min_loss=walker.global_min_loss, gradient=walker.gradient,
+                        settings=self.settings)
+        except ValueError as error:  # e.g. the walker stands where the loss overflowed
+            raise ValueError(f"cannot race from here: {error} - r resets the walker") from error
         self.walking = False
         self.race, self.racers = race, race.specs
         self.message = (f"race: {', '.join(spec.label for spec in race.specs)} - space steps "

@@ -75,3 +75,13 @@ def test_no_race_in_blind_mode_or_the_tour():
     with pytest.raises(ValueError, match="the race needs the map"):
         explorer.start_race()
     assert explorer.race is None
+
+
+def test_no_race_from_where_the_loss_overflowed():
+    explorer = explorer_on("bowl")
+    explorer.walker.set_lr(1e200)
+    for _ in range(5):
+        explorer.step()
+    with pytest.raises(ValueError, match=r"cannot race from here: .* not finite - r resets"):
+        explorer.start_race()
+    assert explorer.race is None
