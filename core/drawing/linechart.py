@@ -506,6 +506,7 @@ class LossHistories:
         self.log = False
         self.window = StepWindow(MIN_STEPS, 0)
         self._starts: tuple = ()  # the first point of each trail: another means a new race
+        self._moved: dict[int, tuple[tuple, Bins]] = {}  # series -> (what it was made of, bins)
 
     def follow(self, trails: Sequence[Sequence]) -> bool:
         """Take each trail's new points (a new set of trails starts afresh); True on a change."""
@@ -513,7 +514,7 @@ class LossHistories:
         fresh = starts != self._starts
         if fresh:
             self.histories = [LossHistory() for _ in trails]
-            self._starts = starts
+            self._starts, self._moved = starts, {}
         changed = [history.follow(trail) for history, trail in
                    zip(self.histories, trails, strict=True)]
         if not (fresh or any(changed)):
@@ -530,6 +531,16 @@ class LossHistories:
             self.ylim = loss_range(finite, log)
         self.log = log
         return True
+
+    def bins(self, k: int) -> Bins:
+        """Series k's bins in the shared window (moved once, while neither changes: a racer
+        that has stopped costs nothing per frame)."""
+        history = self.histories[k]
+        made_of = (history.window, history.binned, self.window)
+        cached = self._moved.get(k)
+        if cached is None or cached[0] != made_of:
+            cached = self._moved[k] = (made_of, rebinned(history, self.window))
+        return cached[1]
 
 
 @dataclass(frozen=True)
@@ -551,9 +562,8 @@ def draw_series_chart(histories: LossHistories, glyphs: Sequence[str], title: st
         nonlocal owner
         owner = np.full((rows, plot_width), -1)
         for k in range(len(histories.histories) - 1, -1, -1):
-            bins = rebinned(histories.histories[k], histories.window)
-            dots = line_dots(columns(bins, plot_width), histories.ylim, histories.log, rows,
-                             plot_width)
+            dots = line_dots(columns(histories.bins(k), plot_width), histories.ylim,
+                             histories.log, rows, plot_width)
             owner[dots] = k
         return ["".join(glyphs[k] if k >= 0 else " " for k in row) for row in owner.tolist()]
 

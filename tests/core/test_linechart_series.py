@@ -112,3 +112,17 @@ def test_a_new_race_starts_the_axes_afresh():
     many.follow([trail([100.0, 50.0]), trail([90.0, 80.0])])
     many.follow([trail([1.0, 0.9]), trail([1.1, 1.0])])
     assert many.ylim[1] < 2.0
+
+
+def test_a_stopped_series_follows_the_shared_window_as_it_grows():
+    """The moved bins are kept while nothing changes and made again when the window grows."""
+    short = trail(list(np.linspace(4.0, 1.0, 10)))
+    long = trail(list(np.linspace(5.0, 0.5, 400)))
+    many = LossHistories()
+    many.follow([short, long[:40]])
+    first = many.bins(0)
+    assert many.bins(0) is first  # nothing changed: kept
+    many.follow([short, long])
+    assert many.window.span > 40
+    cols = columns(many.bins(0), 30)
+    assert cols.index.tolist() == list(brute_columns(short, many.window, 30))
