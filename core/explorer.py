@@ -17,6 +17,7 @@ from losswalk.core.landscapes.minima import MinimaReport
 from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions, Model
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, OptimizerSettings
+from losswalk.core.walk.race import DEFAULT_RACERS, Race, RacerSpec
 from losswalk.core.walk.walker import Walker, WalkerStatus
 
 if TYPE_CHECKING:  # the tour is read only when it is started
@@ -60,6 +61,8 @@ class Explorer:
         self.tour: Tour | None = None
         self.touring = False
         self._before_tour: dict[str, object] = {}  # what the viewer had when the tour started
+        self.race: Race | None = None  # the optimizer race (R), in place of the single walker
+        self.racers: tuple[RacerSpec, ...] = DEFAULT_RACERS  # who races next time
 
     # ------------------------------------------------------------------ facts
 
@@ -104,6 +107,8 @@ class Explorer:
         self.report = report
         if report.global_minima and not report.unbounded:
             self.walker.global_min_loss = report.global_minima[0].loss
+        if self.race is not None:
+            self.race.global_min_loss = self.walker.global_min_loss
 
     def _new_view(self) -> None:
         """The model or the extent changed: landmarks are unknown until the map is redone."""
@@ -200,7 +205,9 @@ class Explorer:
     def step(self) -> None:
         """One optimizer step (none once diverged: the message says why)."""
         self.walking = False
-        if self.walker.status is WalkerStatus.DIVERGED:
+        if self.race is not None:
+            self._race_step()
+        elif self.walker.status is WalkerStatus.DIVERGED:
             self.message = self.stop_message()
         else:
             self.message = ""
@@ -216,6 +223,9 @@ class Explorer:
 
     def start_walk(self) -> None:
         """Start the animated walk, unless the walk has already ended (the message says how)."""
+        if self.race is not None:
+            self._start_race_clock()
+            return
         if self.walker.status.ended:
             self.message = self.stop_message()
             return
@@ -226,7 +236,9 @@ class Explorer:
 
     def tick(self) -> None:
         """One frame of the animated walk: one step; the walk ends when the walker stops."""
-        if not self._after_step(self.walker.step()):
+        if self.race is not None:
+            self.walking = self._race_step()
+        elif not self._after_step(self.walker.step()):
             self.walking = False
 
     def _after_step(self, point) -> bool:
@@ -261,7 +273,9 @@ class Explorer:
         """Put the walker on the landscape's global minimum, moving the view there when it lies
         outside (or say why not); True when it moved there."""
         report = self.report
-        if self.blind:
+        if self.race is not None:
+            self.message = RACE_ONLY
+        elif self.blind:
             self.message = "no peeking: g would show where the minimum is - press b to look first"
         elif report is None:
             self.message = "still computing the map - try g again in a moment"
@@ -286,6 +300,10 @@ class Explorer:
 
     def reset_walker(self) -> None:
         self.walking = False
+        if self.race is not None:
+            self.race.reset()
+            self.message = "race restarted from its start"
+            return
         self.walker.reset()
         self.message = "walker reset to its start, trail cleared"
 
@@ -428,6 +446,72 @@ class Explorer:
             self.start_walk()
         if failure is not None:
             raise ValueError(f"this slide's setup failed: {failure}")
+
+
+    # ------------------------------------------------------------------ optimizer race
+
+    def toggle_race(self) -> None:
+        """Start the optimizer race from the walker's position, or end it (back to the walker)."""
+        if self.race is not None:
+            self.end_race()
+        else:
+            self.start_race()
+
+    def start_race(self, racers: tuple[RacerSpec, ...] | None = None) -> None:
+        """Race `racers` (default: the last set) from where the walker stands, at its learning
+        rate, schedule length, gradient and settings; ValueError if the set is not 2 to 4."""
+        if self.blind or self.split or self.data_view or self.touring:
+            raise ValueError("the race needs the map: leave blind mode, the split view, the data "
+                             "view or the tour first")
+        walker = self.walker
+        try:
+            race = Race(self.model, racers or self.racers, start=tuple(walker.position),
+                        lr=walker.lr, total_steps=walker.total_steps, extent=self.extent,
+                        global_min_loss=walker.global_min_loss, gradient=walker.gradient,
+                        settings=self.settings)
+        except ValueError as error:  # e.g. the walker stands where the loss overflowed
+            raise ValueError(f"cannot race from here: {error} - r resets the walker") from error
+        self.walking = False
+        self.race, self.racers = race, race.specs
+        self.message = (f"race: {', '.join(spec.label for spec in race.specs)} - space steps "
+                        "all, enter runs, o picks the racers, R returns")
+
+    def end_race(self) -> None:
+        """Leave the race: the single walker is back, where it was before the race."""
+        if self.race is None:
+            return
+        self.walking = False
+        self.race = None
+        self.message = "race over: back to the single walker"
+
+    def check_race(self, operation) -> None:
+        """ValueError when a race is on and `operation` would act on the hidden single walker
+        or change the landscape under the racers."""
+        if self.race is not None and getattr(operation, "__name__", "") not in RACE_OPERATIONS:
+            raise ValueError(RACE_ONLY)
+
+    def _start_race_clock(self) -> None:
+        if self.race.over:
+            self.message = "the race is over: r runs it again, R returns to the single walker"
+        else:
+            self.walking = True
+            self.message = "racing... enter pauses"
+
+    def _race_step(self) -> bool:
+        """One beat of the race's clock; False (and the results in the message) once it is over."""
+        race = self.race
+        race.tick()
+        if race.over:
+            self.message = f"race over after {race.clock} steps: the table shows the results"
+            return False
+        self.message = ""
+        return True
+
+
+RACE_OPERATIONS = frozenset({  # what works during a race: the race's clock and the view
+    "step", "toggle_run", "start_walk", "reset_walker", "cycle_mode", "toggle_scale", "zoom",
+    "reset_view", "toggle_race", "start_race", "end_race"})
+RACE_ONLY = "racing: R (or escape) returns to the single walker first"
 
 
 def _spans(extent) -> tuple[float, float]:

@@ -162,6 +162,7 @@ class LosswalkApp(App[None]):
                 self._opened("data-box").show(explorer.model, walker.position)
         if explorer.touring:
             self._opened("tour").show(explorer.tour)
+        self._show_race()
         self._run_clock()
         self._update_status()
 
@@ -205,6 +206,7 @@ class LosswalkApp(App[None]):
     def _do(self, operation: Callable[..., object], *args, charts: bool = True) -> None:
         """Run an explorer operation for a key; whatever goes wrong is said, never fatal."""
         try:
+            self.explorer.check_race(operation)
             operation(*args)
         except Exception as error:
             self.notify(str(error), severity="error")
@@ -263,6 +265,9 @@ class LosswalkApp(App[None]):
         self._do(self.explorer.toggle_run)
 
     def action_optimizer(self, delta: int) -> None:
+        if self.explorer.race is not None:  # in the race, o picks the racers
+            self._pick_racers()
+            return
         self._do(self.explorer.cycle_optimizer, delta, charts=False)
 
     def action_lr(self, direction: int) -> None:
@@ -328,6 +333,46 @@ class LosswalkApp(App[None]):
 
     def action_slide(self, delta: int) -> None:
         self._do(self.explorer.move_slide, delta)
+
+    def _show_race(self) -> None:
+        """The race's racers on the map and its table and chart in the side panel (mounted the
+        first time a race starts), or the single walker again."""
+        race = self.explorer.race
+        self.set_class(race is not None, "-race")
+        if race is None:
+            self.map.set_racers(())
+            return
+        from losswalk.tui.widgets.race_chart import RaceChart  # imported when a race starts
+        from losswalk.tui.widgets.race_panel import RacePanel, racer_marks
+
+        self.map.set_racers(racer_marks(race, self.charset))
+        if not self.query(RacePanel):
+            look = {"charset": self.charset, "colour": self._colour()}
+            self.query_one("#side").mount(RacePanel(**look, id="race-panel"),
+                                          RaceChart(**look, id="race-chart"), before="#panel")
+        self.query_one(RacePanel).show(self.explorer)
+        self.query_one(RaceChart).show(race)
+
+    def action_race(self) -> None:
+        """Start the optimizer race from the walker's position, or end it."""
+        self._do(self.explorer.toggle_race)
+
+    def action_end_race(self) -> None:
+        if self.explorer.race is not None:
+            self._do(self.explorer.end_race)
+
+    def _pick_racers(self) -> None:
+        """The race picker; enter there races the new set from the same start."""
+        from losswalk.tui.screens.race_picker import RacePicker
+
+        self.explorer.walking = False
+        self._run_clock()
+
+        def picked(racers) -> None:
+            if racers is not None:
+                self._do(self.explorer.start_race, racers)
+
+        self.push_screen(RacePicker(self.explorer.racers, colour=self._colour()), picked)
 
     def action_help(self) -> None:
         from losswalk.tui.screens.help import HelpScreen

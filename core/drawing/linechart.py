@@ -378,20 +378,20 @@ class ChartText:
     line_columns: range
 
 
-def _loss_ticks(history: LossHistory, rows: int, dots_down: int,
+def _loss_ticks(ylim: tuple[float, float], log: bool, rows: int, dots_down: int,
                 ) -> tuple[list[int], list[str]]:
     """Round loss values on the axis, as (cell row, label): as many as fit with a blank row
     between labels (from 5 rows on; on fewer, one to a row); decades on a log axis."""
-    bottom, top = history.ylim
+    bottom, top = ylim
     gap = 2 if rows >= 5 else 1
     for count in range(max(2, (rows + 1) // 2), 0, -1):
-        ticks, step = nice_ticks(bottom, top, count, integer=history.log)
+        ticks, step = nice_ticks(bottom, top, count, integer=log)
         dot_rows = (top - np.array(ticks)) / (top - bottom) * (rows * dots_down - 1)
         cell_rows = (np.floor(dot_rows + 0.5).astype(int) // dots_down).tolist()
         if all(a - b >= gap for a, b in itertools.pairwise(cell_rows)):  # ticks go up, rows down
             break
-    values = [10.0**t for t in ticks] if history.log else ticks
-    return cell_rows, tick_labels(values, 0.0 if history.log else step)
+    values = [10.0**t for t in ticks] if log else ticks
+    return cell_rows, tick_labels(values, 0.0 if log else step)
 
 
 def _step_labels(window: StepWindow, width: int) -> list[tuple[int, int, str]]:
@@ -422,30 +422,42 @@ def draw_chart(history: LossHistory, width: int, height: int, charset: str = "un
     two rows and MIN_PLOT_WIDTH cells of line, or no finite loss to draw; no title (rather than
     a cut number) where it does not fit."""
     check_charset(charset)
+    across, down = DOTS[charset]
+
+    def cells(rows: int, plot_width: int) -> list[str]:
+        n = plot_width * across
+        return dot_cells(line_dots(columns(history.bins, n), history.ylim, history.log,
+                                   rows * down, n), charset)
+
+    return _draw(history.title, history.ylim, history.log, history.window, width, height,
+                 charset, down, cells)
+
+
+def _draw(title: str, ylim: tuple[float, float] | None, log: bool, window: StepWindow,
+          width: int, height: int, charset: str, down: int, cells) -> ChartText:
+    """The chart's frame (title, loss ticks, axes, step labels) around the line's cells, which
+    `cells(rows, plot_width)` draws (`down` dots to a cell vertically)."""
     blank = " " * width
-    title = history.title.center(width) if len(history.title) <= width else blank  # never cut
+    title = title.center(width) if len(title) <= width else blank  # never cut
     only_title = ChartText(([title] + [blank] * (height - 1))[:height], range(0), range(0))
-    if height < MIN_HEIGHT or history.ylim is None:
+    if height < MIN_HEIGHT or ylim is None:
         return only_title
     # rows under the line: the step labels from 4 rows on, the bottom axis too from 6 on
     has_labels, has_axis = height >= 4, height >= 6
     rows = height - 1 - has_labels - has_axis
-    across, down = DOTS[charset]
-    tick_rows, labels = _loss_ticks(history, rows, down)
+    tick_rows, labels = _loss_ticks(ylim, log, rows, down)
     label_width = max((len(label) for label in labels), default=0)
     x0 = label_width + 1
     plot_width = width - x0
     if plot_width < MIN_PLOT_WIDTH:
         return only_title
-    n = plot_width * across
-    dots = line_dots(columns(history.bins, n), history.ylim, history.log, rows * down, n)
-    cells = dot_cells(dots, charset)
+    line_cells = cells(rows, plot_width)
     axis, tick, corner, rule, step_tick = AXES[charset]
     out = [title]
     for r in range(rows):
         label = labels[tick_rows.index(r)] if r in tick_rows else ""
-        out.append(f"{label:>{label_width}}{tick if label else axis}{cells[r]}")
-    steps = _step_labels(history.window, plot_width)
+        out.append(f"{label:>{label_width}}{tick if label else axis}{line_cells[r]}")
+    steps = _step_labels(window, plot_width)
     if has_axis:
         line = [rule] * plot_width
         for cell, _, _ in steps:
@@ -457,3 +469,106 @@ def draw_chart(history: LossHistory, width: int, height: int, charset: str = "un
             under[x0 + start:x0 + start + len(label)] = label
         out.append("".join(under))
     return ChartText(out, range(1, rows + 1), range(x0, width))
+
+
+# --- several series on one chart (the optimizer race) -------------------------------------------
+
+
+def rebinned(history: LossHistory, window: StepWindow) -> Bins:
+    """The history's bins moved into a wider (or later) window: the windows' bins nest (spans
+    are powers of two times MIN_STEPS, starts on bin boundaries), so each bin goes whole into
+    one bin of `window`; bins before the window are dropped."""
+    own = history.window
+    if own == window:
+        return history.bins
+    bins, old = Bins(), history.bins
+    for b in np.flatnonzero(old.seen).tolist():
+        target = ((own.start + b) * own.span - window.start * window.span) // window.span
+        if not 0 <= target < BINS:
+            continue
+        if old.gap_before[b] or math.isnan(old.first[b]):
+            bins.add(target, math.nan)
+        if not math.isnan(old.first[b]):
+            for loss in (old.first[b], old.low[b], old.high[b], old.last[b]):
+                bins.add(target, float(loss))
+            if old.gap_after[b]:
+                bins.add(target, math.nan)
+    return bins
+
+
+class LossHistories:
+    """Several walks' losses on shared axes (one LossHistory each): the step window is the
+    widest of theirs, the loss axis holds them all and stays put while they fit."""
+
+    def __init__(self) -> None:
+        self.histories: list[LossHistory] = []
+        self.ylim: tuple[float, float] | None = None
+        self.log = False
+        self.window = StepWindow(MIN_STEPS, 0)
+        self._starts: tuple = ()  # the first point of each trail: another means a new race
+        self._moved: dict[int, tuple[tuple, Bins]] = {}  # series -> (what it was made of, bins)
+
+    def follow(self, trails: Sequence[Sequence]) -> bool:
+        """Take each trail's new points (a new set of trails starts afresh); True on a change."""
+        starts = tuple(id(trail[0]) if trail else None for trail in trails)
+        fresh = starts != self._starts
+        if fresh:
+            self.histories = [LossHistory() for _ in trails]
+            self._starts, self._moved = starts, {}
+        changed = [history.follow(trail) for history, trail in
+                   zip(self.histories, trails, strict=True)]
+        if not (fresh or any(changed)):
+            return False
+        self.window = max((h.window for h in self.histories), key=lambda w: (w.span, w.start),
+                          default=StepWindow(MIN_STEPS, 0))
+        ends = [value for h in self.histories if h.extremes for value in h.extremes]
+        if not ends:
+            self.ylim = None
+            return True
+        finite = np.array([min(ends), max(ends)])
+        log = wants_log(finite)
+        if fresh or log != self.log or not fits(self.ylim, finite, log):
+            self.ylim = loss_range(finite, log)
+        self.log = log
+        return True
+
+    def bins(self, k: int) -> Bins:
+        """Series k's bins in the shared window (moved once, while neither changes: a racer
+        that has stopped costs nothing per frame)."""
+        history = self.histories[k]
+        made_of = (history.window, history.binned, self.window)
+        cached = self._moved.get(k)
+        if cached is None or cached[0] != made_of:
+            cached = self._moved[k] = (made_of, rebinned(history, self.window))
+        return cached[1]
+
+
+@dataclass(frozen=True)
+class SeriesChart(ChartText):
+    """A chart of several series: `owner[r][c]` is the series drawn in line row r, line column c
+    (-1: none), each series in its own glyph."""
+
+    owner: np.ndarray
+
+
+def draw_series_chart(histories: LossHistories, glyphs: Sequence[str], title: str, width: int,
+                      height: int, charset: str = "unicode") -> SeriesChart:
+    """Several losses on one chart, each series drawn in its own glyph (one dot a cell, so they
+    stay apart without colour); where two cross, the earlier series is on top."""
+    check_charset(charset)
+    owner = np.full((0, 0), -1)
+
+    def cells(rows: int, plot_width: int) -> list[str]:
+        nonlocal owner
+        owner = np.full((rows, plot_width), -1)
+        for k in range(len(histories.histories) - 1, -1, -1):
+            dots = line_dots(columns(histories.bins(k), plot_width), histories.ylim,
+                             histories.log, rows, plot_width)
+            owner[dots] = k
+        return ["".join(glyphs[k] if k >= 0 else " " for k in row) for row in owner.tolist()]
+
+    chart = _draw(title, histories.ylim, histories.log, histories.window, width, height,
+                  charset, 1, cells)
+    if not chart.line_rows:
+        owner = np.full((0, 0), -1)
+    return SeriesChart(chart.rows, chart.line_rows, chart.line_columns, owner)

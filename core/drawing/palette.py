@@ -32,6 +32,10 @@ NAMED_RGB: dict[int, RGB] = {
     INK_DARK: (18, 18, 18),
     HIGHLIGHT: (255, 255, 255),  # the walker's block where colour cannot carry it (NO_COLOR)
 }
+# the optimizer race's racers 1..4 (red, gold, cyan, pink: apart in 16 colours too)
+RACERS = (1100, 1101, 1102, 1103)
+NAMED_RGB.update(zip(RACERS, ((255, 95, 95), (255, 215, 0), (95, 255, 255), (255, 135, 215)),
+                     strict=True))
 
 # Anchor colours sampled evenly along each colormap (matplotlib's viridis and cividis);
 # levels are linear interpolations between them.

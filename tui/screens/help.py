@@ -41,6 +41,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("[ / ]", "L2 regularisation lambda down / up (0 ... 1): brings back a finite minimum"),
     ("B", "gradient from all examples or minibatches of 64, 16, 1 (noisy steps)"),
     ("P", "practice: the lesson's cross-entropy problems (escape comes back)"),
+    ("R / escape", "optimizer race: 2 to 4 walkers from where yours stands, on one clock (space, "
+                   "enter, r restarts; o picks the racers); R or escape returns to your walker"),
     ("?", "this help (? / escape / q close it)"),
     ("q ctrl+c", "quit"),
 )

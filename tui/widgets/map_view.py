@@ -9,6 +9,7 @@ whose overlay changed, so one step costs a few hundred bytes on the wire.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
@@ -43,6 +44,20 @@ from losswalk.core.landscapes.minima import MinimaReport
 Cell = tuple[int, int]  # (row, col) in widget coordinates
 Paint = tuple[str, int, int, bool, bool]  # (char, fg code, bg code, bold, reverse video)
 BLANK: Paint = (" ", DEFAULT, DEFAULT, False, False)
+
+
+
+class RacerMark(NamedTuple):
+    """One racer of the optimizer race on the map: its head glyph, trail glyph, colour code,
+    legend label, position and trail."""
+
+    head: str
+    trail_glyph: str
+    colour: int
+    label: str
+    position: tuple[float, float]
+    trail: Sequence
+
 
 FLASH = ("[", "]")  # brackets either side of a point being shown (the global minimum after g)
 LEGEND_MIN_MAP = 30  # the legend column shows only when the map keeps this many columns
@@ -122,6 +137,7 @@ class MapView(Widget):
         self._flash: tuple[float, float] | None = None
         self._flash_timer: Timer | None = None
         self._shown_cells = (64, 32)  # map cells at the last visible size (see cell_size)
+        self._racers: tuple[RacerMark, ...] = ()  # the race's walkers, drawn instead of the walker
 
     # ------------------------------------------------------------------ public API
 
@@ -182,6 +198,16 @@ class MapView(Widget):
         self._walker = (float(position[0]), float(position[1]))
         self._trail = trail
         self._update_overlay()
+
+    def set_racers(self, racers: Sequence[RacerMark]) -> None:
+        """Draw these racers (heads, trails, legend keys) in place of the walker; () for none."""
+        keys = [(r.head, r.trail_glyph, r.colour, r.label) for r in self._racers]
+        self._racers = tuple(racers)
+        if keys != [(r.head, r.trail_glyph, r.colour, r.label) for r in self._racers]:
+            self._base_key = None  # the legend's keys change: the base is drawn again
+            self.refresh()
+        else:
+            self._update_overlay()
 
     def flash(self, w1: float, w2: float) -> None:
         """Highlight a point (the global minimum after `g`) for a moment."""
@@ -260,9 +286,10 @@ class MapView(Widget):
     def _legend(self, width: int, height: int) -> list[list[Paint]]:
         """The raster's legend (colour bar, contour values, markers) plus walker and trail keys
         painted as the overlay paints them (the raster does not know about them)."""
-        legend = render_legend(self.view, width - 1, max(height - 2, 0))
+        keys = self._overlay_keys("walker")
+        legend = render_legend(self.view, width - 1, max(height - len(keys), 0))
         rows = [self._row_cells(legend, y) for y in range(legend.height)]
-        return rows + [key[:width - 1] for key in self._overlay_keys("walker")]
+        return rows + [key[:width - 1] for key in keys]
 
     def _legend_strip(self, width: int) -> list[Paint]:
         """The legend in one row: the colour bar (or ramp), contours, then the marker, walker
@@ -273,6 +300,11 @@ class MapView(Widget):
     def _overlay_keys(self, walker: str) -> list[list[Paint]]:
         """Legend keys of the walker (named `walker`) and its trail, painted as the overlay
         paints them (the raster does not know about them)."""
+        if self._racers:
+            return [[self._racer_head(r.head, r.colour), self._trail_paint(r.trail_glyph, DEFAULT,
+                                                                         r.colour),
+                     *[(ch, DEFAULT, DEFAULT, False, False) for ch in f" {r.label}"]]
+                    for r in self._racers]
         swatches = (self._walker_paint(marker_glyph("walker", self.charset)),
                     self._trail_paint(marker_glyph("trail", self.charset), DEFAULT))
         return [[swatch, *[(ch, DEFAULT, DEFAULT, False, False) for ch in f" {name}"]]
@@ -299,8 +331,13 @@ class MapView(Widget):
         return (glyph, colour, contrast_ink(self._palette, colour), True, True)
 
     @staticmethod
-    def _trail_paint(glyph: str, bg: int) -> Paint:
-        return (glyph, TRAIL, bg, False, False)
+    def _trail_paint(glyph: str, bg: int, colour: int = TRAIL) -> Paint:
+        return (glyph, colour, bg, False, False)
+
+    def _racer_head(self, glyph: str, colour: int) -> Paint:
+        """A racer's head: drawn as the walker is (a bold reverse-video block), in its colour."""
+        colour = HIGHLIGHT if self.app.no_color else colour
+        return (glyph, colour, contrast_ink(self._palette, colour), True, True)
 
     def _style(self, fg: int, bg: int, bold: bool, reverse: bool = False) -> Style:
         """Rich Style for (fg, bg) codes, bold and reverse video, cached."""
@@ -367,6 +404,8 @@ class MapView(Widget):
         view = self.view
         if view is None:
             return {}
+        if self._racers:
+            return self._racers_overlay(view)
         glyphs = {name: marker_glyph(name, self.charset) for name in ("walker", "trail")}
         overlay: dict[Cell, Paint] = {}
         # segments to points off the map are drawn up to the map's edge
@@ -386,6 +425,23 @@ class MapView(Widget):
             elif (mark := view.edge_mark(*self._walker)) is not None:  # off the map: an arrow
                 row, col, arrow = mark
                 overlay[row, col] = self._walker_paint(arrow)
+        return overlay
+
+    def _racers_overlay(self, view: View) -> dict[Cell, Paint]:
+        """The racers' trails, then their heads (racer 1 on top); a head off the map is drawn
+        at the edge the way to it crosses."""
+        overlay: dict[Cell, Paint] = {}
+        for racer in reversed(self._racers):
+            for row, col in view.trail_cells([(p.w1, p.w2) for p in racer.trail]):
+                if not self._base[row][col][3]:  # markers (bold) stay on top of the trails
+                    overlay[row, col] = self._trail_paint(racer.trail_glyph,
+                                                          self._base[row][col][2], racer.colour)
+        for racer in reversed(self._racers):
+            cell = view.cell_at(*racer.position)
+            if cell is None and (mark := view.edge_mark(*racer.position)) is not None:
+                cell = mark[:2]
+            if cell is not None:
+                overlay[cell] = self._racer_head(racer.head, racer.colour)
         return overlay
 
     def _update_overlay(self) -> None:

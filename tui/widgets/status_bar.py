@@ -57,6 +57,8 @@ def banner_text(explorer: Explorer) -> str:
 def keys_now(explorer: Explorer) -> str:
     """The keys that matter in the walker's current state."""
     status = explorer.walker.status
+    if explorer.race is not None:
+        return "space step all  enter run  o racers  r restart  R back"
     if explorer.walking:
         return "enter pause  +/- lr  ? help"
     if status == WalkerStatus.DIVERGED:
@@ -104,6 +106,11 @@ def status_lines(explorer: Explorer, columns: int, charset: str,
         *where,
         state.upper() if walker.status == WalkerStatus.DIVERGED else state,
     ])
+    if explorer.race is not None:  # the racers' settings and the race's clock instead
+        race = explorer.race
+        over = ("over" if race.over else "racing" if explorer.walking
+                else "paused" if race.clock else "ready")
+        rest = f"race of {len(race.specs)} lr {race.lr:.3g} | step {race.clock} | {over}"
     news = explorer.message
     if progress is not None:
         busy = f"computing the map {progress:4.0%}..."
