@@ -196,8 +196,9 @@ class LogisticModel(_DataModel):
         return self.dataset.X @ w + self.bias, self.dataset.X
 
     def _logits_many(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        X = self.dataset.X
-        return X @ W.T + self.bias, X[:, :1], X[:, 1:]
+        X = self.dataset.X  # outer products, not X @ W.T: BLAS threads stall on a busy machine
+        z = np.multiply.outer(X[:, 0], W[:, 0]) + np.multiply.outer(X[:, 1], W[:, 1]) + self.bias
+        return z, X[:, :1], X[:, 1:]
 
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
         """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), via the fast separable kernel."""

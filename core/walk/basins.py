@@ -29,6 +29,7 @@ DEFAULT_STEPS = 500  # the step budget of each start
 SETTLE = 1e-3  # settled: within this fraction of the landscape's span of a minimum, and the last
 # step shorter than this fraction of it too
 CHECK_EVERY = 10  # steps between looks at `cancelled` (and progress reports)
+MAX_WORK = 1_500_000_000  # starts x steps x examples one basin map may cost (about a minute)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,16 @@ def start_cells(extent: Extent, nx: int, ny: int) -> tuple[np.ndarray, np.ndarra
     w1s = x0 + (np.arange(nx) + 0.5) * ((x1 - x0) / nx)
     w2s = y0 + (np.arange(ny) + 0.5) * ((y1 - y0) / ny)
     return w1s, w2s
+
+
+def check_work(model: Model, starts: int, steps: int) -> None:
+    """ValueError (one line) when starts x steps x examples exceeds MAX_WORK."""
+    examples = model.dataset.n if hasattr(model, "dataset") else 1
+    work = starts * steps * examples
+    if work > MAX_WORK:
+        of = f" x {examples} examples" if examples > 1 else ""
+        raise ValueError(f"{starts} starts x {steps} steps{of} is too much work for a basin map "
+                         f"(at most {MAX_WORK:.2g}); use fewer starts or steps")
 
 
 def gradients(model: Model, W: np.ndarray) -> np.ndarray:
