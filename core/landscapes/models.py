@@ -200,6 +200,17 @@ class LogisticModel(_DataModel):
         z = np.multiply.outer(X[:, 0], W[:, 0]) + np.multiply.outer(X[:, 1], W[:, 1]) + self.bias
         return z, X[:, :1], X[:, 1:]
 
+    def hessian(self, w) -> np.ndarray:
+        """Exact 2x2 Hessian X^T diag(d2L/dz2) X + l2 I (the logits are linear in w)."""
+        z, X = self._logits(_point(w))
+        p, y = sigmoid(z), self.dataset.y
+        if self.loss_kind == "bce":
+            curve = p * (1.0 - p)
+        else:  # d2/dz2 of (p - y)^2, with dp/dz = p (1 - p)
+            slope = p * (1.0 - p)
+            curve = 2.0 * (slope * slope + (p - y) * slope * (1.0 - 2.0 * p))
+        return (X.T * (curve / len(y))) @ X + self.l2 * np.eye(2)
+
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
         """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), via the fast separable kernel."""
         return logistic_loss_grid(self.dataset.X, self.dataset.y, w1s, w2s,
