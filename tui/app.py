@@ -159,6 +159,7 @@ class LosswalkApp(App[None]):
                 self._opened(DataPane, "data-box").show(explorer.model, walker.position)
         if explorer.touring:
             self._opened(TourPanel, "tour").show(explorer.tour)
+        self._show_basins_and_curvature()
         self._run_clock()
         self._update_status()
 
@@ -336,6 +337,43 @@ class LosswalkApp(App[None]):
         self.explorer.walking = False
         self._run_clock()
         self.push_screen(PracticeScreen(charset=self.charset, colour=self._colour()))
+
+    # ------------------------------------------------------------------ basins and curvature
+
+    def action_basins(self) -> None:
+        self._do(self.explorer.toggle_basins)
+
+    def action_curvature(self) -> None:
+        self._do(self.explorer.toggle_curvature, charts=False)
+
+    def _show_basins_and_curvature(self) -> None:
+        """The basin map (A) in place of the map, the curvature panel (i) under the walker's
+        panel with the Hessian's axes on the map; each mounted when first opened."""
+        from losswalk.tui.widgets.basin_view import BasinView
+        from losswalk.tui.widgets.curvature_panel import CurvaturePanel, axis_marks
+
+        explorer = self.explorer
+        self.set_class(explorer.basins_shown, "-basins")
+        self.set_class(explorer.curvature_shown, "-curvature")
+        if explorer.basins_shown:
+            self._opened(BasinView, "basins").show(explorer.model, explorer.extent,
+                                                   explorer.basin_settings(),
+                                                   explorer.walker.position)
+        else:
+            for view in self.query(BasinView):
+                view.stop()
+        if not explorer.curvature_shown:
+            self.map.set_marks(())
+            return
+        curvature = explorer.walker_curvature()
+        panels = self.query(CurvaturePanel)
+        if panels:
+            panel = panels.first()
+        else:
+            panel = CurvaturePanel(charset=self.charset, colour=self._colour(), id="curvature")
+            self.query_one("#side").mount(panel, before="#history")
+        panel.show(curvature, explorer.walker.current_lr())
+        self.map.set_marks(axis_marks(curvature, self.map.cell_size()))
 
 
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,

@@ -122,6 +122,7 @@ class MapView(Widget):
         self._flash: tuple[float, float] | None = None
         self._flash_timer: Timer | None = None
         self._shown_cells = (64, 32)  # map cells at the last visible size (see cell_size)
+        self._marks: Sequence[tuple[float, float, str]] = ()  # (w1, w2, glyph) drawn on top
 
     # ------------------------------------------------------------------ public API
 
@@ -181,6 +182,12 @@ class MapView(Widget):
         """Move the walker overlay; only the cells whose overlay changed are repainted."""
         self._walker = (float(position[0]), float(position[1]))
         self._trail = trail
+        self._update_overlay()
+
+    def set_marks(self, marks: Sequence[tuple[float, float, str]]) -> None:
+        """Glyphs at world points over the map (the curvature's axes), under the walker; only
+        the cells that changed are repainted."""
+        self._marks = tuple(marks)
         self._update_overlay()
 
     def flash(self, w1: float, w2: float) -> None:
@@ -373,6 +380,10 @@ class MapView(Widget):
         for row, col in view.trail_cells([(point.w1, point.w2) for point in self._trail]):
             if not self._base[row][col][3]:  # markers (bold) stay on top of the trail
                 overlay[row, col] = self._trail_paint(glyphs["trail"], self._base[row][col][2])
+        for w1, w2, glyph in self._marks:
+            cell = view.cell_at(w1, w2)
+            if cell is not None and not self._base[cell[0]][cell[1]][3]:
+                overlay[cell] = (glyph, HIGHLIGHT, self._base[cell[0]][cell[1]][2], True, False)
         flash = view.cell_at(*self._flash) if self._flash is not None else None
         if flash is not None:
             row, col = flash
