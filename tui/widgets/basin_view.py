@@ -206,6 +206,7 @@ class BasinView(ChartLines):
     def _resized(self) -> None:
         self._resize_timer = None
         self._request()
+        self.update_lines()
 
     def _request(self) -> None:
         """Start walking for what is wanted at the current size, unless that is what is shown."""
