@@ -41,6 +41,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("[ / ]", "L2 regularisation lambda down / up (0 ... 1): brings back a finite minimum"),
     ("B", "gradient from all examples or minibatches of 64, 16, 1 (noisy steps)"),
     ("P", "practice: the lesson's cross-entropy problems (escape comes back)"),
+    ("A", "basins: which minimum this optimizer, lr and schedule reach from every cell "
+          "(A again leaves)"),
+    ("i", "curvature at the walker: Hessian, its axes on the map (1, 2), 2/λmax beside the lr"),
     ("?", "this help (? / escape / q close it)"),
     ("q ctrl+c", "quit"),
 )
