@@ -45,7 +45,8 @@ def stability_line(c: Curvature, lr: float) -> str:
         return "stability: unknown here"
     limit = c.stability_limit
     if math.isinf(limit):
-        return f"lr {format_number(lr)}: nothing curves up here, so no step is too long"
+        return (f"lr {format_number(lr)}: nothing curves up here, so no stability limit "
+                "(descent slides away)")
     if c.diverges_at(lr):
         return (f"lr {format_number(lr)} > 2/λmax {format_number(limit)}: at this learning rate "
                 "plain descent diverges here")
