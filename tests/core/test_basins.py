@@ -5,6 +5,7 @@ import pytest
 
 from losswalk.core.landscapes.minima import landmarks
 from losswalk.core.landscapes.models import make_model
+from losswalk.core.landscapes.surfaces import SURFACES
 from losswalk.core.walk.basins import (
     DIVERGED,
     SETTLE,
@@ -41,6 +42,17 @@ def test_batched_steps_equal_single_walker_steps_exactly(optimizer, schedule):
     model = make_model("himmelblau")
     walk = BasinSettings(optimizer, 0.01, schedule, steps=40)
     starts = np.random.default_rng(1).uniform(-5, 5, (12, 2))
+    finals, _ = walk_many(model, starts, walk)
+    for start, final in zip(starts, finals, strict=True):
+        np.testing.assert_array_equal(final, _alone(model, start, walk, walk.steps))
+
+
+@pytest.mark.parametrize("name", list(SURFACES))
+def test_batched_steps_equal_single_walker_steps_on_every_surface(name):
+    model = make_model(name)
+    walk = BasinSettings("adam", model.default_lr, "warmup-cosine", steps=30)
+    x0, x1, y0, y1 = model.extent
+    starts = np.random.default_rng(7).uniform((x0, y0), (x1, y1), (6, 2))
     finals, _ = walk_many(model, starts, walk)
     for start, final in zip(starts, finals, strict=True):
         np.testing.assert_array_equal(final, _alone(model, start, walk, walk.steps))
