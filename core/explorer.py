@@ -12,9 +12,11 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from losswalk.core.landscapes.curvature import Curvature, curvature_at, full_top_eigenvalue
 from losswalk.core.landscapes.landscape import centred_on, zoom
 from losswalk.core.landscapes.minima import MinimaReport
 from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions, Model
+from losswalk.core.walk.basins import BasinSettings
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, OptimizerSettings
 from losswalk.core.walk.race import DEFAULT_RACERS, Race, RacerSpec
@@ -63,6 +65,9 @@ class Explorer:
         self._before_tour: dict[str, object] = {}  # what the viewer had when the tour started
         self.race: Race | None = None  # the optimizer race (R), in place of the single walker
         self.racers: tuple[RacerSpec, ...] = DEFAULT_RACERS  # who races next time
+        self.basins_shown = False  # A: the basin map of the current optimizer replaces the map
+        self.curvature_shown = False  # i: the curvature at the walker, its axes on the map
+        self._full_top: tuple[Model, float | None] | None = None  # a slice's full-net λmax
 
     # ------------------------------------------------------------------ facts
 
@@ -446,6 +451,42 @@ class Explorer:
             self.start_walk()
         if failure is not None:
             raise ValueError(f"this slide's setup failed: {failure}")
+
+    # ------------------------------------------------------------------ basins and curvature
+
+    def toggle_basins(self) -> None:
+        """Show the basin map (which minimum each start cell walks to with the walker's
+        optimizer, learning rate and schedule) in place of the map, or go back to the map."""
+        if self.basins_shown:
+            self.basins_shown = False
+            self.message = "basin map closed"
+        elif self.blind or self.split or self.data_view:
+            self.message = "A needs the map: close blind (b), split (v) or data (d) first"
+        else:
+            self.walking = False
+            self.basins_shown = True
+            walk = self.basin_settings()
+            self.message = (f"basins: where {walk.optimizer} at lr {walk.lr:.4g} "
+                            f"({walk.schedule}) ends from every cell - A returns")
+
+    def basin_settings(self) -> BasinSettings:
+        """How every start of the basin map walks: as the walker would from there, afresh."""
+        walker = self.walker
+        return BasinSettings(walker.optimizer_name, walker.lr, walker.schedule_name,
+                             total_steps=walker.total_steps, settings=self.settings)
+
+    def toggle_curvature(self) -> None:
+        """Show or hide the curvature at the walker (Hessian, eigen-axes, stability limit)."""
+        self.curvature_shown = not self.curvature_shown
+        self.message = ("curvature at the walker: the two axes on the map are the Hessian's "
+                        "eigen-directions" if self.curvature_shown else "curvature hidden")
+
+    def walker_curvature(self) -> Curvature:
+        """The curvature where the walker stands (and, for a slice of a many-weight network,
+        the full network's top Hessian eigenvalue, computed once per landscape)."""
+        if self._full_top is None or self._full_top[0] is not self.model:
+            self._full_top = (self.model, full_top_eigenvalue(self.model))
+        return curvature_at(self.model, self.walker.position, self._full_top[1])
 
 
     # ------------------------------------------------------------------ optimizer race

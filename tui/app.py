@@ -42,6 +42,7 @@ MODE_WIDGETS = {  # id -> (module, class) of the widgets of modes the first fram
     "split": ("losswalk.tui.widgets.split_view", "SplitView"),
     "data-box": ("losswalk.tui.widgets.data_view", "DataPane"),
     "tour": ("losswalk.tui.widgets.tour_panel", "TourPanel"),
+    "basins": ("losswalk.tui.widgets.basin_view", "BasinView"),
 }
 
 
@@ -163,6 +164,7 @@ class LosswalkApp(App[None]):
         if explorer.touring:
             self._opened("tour").show(explorer.tour)
         self._show_race()
+        self._show_basins_and_curvature()
         self._run_clock()
         self._update_status()
 
@@ -386,6 +388,41 @@ class LosswalkApp(App[None]):
         self.explorer.walking = False
         self._run_clock()
         self.push_screen(PracticeScreen(charset=self.charset, colour=self._colour()))
+
+    # ------------------------------------------------------------------ basins and curvature
+
+    def action_basins(self) -> None:
+        self._do(self.explorer.toggle_basins)
+
+    def action_curvature(self) -> None:
+        self._do(self.explorer.toggle_curvature, charts=False)
+
+    def _show_basins_and_curvature(self) -> None:
+        """The basin map (A) in place of the map, the curvature panel (i) under the walker's
+        panel with the Hessian's axes on the map; each imported and mounted when first opened."""
+        explorer = self.explorer
+        self.set_class(explorer.basins_shown, "-basins")
+        self.set_class(explorer.curvature_shown, "-curvature")
+        if explorer.basins_shown:
+            self._opened("basins").show(explorer.model, explorer.extent,
+                                        explorer.basin_settings(), explorer.walker.position)
+        else:
+            for view in self.query("#basins"):
+                view.stop()
+        if not explorer.curvature_shown:
+            self.map.set_marks(())
+            return
+        from losswalk.tui.widgets.curvature_panel import CurvaturePanel, axis_marks
+
+        curvature = explorer.walker_curvature()
+        panels = self.query(CurvaturePanel)
+        if panels:
+            panel = panels.first()
+        else:
+            panel = CurvaturePanel(charset=self.charset, colour=self._colour(), id="curvature")
+            self.query_one("#side").mount(panel, before="#history")
+        panel.show(curvature, explorer.walker.current_lr())
+        self.map.set_marks(axis_marks(curvature, self.map.cell_size()))
 
 
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,

@@ -280,6 +280,7 @@ def _build_parser() -> _Parser:
                       help=f"ticks of the shared clock at most (default {DEFAULT_STEPS})")
     _setting_arguments(race)
     race.add_argument("--json", action="store_true", help="print one JSON object")
+    _basins_arguments(sub)
     return parser
 
 
@@ -431,10 +432,9 @@ def cmd_info(args: argparse.Namespace) -> None:
         print("  (view: the lowest minimum in this view, not the global minimum)")
 
 
-def _walker(args: argparse.Namespace, optimizer: str):
-    """Build the model and a walker at the start; returns (model, extent, walker, report)."""
+def _checked_settings(args: argparse.Namespace, optimizer: str):
+    """The optimizer settings typed, refused when the optimizer does not take one of them."""
     from losswalk.core.walk.optimizers import HYPERPARAMETERS, OPTIMIZERS
-    from losswalk.core.walk.walker import Walker
 
     settings = _settings(args)
     unused = settings.unused_by(optimizer)
@@ -442,6 +442,14 @@ def _walker(args: argparse.Namespace, optimizer: str):
         users = [name for name in OPTIMIZERS if unused[0] in HYPERPARAMETERS[name]]
         raise CliError(f"{SETTING_FLAGS[unused[0]]} applies only to {', '.join(users)} "
                        f"(not {optimizer})")
+    return settings
+
+
+def _walker(args: argparse.Namespace, optimizer: str):
+    """Build the model and a walker at the start; returns (model, extent, walker, report)."""
+    from losswalk.core.walk.walker import Walker
+
+    settings = _checked_settings(args, optimizer)
     model, extent, report = _model_and_minima(args)
     best = report.global_minima[0] if report.global_minima else None
     walker = Walker(
@@ -769,6 +777,90 @@ def cmd_race(args: argparse.Namespace) -> None:
 
 
 COMMANDS["race"] = cmd_race
+
+
+# --- basins (issue 10 §4) ----------------------------------------------------------------------
+
+BASIN_RESOLUTION = 101  # starts a side
+
+
+def _basins_arguments(sub) -> None:
+    """`losswalk basins NAME`: the flags of walk that set how every start walks."""
+    basins = sub.add_parser("basins", help="which minimum each start of the map walks to, "
+                            "and each basin's share of the map")
+    _landscape_arguments(basins)
+    basins.add_argument("--optimizer", default="sgd", help="sgd, momentum, nesterov, adagrad, ...")
+    basins.add_argument("--lr", type=_positive, metavar="X", help="learning rate")
+    basins.add_argument("--schedule", default="constant", help="learning-rate schedule")
+    basins.add_argument("--steps", type=_count(1, 100_000), metavar="N",
+                        help="step budget of each start (default 500)")
+    basins.add_argument("--resolution", type=_count(2, 1001), default=BASIN_RESOLUTION,
+                        metavar="N", help=f"N x N starts (default {BASIN_RESOLUTION})")
+    _setting_arguments(basins)
+    basins.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _basin_shares(args: argparse.Namespace) -> dict[str, Any]:
+    """Walk every start of an N x N cut of the view and count where each one ends."""
+    from losswalk.core.walk.basins import (
+        DEFAULT_STEPS,
+        DIVERGED,
+        UNSETTLED,
+        BasinSettings,
+        basin_map,
+        check_work,
+    )
+
+    settings = _checked_settings(args, args.optimizer)
+    options = _options(args)
+    model = options.build(strict=True)
+    extent = options.view_extent(model)
+    steps, n = args.steps or DEFAULT_STEPS, args.resolution
+    lr = model.default_lr if args.lr is None else args.lr
+    walk = BasinSettings(args.optimizer, lr, args.schedule, steps, total_steps=steps,
+                         settings=settings)
+    check_work(model, n * n, steps)
+    result = basin_map(model, extent, n, n, walk)
+    counts, shares = result.counts(), result.shares()
+
+    def part(label: int) -> dict[str, Any]:
+        return {"cells": counts[label], "share": shares[label]}
+
+    return {
+        "landscape": model.name,
+        "extent": [float(v) for v in extent],
+        "resolution": n,
+        "optimizer": walk.optimizer,
+        "lr": walk.lr,
+        "schedule": walk.schedule,
+        "steps": steps,
+        "basins": [{**_json_point(p, "global"), **part(k)} for k, p in enumerate(result.minima)],
+        "diverged": part(DIVERGED),
+        "not_settled": part(UNSETTLED),
+    }
+
+
+def cmd_basins(args: argparse.Namespace) -> None:
+    """Print each basin's share of the map (and the diverged / not settled shares)."""
+    shares = _basin_shares(args)
+    if args.json:
+        print(json.dumps(shares))
+        return
+    n = shares["resolution"]
+    print(f"basins of {shares['landscape']}: {n}x{n} starts x {shares['steps']} steps, "
+          f"{shares['optimizer']} lr {shares['lr']:g} {shares['schedule']}")
+    print(f"  {'':<8} {'w1':>10} {'w2':>10} {'loss':>12} {'share':>8}")
+    for b in shares["basins"]:
+        kind = "global" if b["global"] else "minimum"
+        print(f"  {kind:<8} {_fmt(b['w1']):>10} {_fmt(b['w2']):>10} {_fmt(b['loss']):>12} "
+              f"{b['share']:>8.2%}")
+    for key, label in (("diverged", "diverged"),
+                       ("not_settled", f"not settled within {shares['steps']} steps")):
+        print(f"  {label:<43} {shares[key]['share']:>8.2%}")
+
+
+COMMANDS["basins"] = cmd_basins
+SUBCOMMANDS += ("basins",)
 
 
 def _join_negative_values(argv: list[str]) -> list[str]:

@@ -49,6 +49,8 @@ KEYMAP: list[Binding] = [
     Binding("B", "batch", "batch", show=False),
     Binding("R", "race", "race", show=False),
     Binding("escape", "end_race", "end race", show=False),
+    Binding("A", "basins", "basins", show=False),
+    Binding("i", "curvature", "curvature", show=False),
     # over SSH people press ctrl+c to leave (Textual's default only says "press ctrl+q")
     Binding("ctrl+c", "quit", "quit", show=False, priority=True),
 ]

@@ -93,6 +93,7 @@ def _nice_below(x: float) -> float:
 
 GRID_BUDGET = 300_000_000  # tiny-net maps score at most this many (example, cell) pairs
 GRID_SEED = 0  # seed of the fixed sample of examples used above that budget
+MANY_PAIRS = 2_000_000  # grad_many holds about this many (example, point) pairs at once
 MAX_INPUT_SCALE = 1e100  # inputs of rms size outside [1/this, this] leave no room for the weights
 
 
@@ -138,6 +139,25 @@ class _DataModel:
         z, dz_dw = self._logits(w)
         return dz_dw.T @ _data_loss_dz(self.dataset.y, z, self.loss_kind) + self.l2 * w
 
+    def _logits_many(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Logits z (N, k) at the k rows of W and their derivatives dz/dw1, dz/dw2 (each
+        broadcasting to (N, k))."""
+        raise NotImplementedError
+
+    def grad_many(self, W) -> np.ndarray:
+        """grad() at each row (w1, w2) of W, shape (k, 2), vectorised over the rows (in chunks
+        of about MANY_PAIRS examples x rows); equal to grad() up to rounding."""
+        W = np.asarray(W, dtype=float).reshape(-1, 2)
+        y, out = self.dataset.y[:, None], np.empty_like(W)
+        rows = max(1, MANY_PAIRS // self.dataset.n)
+        for s in range(0, len(W), rows):
+            part = W[s:s + rows]
+            z, dz1, dz2 = self._logits_many(part)
+            dz = _data_loss_dz(y, z, self.loss_kind) * z.shape[1]  # the mean is over examples
+            out[s:s + rows, 0] = np.sum(dz1 * dz, axis=0)
+            out[s:s + rows, 1] = np.sum(dz2 * dz, axis=0)
+        return out + self.l2 * W
+
     def with_examples(self, idx) -> _DataModel:
         """The same model (same view, start and learning rate) scored on a subset of examples."""
         model = copy.copy(self)
@@ -175,6 +195,22 @@ class LogisticModel(_DataModel):
     def _logits(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.dataset.X @ w + self.bias, self.dataset.X
 
+    def _logits_many(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        X = self.dataset.X  # outer products, not X @ W.T: BLAS threads stall on a busy machine
+        z = np.multiply.outer(X[:, 0], W[:, 0]) + np.multiply.outer(X[:, 1], W[:, 1]) + self.bias
+        return z, X[:, :1], X[:, 1:]
+
+    def hessian(self, w) -> np.ndarray:
+        """Exact 2x2 Hessian X^T diag(d2L/dz2) X + l2 I (the logits are linear in w)."""
+        z, X = self._logits(_point(w))
+        p, y = sigmoid(z), self.dataset.y
+        if self.loss_kind == "bce":
+            curve = p * (1.0 - p)
+        else:  # d2/dz2 of (p - y)^2, with dp/dz = p (1 - p)
+            slope = p * (1.0 - p)
+            curve = 2.0 * (slope * slope + (p - y) * slope * (1.0 - 2.0 * p))
+        return (X.T * (curve / len(y))) @ X + self.l2 * np.eye(2)
+
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
         """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), via the fast separable kernel."""
         return logistic_loss_grid(self.dataset.X, self.dataset.y, w1s, w2s,
@@ -209,6 +245,11 @@ class TinyNet(_DataModel):
         x = self.dataset.X[:, 0]
         h = np.tanh(w[0] * x)
         return w[1] * h, np.column_stack([w[1] * (1.0 - h**2) * x, h])
+
+    def _logits_many(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x = self.dataset.X[:, :1]
+        h = np.tanh(x * W[:, 0])
+        return W[:, 1] * h, W[:, 1] * (1.0 - h**2) * x, h
 
     def grid_examples(self, nx: int, ny: int) -> int:
         """How many examples loss_grid scores on an nx-by-ny grid: all of them, or a fixed seeded

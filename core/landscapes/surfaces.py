@@ -29,6 +29,7 @@ class Surface:
     f: Callable
     g: Callable
     local_minima: tuple[Point, ...] = ()  # non-global minima, where the lesson needs them
+    h: Callable | None = None  # (d2f/dw1^2, d2f/dw1dw2, d2f/dw2^2), where the formula is known
 
     def loss(self, w) -> float:
         """Loss at the point w = (w1, w2); inf or nan (no warning) when the formula overflows."""
@@ -41,6 +42,16 @@ class Surface:
         w1, w2 = _point(w)
         with np.errstate(over="ignore", invalid="ignore"):
             return np.array(self.g(w1, w2), dtype=float)
+
+    def hessian(self, w) -> np.ndarray | None:
+        """Exact 2x2 Hessian at w, or None when the surface has no formula for it (callers then
+        take finite differences of the gradient)."""
+        if self.h is None:
+            return None
+        w1, w2 = _point(w)
+        with np.errstate(over="ignore", invalid="ignore"):
+            d11, d12, d22 = (float(d) for d in self.h(w1, w2))
+        return np.array([[d11, d12], [d12, d22]])
 
     def grad_many(self, W) -> np.ndarray:
         """Exact gradient at each row (w1, w2) of W, shape (k, 2), in one vectorised call."""
@@ -93,6 +104,9 @@ def bowl(condition: float = 10.0) -> Surface:
     def g(w1, w2):
         return _both(w1, condition * w2)
 
+    def h(w1, w2):
+        return 1.0, 0.0, condition
+
     # lr * condition = 1.8 < 2: stable, but the steep axis zig-zags while the flat one crawls.
     return Surface(
         name="bowl",
@@ -103,6 +117,7 @@ def bowl(condition: float = 10.0) -> Surface:
         known_minima=((0.0, 0.0),),
         f=f,
         g=g,
+        h=h,
     )
 
 
@@ -113,6 +128,10 @@ def _rosenbrock_f(w1, w2):
 def _rosenbrock_g(w1, w2):
     ridge = 200.0 * (w2 - w1 * w1)
     return _both(-2.0 * (1.0 - w1) - 2.0 * w1 * ridge, ridge)
+
+
+def _rosenbrock_h(w1, w2):
+    return 2.0 - 400.0 * w2 + 1200.0 * w1 * w1, -400.0 * w1, 200.0
 
 
 def rosenbrock() -> Surface:
@@ -126,6 +145,7 @@ def rosenbrock() -> Surface:
         known_minima=((1.0, 1.0),),
         f=_rosenbrock_f,
         g=_rosenbrock_g,
+        h=_rosenbrock_h,
     )
 
 
@@ -137,6 +157,12 @@ def _himmelblau_g(w1, w2):
     a = w1 * w1 + w2 - 11.0
     b = w1 + w2 * w2 - 7.0
     return _both(4.0 * w1 * a + 2.0 * b, 2.0 * a + 4.0 * w2 * b)
+
+
+def _himmelblau_h(w1, w2):
+    a = w1 * w1 + w2 - 11.0
+    b = w1 + w2 * w2 - 7.0
+    return 4.0 * a + 8.0 * w1 * w1 + 2.0, 4.0 * (w1 + w2), 2.0 + 4.0 * b + 8.0 * w2 * w2
 
 
 def himmelblau() -> Surface:
@@ -156,6 +182,7 @@ def himmelblau() -> Surface:
         ),
         f=_himmelblau_f,
         g=_himmelblau_g,
+        h=_himmelblau_h,
     )
 
 
@@ -175,6 +202,11 @@ def _rastrigin_g(w1, w2):
     )
 
 
+def _rastrigin_h(w1, w2):
+    a = 4 * np.pi**2 * _RASTRIGIN_A
+    return 2 + a * np.cos(2 * np.pi * w1), 0.0, 2 + a * np.cos(2 * np.pi * w2)
+
+
 def rastrigin() -> Surface:
     """20 + sum(w^2 - 10 cos(2 pi w)): a bowl covered in an egg-box of local minima."""
     return Surface(
@@ -186,6 +218,7 @@ def rastrigin() -> Surface:
         known_minima=((0.0, 0.0),),
         f=_rastrigin_f,
         g=_rastrigin_g,
+        h=_rastrigin_h,
     )
 
 
@@ -238,6 +271,11 @@ def _camel_g(w1, w2):
     )
 
 
+def _camel_h(w1, w2):
+    x2 = w1 * w1
+    return 8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0, -8.0 + 48.0 * w2 * w2
+
+
 def camel() -> Surface:
     """Six-hump camel: two global minima (f = -1.0316) and four higher local ones."""
     return Surface(
@@ -250,6 +288,7 @@ def camel() -> Surface:
         known_minima=((0.0898420137, -0.7126564033), (-0.0898420137, 0.7126564033)),
         f=_camel_f,
         g=_camel_g,
+        h=_camel_h,
         local_minima=(
             (-1.7036067134, 0.7960835687),
             (1.7036067134, -0.7960835687),
@@ -278,6 +317,15 @@ def _beale_g(w1, w2):
     )
 
 
+def _beale_h(w1, w2):
+    (a, b, c), y2 = _beale_terms(w1, w2)
+    da, db, dc = w2 - 1.0, y2 - 1.0, y2 * w2 - 1.0  # d/dw1 of the residuals
+    ea, eb, ec = w1, 2.0 * w1 * w2, 3.0 * w1 * y2  # d/dw2 of the residuals
+    return (2.0 * (da * da + db * db + dc * dc),
+            2.0 * (da * ea + a + db * eb + 2.0 * w2 * b + dc * ec + 3.0 * y2 * c),
+            2.0 * (ea * ea + eb * eb + ec * ec + 2.0 * w1 * b + 6.0 * w1 * w2 * c))
+
+
 def beale() -> Surface:
     """Beale: a flat valley floor between very steep walls, minimum at (3, 0.5)."""
     return Surface(
@@ -289,6 +337,7 @@ def beale() -> Surface:
         known_minima=((3.0, 0.5),),
         f=_beale_f,
         g=_beale_g,
+        h=_beale_h,
     )
 
 
@@ -298,6 +347,10 @@ def _saddle_f(w1, w2):
 
 def _saddle_g(w1, w2):
     return _both(2.0 * w1, -2.0 * w2)
+
+
+def _saddle_h(w1, w2):
+    return 2.0, 0.0, -2.0
 
 
 def saddle() -> Surface:
@@ -311,6 +364,7 @@ def saddle() -> Surface:
         known_minima=(),
         f=_saddle_f,
         g=_saddle_g,
+        h=_saddle_h,
     )
 
 
@@ -323,6 +377,10 @@ def _two_dip_f(w1, w2):
 
 def _two_dip_g(w1, w2):
     return _both(4.0 * w1 * (w1 * w1 - 1.0) + _TILT, 2.0 * w2)
+
+
+def _two_dip_h(w1, w2):
+    return 12.0 * w1 * w1 - 4.0, 0.0, 2.0
 
 
 def two_dip() -> Surface:
@@ -341,6 +399,7 @@ def two_dip() -> Surface:
         known_minima=((-1.0355787141, 0.0),),
         f=_two_dip_f,
         g=_two_dip_g,
+        h=_two_dip_h,
         local_minima=((0.9601495555, 0.0),),
     )
 

@@ -3,6 +3,8 @@
 An optimizer is a pair of functions. `init(params)` builds its state (a small NamedTuple of
 arrays with a step `count`); `update(grads, state, params)` returns `(updates, new_state)` and
 the caller applies `params + updates`. Nothing is mutated, so a walk can be replayed exactly.
+The same code steps a batch of walkers at once: params of shape (n, 2), one row per walker
+(every rule is elementwise; clip_by_norm clips each row by its own norm).
 A learning rate is a float or a schedule `step -> lr`, with step 0 at the first update.
 """
 
@@ -189,7 +191,9 @@ def adam(
 
 
 def clip_by_norm(max_norm: float) -> Optimizer:
-    """Rescale the gradient to length max_norm when it is longer: a leash on huge steps."""
+    """Rescale the gradient to length max_norm when it is longer: a leash on huge steps.
+
+    A batch of walkers (params of shape (n, 2)) is clipped row by row, each by its own norm."""
     _require(math.isfinite(max_norm) and max_norm > 0, f"clip norm must be > 0, got {max_norm}")
 
     def init(params):
@@ -197,8 +201,9 @@ def clip_by_norm(max_norm: float) -> Optimizer:
 
     def update(grads, state, params=None):
         grads = np.asarray(grads, dtype=float)
-        norm = float(np.linalg.norm(grads))
-        return (grads * (max_norm / norm) if norm > max_norm else grads), state
+        norm = np.sqrt(np.sum(grads * grads, axis=-1, keepdims=True))  # one per walker
+        long = norm > max_norm
+        return np.where(long, grads * (max_norm / np.where(long, norm, 1.0)), grads), state
 
     return Optimizer(init, update)
 

@@ -43,6 +43,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("P", "practice: the lesson's cross-entropy problems (escape comes back)"),
     ("R / escape", "optimizer race: 2 to 4 walkers from where yours stands, on one clock (space, "
                    "enter, r restarts; o picks the racers); R or escape returns to your walker"),
+    ("A", "basins: which minimum this optimizer, lr and schedule reach from every cell "
+          "(A again leaves)"),
+    ("i", "curvature at the walker: Hessian, its axes on the map (1, 2), 2/λmax beside the lr"),
     ("?", "this help (? / escape / q close it)"),
     ("q ctrl+c", "quit"),
 )

@@ -138,6 +138,7 @@ class MapView(Widget):
         self._flash_timer: Timer | None = None
         self._shown_cells = (64, 32)  # map cells at the last visible size (see cell_size)
         self._racers: tuple[RacerMark, ...] = ()  # the race's walkers, drawn instead of the walker
+        self._marks: Sequence[tuple[float, float, str]] = ()  # (w1, w2, glyph) drawn on top
 
     # ------------------------------------------------------------------ public API
 
@@ -208,6 +209,11 @@ class MapView(Widget):
             self.refresh()
         else:
             self._update_overlay()
+    def set_marks(self, marks: Sequence[tuple[float, float, str]]) -> None:
+        """Glyphs at world points over the map (the curvature's axes), under the walker; only
+        the cells that changed are repainted."""
+        self._marks = tuple(marks)
+        self._update_overlay()
 
     def flash(self, w1: float, w2: float) -> None:
         """Highlight a point (the global minimum after `g`) for a moment."""
@@ -412,6 +418,10 @@ class MapView(Widget):
         for row, col in view.trail_cells([(point.w1, point.w2) for point in self._trail]):
             if not self._base[row][col][3]:  # markers (bold) stay on top of the trail
                 overlay[row, col] = self._trail_paint(glyphs["trail"], self._base[row][col][2])
+        for w1, w2, glyph in self._marks:
+            cell = view.cell_at(w1, w2)
+            if cell is not None and not self._base[cell[0]][cell[1]][3]:
+                overlay[cell] = (glyph, HIGHLIGHT, self._base[cell[0]][cell[1]][2], True, False)
         flash = view.cell_at(*self._flash) if self._flash is not None else None
         if flash is not None:
             row, col = flash
