@@ -40,6 +40,7 @@ LIGHT = (-0.5, 0.3, 0.8)  # towards the light: (camera's left-right, towards the
 AMBIENT = 0.2  # the light a face turned away still gets
 DEPTH_TOLERANCE = 0.04  # a point this much behind the surface in its pixel still shows
 MARK_KINDS = ("global", "minimum", "saddle", "maximum")  # drawn over the surface, in this order
+REACH_MARGIN = 1.002  # the canvas is fitted to the box's corners with this much to spare
 TOP_HALF, BOTTOM_HALF = "▀", "▄"
 
 Cell = tuple[int, int]  # (row, col)
@@ -195,7 +196,8 @@ class Projection:
 @lru_cache(maxsize=64)
 def _reach(elevation: float) -> tuple[float, float, float]:
     """(widest |across|, lowest, highest up) on the screen of the box's 8 corners seen from
-    every whole degree of azimuth at this elevation, perspective included (box units)."""
+    every whole degree of azimuth at this elevation, perspective included (box units), with
+    REACH_MARGIN to spare for the azimuths between whole degrees."""
     corners = np.array([(x, y, z) for x in (-1, 1) for y in (-1, 1)
                         for z in (-HALF_HEIGHT, HALF_HEIGHT)], dtype=float)
     across, ups = [], []
@@ -204,7 +206,8 @@ def _reach(elevation: float) -> tuple[float, float, float]:
         shrink = DISTANCE / (DISTANCE - eye)
         across.append(np.abs(right * shrink).max())
         ups += [(up * shrink).min(), (up * shrink).max()]
-    return float(max(across)), float(min(ups)), float(max(ups))
+    return (float(max(across)) * REACH_MARGIN, float(min(ups)) * REACH_MARGIN,
+            float(max(ups)) * REACH_MARGIN)
 
 
 @dataclass(frozen=True, eq=False)
