@@ -23,6 +23,7 @@ import numpy as np
 
 from losswalk.core.drawing.palette import DEFAULT, Palette, make_palette
 from losswalk.core.drawing.raster import _make_scale, _marker_kind, _Scale, marker_glyph
+from losswalk.core.drawing.text import check_charset
 from losswalk.core.landscapes.landscape import LossGrid
 from losswalk.core.landscapes.models import Extent, Model
 
@@ -33,7 +34,9 @@ AZIMUTH, ELEVATION = -60.0, 35.0  # the starting view (degrees)
 ELEVATION_RANGE = (0.0, 90.0)  # from the side to straight down
 TIERS = ("blocks", "ramp")  # colour half blocks (two pixels a cell) / a density ramp (one)
 PIXELS = {"blocks": (1, 2), "ramp": (1, 1)}  # pixels a cell: (across, down)
-RAMP = " .:-=+*#%@"  # dark (turned away from the light) to bright; the space is empty sky
+# dark (turned away from the light) to bright, the space for empty sky; ASCII's leaves out the
+# ASCII markers' glyphs (* m S M @ o), so a marker never reads as shading
+RAMPS = {"unicode": " .:-=+*#%@", "ascii": " .:-=+x#%"}
 HEIGHT_LEVELS = 8  # colours by height (blocks tier) ...
 SHADES = (0.45, 0.7, 1.0)  # ... each at these brightnesses
 LIGHT = (-0.5, 0.3, 0.8)  # towards the light: (camera's left-right, towards the eye, straight up)
@@ -314,8 +317,9 @@ def _brightness(points: np.ndarray, triangles: np.ndarray, camera: Camera) -> np
 
 
 def render_surface(surface: Surface, camera: Camera, cols: int, rows: int,
-                   tier: str = "blocks") -> Frame:
-    """The surface seen by the camera on a cols x rows canvas of cells, in a tier of TIERS."""
+                   tier: str = "blocks", charset: str = "unicode") -> Frame:
+    """The surface seen by the camera on a cols x rows canvas of cells, in a tier of TIERS
+    (the ramp's characters by charset)."""
     if tier not in TIERS:
         raise ValueError(f"tier must be one of {', '.join(TIERS)}, got {tier!r}")
     projection = Projection(camera, max(cols, 0), max(rows, 0), tier)
@@ -338,8 +342,9 @@ def render_surface(surface: Surface, camera: Camera, cols: int, rows: int,
         code = np.where(shown, level * len(SHADES) + shade, DEFAULT)
         chars, fg, bg = _half_blocks(code[0::2], code[1::2])
     else:
-        glyph = np.clip((light * (len(RAMP) - 1)).astype(int) + 1, 1, len(RAMP) - 1)
-        chars = np.where(shown, np.array(list(RAMP))[glyph], " ")
+        ramp = RAMPS[check_charset(charset)]
+        glyph = np.clip((light * (len(ramp) - 1)).astype(int) + 1, 1, len(ramp) - 1)
+        chars = np.where(shown, np.array(list(ramp))[glyph], " ")
         fg = bg = np.full(chars.shape, DEFAULT)
     return Frame(chars, fg, bg, zbuf, projection, surface, palette)
 

@@ -11,7 +11,7 @@ from losswalk.core.drawing.palette import DEFAULT
 from losswalk.core.drawing.surface3d import (
     DISTANCE,
     HALF_HEIGHT,
-    RAMP,
+    RAMPS,
     REACH_MARGIN,
     Camera,
     Projection,
@@ -192,14 +192,16 @@ def test_mesh_is_the_models_loss(himmelblau):
 @pytest.mark.parametrize("charset", ["unicode", "ascii"])
 def test_ramp_tier_is_the_ramp_without_colour(himmelblau, charset):
     model, surface = himmelblau
-    frame = render_surface(surface, Camera(), 60, 20, "ramp")
-    assert set("".join(frame.chars.ravel())) <= set(RAMP)
+    frame = render_surface(surface, Camera(), 60, 20, "ramp", charset)
+    assert set("".join(frame.chars.ravel())) <= set(RAMPS[charset])
     assert len(set("".join(frame.chars.ravel()))) >= 5  # shading shows
     assert (frame.fg == DEFAULT).all() and (frame.bg == DEFAULT).all()
     placed = marks(frame, landmarks(model, model.extent).points, model.start,
                    [(0.0, 0.0), (1.0, 1.0)], charset)
     glyphs = "".join(glyph for glyph, _ in placed.cells.values())
     assert glyphs.isascii() == (charset == "ascii")
+    assert not set(glyphs) & set(RAMPS[charset])  # a marker never reads as shading
+    assert len(set(glyphs)) == 5  # walker, trail, global minimum, saddle, maximum
 
 
 def test_blocks_tier_is_half_blocks_in_colour(himmelblau):

@@ -117,7 +117,8 @@ class SurfaceView(MapView):
         if self.surface is None or cols < 1 or rows < 1:
             self._base = [[BLANK] * width for _ in range(height)]
         else:
-            frame = render_surface(self.surface, self.camera, cols, rows, self.style_name)
+            frame = render_surface(self.surface, self.camera, cols, rows, self.style_name,
+                                   self.charset)
             self.view = frame  # the overlay's picture (MapView's _update_overlay needs one)
             self._palette = frame.palette
             base = [[(str(ch), int(fg), int(bg), False, False) for ch, fg, bg in
@@ -148,8 +149,8 @@ class SurfaceView(MapView):
             elif not under[3]:  # landmarks (bold) stay on top of the trail
                 overlay[row + 1, col] = self._trail_paint(marker_glyph("trail", self.charset),
                                                           under[2])
-        notes = {"hidden": ["you are behind the surface (shown anyway)"],
-                 "outside": ["you are outside the view"]}.get(placed.walker, [])
+        notes = {"hidden": ["you: behind the surface"],
+                 "outside": ["you: outside the view"]}.get(placed.walker, [])
         last = len(self._base) - 1
         for col, paint in enumerate(self._text_row(self._notes_line(notes), self.size.width)):
             if paint != BLANK:
@@ -173,11 +174,12 @@ class SurfaceView(MapView):
             f"height: {height}"))
 
     def _landmark_notes(self, hidden: int) -> list[str]:
+        """What the picture cannot show, most needed first (the line is cut to the width)."""
         notes = []
-        if hidden:
-            notes.append(f"{hidden} landmark{'s' if hidden > 1 else ''} behind the surface")
         if not self.surface.scale.log and decades(self.surface) >= 2:
-            notes.append(f"loss spans {decades(self.surface):.0f} decades: m for log height")
+            notes.append(f"{decades(self.surface):.0f} decades: m for log height")
+        if hidden:
+            notes.append(f"{hidden} point{'s' if hidden > 1 else ''} hidden")
         return notes
 
     def _notes_line(self, walker_notes: list[str]) -> str:
