@@ -77,6 +77,7 @@ async def _widget_turns(repeats: int) -> float:
     app = LosswalkApp(LandscapeOptions(name="himmelblau"))
     async with app.run_test(size=CANVAS) as pilot:
         await pilot.press("3")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         view = app.query_one(SurfaceView)
 

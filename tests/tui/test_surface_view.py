@@ -152,3 +152,23 @@ async def test_a_walker_step_repaints_only_a_few_cells_of_the_surface():
             await press(pilot, "space")
         assert regions and all(args for args in regions)  # regions only, never the whole view
         assert sum(len(args) for args in regions) < 10 * app.explorer.walker.steps
+
+
+async def test_a_surface_that_cannot_be_computed_is_said_in_one_line(monkeypatch):
+    import losswalk.tui.widgets.surface_view as surface_view
+
+    def fail(*args, **kwargs):
+        raise ValueError("the loss overflowed")
+
+    monkeypatch.setattr(surface_view, "surface_of", fail)
+    app = himmelblau()
+    said = []
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        original = app.notify
+        app.notify = lambda message, **kwargs: (said.append(message), original(message, **kwargs))
+        await press(pilot, "3")
+        assert said == ["cannot draw the 3-D surface: the loss overflowed"]
+        assert "3-D: cannot draw this surface" in screen_text(pilot)
+        await press(pilot, "escape", "space")  # the app goes on
+        assert app.explorer.walker.steps == 1

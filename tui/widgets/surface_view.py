@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events
+from textual import events, work
 from textual.binding import Binding
+from textual.worker import get_current_worker
 
 from losswalk.core.drawing.palette import DEFAULT
 from losswalk.core.drawing.raster import _mark, marker_glyph
@@ -23,10 +24,12 @@ from losswalk.core.drawing.surface3d import (
     decades,
     marks,
     render_surface,
+    surface_from_grid,
     surface_of,
 )
 from losswalk.core.drawing.text import cut_to_width, for_charset, format_number
 from losswalk.core.explorer import Explorer
+from losswalk.core.landscapes.models import Extent, Model
 from losswalk.tui.widgets.map_view import BLANK, MapView, Paint
 
 TURN = 15.0  # degrees of azimuth an arrow turns the surface (shift: SPIN)
@@ -64,6 +67,7 @@ class SurfaceView(MapView):
         self._surface_key: tuple | None = None
         self._points: tuple = ()  # the critical points drawn (the map's landmarks, limited)
         self._notes: list[str] = []  # what the picture cannot show, said below it
+        self._problem = ""  # why there is no surface to show, if something went wrong
 
     # ------------------------------------------------------------------ public API
 
@@ -72,9 +76,12 @@ class SurfaceView(MapView):
         version = self._version
         key = (explorer.model, explorer.extent, explorer.scale)
         if key != self._surface_key:
-            self._surface_key = key
-            self.surface = surface_of(explorer.model, explorer.extent, explorer.scale)
-            self._version += 1
+            old, self._surface_key = self._surface_key, key
+            if old is not None and old[:2] == key[:2] and self.surface is not None:
+                self.surface = surface_from_grid(self.surface.grid, explorer.scale)  # m: rescale
+                self._version += 1
+            else:  # a new mesh, in a thread: the old picture stays until it comes
+                self._compute(*key)
         report = explorer.report  # landmarks(model, extent): the landscape's, not a grid's
         points = report.limited().points if report is not None else ()
         if points != self._points:
@@ -83,6 +90,34 @@ class SurfaceView(MapView):
         if self._version != version:
             self.refresh()
         self.set_walker(explorer.walker.position, explorer.walker.trail)
+
+    @work(thread=True, exclusive=True, group="surface", exit_on_error=False)
+    def _compute(self, model: Model, extent: Extent, scale: str) -> None:
+        """The mesh of the landscape over the view (data landscapes score every example at
+        every node: not on the app's thread)."""
+        worker = get_current_worker()
+        try:
+            surface = surface_of(model, extent, scale)
+        except Exception as error:  # any numeric failure: say why, keep running
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._surface_failed, (model, extent, scale), error)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._surface_ready, (model, extent, scale), surface)
+
+    def _surface_failed(self, key: tuple, error: Exception) -> None:
+        if key == self._surface_key:
+            self.surface = None
+            self._problem = "3-D: cannot draw this surface"
+            self._version += 1
+            self.refresh()
+            self.notify(f"cannot draw the 3-D surface: {error}", severity="error")
+
+    def _surface_ready(self, key: tuple, surface: Surface) -> None:
+        if key == self._surface_key:  # still the one wanted
+            self.surface, self._problem = surface, ""
+            self._version += 1
+            self.refresh()
 
     def action_turn(self, steps: int) -> None:
         self.camera = self.camera.turned(steps * TURN)
@@ -115,7 +150,9 @@ class SurfaceView(MapView):
         cols, rows = self._frame_size()
         self.view = None
         if self.surface is None or cols < 1 or rows < 1:
-            self._base = [[BLANK] * width for _ in range(height)]
+            title = self._problem or "3-D: computing the surface..."
+            self._base = [self._text_row(title, width),
+                          *[[BLANK] * width for _ in range(max(height - 1, 0))]]
         else:
             frame = render_surface(self.surface, self.camera, cols, rows, self.style_name,
                                    self.charset)
