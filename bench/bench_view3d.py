@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import statistics
 import time
+from functools import partial
 
 from bench.bench_tui import APP, _read_burst, _spawn, _stop
 from losswalk.core.drawing.raster import render_view
@@ -45,6 +47,11 @@ def median_ms(do, repeats: int) -> float:
     return statistics.median(cpu_ms(do) for _ in range(repeats))
 
 
+def turned(surface, cameras, tier: str) -> None:
+    """One frame, each from the next camera (a new azimuth: nothing cached from the last)."""
+    render_surface(surface, next(cameras), *CANVAS, tier)
+
+
 def frame_times(repeats: int) -> None:
     cols, rows = CANVAS
     print(f"frame on a {cols}x{rows} canvas, CPU ms, median of {repeats} "
@@ -56,10 +63,10 @@ def frame_times(repeats: int) -> None:
         mesh = median_ms(lambda m=model: surface_of(m, m.extent), max(3, repeats // 3))
         surface = surface_of(model, model.extent)
         grid = evaluate(model, model.extent, cols * 2, rows * 2)
-        cameras = iter([Camera(a, 35.0) for a in range(-180, 180, 15)] * (repeats + 2))
-        shown = [median_ms(lambda t=tier: render_surface(surface, next(cameras), cols, rows, t),
-                           repeats) for tier in ("blocks", "ramp")]
-        maps = [median_ms(lambda s=style: render_view(grid, cols, rows, style=s), repeats)
+        cameras = itertools.cycle([Camera(a, 35.0) for a in range(-180, 180, 15)])
+        shown = [median_ms(partial(turned, surface, cameras, tier), repeats)
+                 for tier in ("blocks", "ramp")]
+        maps = [median_ms(partial(render_view, grid, cols, rows, style=style), repeats)
                 for style in ("blocks", "ramp")]
         print(f"  {name:<11} {mesh:7.1f} {shown[0]:11.1f} {shown[1]:9.1f} "
               f"{maps[0]:11.1f} {maps[1]:9.1f}")

@@ -73,6 +73,20 @@ async def test_blind_mode_refuses_it_and_blind_closes_it():
         assert app.explorer.walker.steps == 0 and app.explorer.walker.position[0] < 0
 
 
+async def test_it_waits_behind_the_data_view_and_comes_back_with_its_arrows():
+    app = LosswalkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        await press(pilot, "3", "d")
+        assert app.explorer.view3d and not surface(app).display and app.focused is None
+        await press(pilot, "d")
+        assert surface(app).display and app.focused is surface(app)
+        await press(pilot, "d", "3")  # 3 closes it, even waiting
+        assert not app.explorer.view3d
+        await press(pilot, "3")  # refused: the data view fills the screen
+        assert not app.explorer.view3d and "d closes it first" in app.explorer.message
+
+
 async def test_walker_and_landmarks_land_where_the_projection_says():
     app = himmelblau()
     async with app.run_test(size=SIZE) as pilot:
