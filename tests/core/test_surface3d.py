@@ -15,6 +15,7 @@ from losswalk.core.drawing.surface3d import (
     REACH_MARGIN,
     Camera,
     Projection,
+    decades,
     marks,
     rasterise,
     render_surface,
@@ -284,3 +285,17 @@ def test_the_trail_is_drawn_between_steps_and_cut_at_the_view():
     assert cols == list(range(cols[0], cols[-1] + 1))  # joined, no gaps
     right_edge = math.floor(20 + 1.0 * DISTANCE / (DISTANCE + HALF_HEIGHT) * frame.projection.zoom)
     assert cols[-1] in (right_edge - 1, right_edge)  # the segment leaving the view stops there
+
+
+def test_the_numbers_the_title_and_notes_show():
+    # the cut is the 98th percentile of the mesh's losses; decades are log10 of the 98th over
+    # the 2nd percentile, each shifted as the log scale shifts (floor 0, delta 1e-4 * max)
+    values = np.logspace(0, 5, 400).reshape(20, 20)
+    surface = surface_from_grid(grid(values))
+    assert surface.scale.vmax == pytest.approx(np.percentile(values, 98))
+    assert surface.clipped
+    delta = 1e-4 * 1e5
+    p02, p98 = np.percentile(np.log10(values + delta), [2, 98])
+    assert decades(surface) == pytest.approx(p98 - p02)
+    flat = surface_from_grid(grid(np.full((4, 4), 3.0)))
+    assert decades(flat) == 0 and not flat.clipped
