@@ -401,16 +401,16 @@ def marks(frame: Frame, points: Iterable, walker: Sequence[float] | None,
     return Marks(cells, hidden, state)
 
 
-def _trail_samples(frame: Frame, trail: np.ndarray, most: int = 4096) -> np.ndarray:
-    """Points along the trail's segments, about one a pixel (at most `most` in all): the trail
-    follows the surface between the walker's steps. Segments leaving the view are cut off."""
-    trail = trail[-most:]
+def _trail_samples(frame: Frame, trail: np.ndarray, budget: int = 4096) -> np.ndarray:
+    """Points along the trail's segments, about one a pixel while they fit the budget, and at
+    least each step's own point: the trail follows the surface between the walker's steps.
+    Samples outside the view are dropped by `locate`, so segments leaving it are cut off."""
     if len(trail) < 2:
         return trail
     px, py, _ = frame.projection.project(frame.surface.box(trail[:, 0], trail[:, 1], 0.0))
     length = np.hypot(np.diff(px), np.diff(py))
     steps = np.clip(np.nan_to_num(np.ceil(length), nan=1.0), 1, 64).astype(int)
-    steps = np.minimum(steps, max(1, most // len(steps)))
+    steps = np.minimum(steps, max(1, budget // len(steps)))
     seg = np.repeat(np.arange(len(steps)), steps)
     t = (np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps)) / steps[seg]
     between = trail[seg] + t[:, None] * (trail[seg + 1] - trail[seg])

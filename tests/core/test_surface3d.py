@@ -299,3 +299,16 @@ def test_the_numbers_the_title_and_notes_show():
     assert decades(surface) == pytest.approx(p98 - p02)
     flat = surface_from_grid(grid(np.full((4, 4), 3.0)))
     assert decades(flat) == 0 and not flat.clipped
+
+
+def test_a_long_trail_is_drawn_from_its_first_step():
+    # 10,000 steps (the walker's cap) back and forth along w2 = 0, starting at the far left
+    surface = surface_from_grid(grid(np.full((5, 5), 2.0)))
+    frame = render_surface(surface, TOP, 40, 20, "ramp")
+    trail = np.zeros((10_000, 2))
+    trail[0] = (-0.9, 0.0)
+    trail[1:, 0] = np.where(np.arange(1, 10_000) % 2, 0.5, 0.6)
+    cols = [col for (_, col), mark in marks(frame, [], None, trail).cells.items()
+            if mark[1] == "trail"]
+    assert min(cols) == math.floor(20 - 0.9 * DISTANCE / (DISTANCE + HALF_HEIGHT)
+                                   * frame.projection.zoom)
