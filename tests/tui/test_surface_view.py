@@ -12,6 +12,7 @@ from losswalk.core.drawing.surface3d import ELEVATION, Camera, marks, render_sur
 from losswalk.core.landscapes.minima import landmarks
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.tui.app import LosswalkApp
+from losswalk.tui.widgets.status_bar import status_lines
 from losswalk.tui.widgets.surface_view import SPIN, TILT, TURN, SurfaceView, walker_cell
 from tests.tui.conftest import screen_text, wait_for_map
 
@@ -41,6 +42,9 @@ async def test_3_shows_the_surface_the_arrows_turn_it_and_escape_returns():
         view = surface(app)
         assert view.display and not app.map.display and app.focused is view
         assert "3-D az -60° el 35°" in screen_text(pilot)
+        app.explorer.message = ""  # the status line's key hint: the arrows turn it
+        assert status_lines(app.explorer, 80, "unicode")[1] == (
+            "arrows turn  space step  enter run  3 map")
         azimuth = view.camera.azimuth
         await press(pilot, "right", "right", "shift+left")
         assert view.camera.azimuth == pytest.approx(azimuth + 2 * TURN - 3 * TURN)
@@ -53,6 +57,8 @@ async def test_3_shows_the_surface_the_arrows_turn_it_and_escape_returns():
         await press(pilot, "escape")
         assert not app.explorer.view3d and app.map.display and not view.display
         moved = app.explorer.walker.position.copy()
+        app.explorer.message = ""
+        assert status_lines(app.explorer, 80, "unicode")[1].startswith("arrows/hjkl move")
         await press(pilot, "left")  # the walker's again
         assert app.explorer.walker.position[0] < moved[0]
         await press(pilot, "3")
