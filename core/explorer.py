@@ -62,6 +62,7 @@ class Explorer:
         self.split = False  # BCE and MSE maps of the same data side by side
         self.tour: Tour | None = None
         self.touring = False
+        self.view3d = False  # the surface in 3-D replaces the map (key 3)
         self._before_tour: dict[str, object] = {}  # what the viewer had when the tour started
         self.race: Race | None = None  # the optimizer race (R), in place of the single walker
         self.racers: tuple[RacerSpec, ...] = DEFAULT_RACERS  # who races next time
@@ -323,6 +324,7 @@ class Explorer:
     def _set_blind(self, on: bool) -> None:
         if on:
             self.split = False
+            self.view3d = False  # the 3-D surface shows the landscape too
         self.blind = on
 
     def toggle_data(self) -> None:
@@ -348,6 +350,20 @@ class Explorer:
             self.walking = False
             self.split = True
             self.message = "BCE (left) vs MSE (right): same data, same walker - v returns"
+
+    def toggle_view3d(self) -> None:
+        """The landscape as a 3-D surface in place of the map, or back to the map."""
+        if self.view3d:
+            self.view3d = False
+            self.message = "back to the map"
+        elif self.blind:
+            self.message = "blind mode hides the landscape - press b to look first"
+        elif self.split or self.data_view:
+            self.message = f"the {'split' if self.split else 'data'} view fills the screen - " \
+                           f"{'v' if self.split else 'd'} closes it first"
+        else:
+            self.view3d = True
+            self.message = "3-D view: the arrows turn and tilt it; 3 or escape returns to the map"
 
     def change_l2(self, direction: int) -> None:
         """λ (L2 regularisation) one rung down/up the ladder; the walker stays where it is."""

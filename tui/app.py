@@ -43,6 +43,7 @@ MODE_WIDGETS = {  # id -> (module, class) of the widgets of modes the first fram
     "data-box": ("losswalk.tui.widgets.data_view", "DataPane"),
     "tour": ("losswalk.tui.widgets.tour_panel", "TourPanel"),
     "basins": ("losswalk.tui.widgets.basin_view", "BasinView"),
+    "surface": ("losswalk.tui.widgets.surface_view", "SurfaceView"),
 }
 
 
@@ -147,12 +148,14 @@ class LosswalkApp(App[None]):
         for on_, name in ((explorer.blind, "-blind"), (explorer.data_view, "-data"),
                           (explorer.split, "-split"), (explorer.touring, "-tour")):
             self.set_class(on_, name)
+        self.set_class(explorer.view3d, "-view3d")
         self.map.mode, self.map.scale = explorer.mode, explorer.scale
         self.map.show_landscape(explorer.model, explorer.extent)
         walker = explorer.walker
         self.map.set_walker(walker.position, walker.trail)
         if explorer.split:
             self._opened("split").show(explorer)
+        self._show_surface()
         self.query_one(WalkerPanel).show(walker.feel(), walker, self.charset,
                                          explorer.walk_state)
         self.query_one(LossHistoryChart).show(walker.trail)  # no-op while the trail is unchanged
@@ -167,6 +170,19 @@ class LosswalkApp(App[None]):
         self._show_basins_and_curvature()
         self._run_clock()
         self._update_status()
+
+    def _show_surface(self) -> None:
+        """The 3-D view when it is on, drawn from the explorer; while it is shown it has the
+        focus (its arrows turn it), and once it is off the arrows move the walker again."""
+        explorer = self.explorer
+        if not explorer.view3d:
+            if self.focused is not None and self.focused.id == "surface":
+                self.set_focus(None)
+            return
+        view = self._opened("surface")
+        view.show(explorer)
+        if not (explorer.blind or explorer.split or explorer.data_view) and not view.has_focus:
+            view.focus()
 
     def _opened(self, id: str) -> Widget:
         """The mode's widget, imported and mounted the first time its mode opens (the first frame
@@ -232,6 +248,7 @@ class LosswalkApp(App[None]):
     def _map_ready(self, message: LandscapeMap.Ready) -> None:
         self._progress = None
         self.explorer.set_report(message.report)
+        self._show_surface()  # the 3-D view marks the same landmarks
         self._update_status()
         self._release_first_frame()
 
@@ -317,6 +334,9 @@ class LosswalkApp(App[None]):
 
     def action_batch(self) -> None:
         self._do(self.explorer.next_batch, charts=False)
+
+    def action_view3d(self) -> None:
+        self._do(self.explorer.toggle_view3d, charts=False)
 
     def action_tour(self) -> None:
         """Start the lesson tour at slide 1, or end it (the app stays as it is)."""

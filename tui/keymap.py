@@ -51,6 +51,7 @@ KEYMAP: list[Binding] = [
     Binding("escape", "end_race", "end race", show=False),
     Binding("A", "basins", "basins", show=False),
     Binding("i", "curvature", "curvature", show=False),
+    Binding("3", "view3d", "3-D", show=False),
     # over SSH people press ctrl+c to leave (Textual's default only says "press ctrl+q")
     Binding("ctrl+c", "quit", "quit", show=False, priority=True),
 ]

@@ -40,6 +40,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("v", "BCE and MSE maps of the same data side by side (data landscapes)"),
     ("[ / ]", "L2 regularisation lambda down / up (0 ... 1): brings back a finite minimum"),
     ("B", "gradient from all examples or minibatches of 64, 16, 1 (noisy steps)"),
+    ("3", "3-D view of the surface on / off (escape also returns to the map); while it is "
+          "shown the arrows turn it and up/down or shift+up/down tilt it"),
     ("P", "practice: the lesson's cross-entropy problems (escape comes back)"),
     ("R / escape", "optimizer race: 2 to 4 walkers from where yours stands, on one clock (space, "
                    "enter, r restarts; o picks the racers); R or escape returns to your walker"),

@@ -67,6 +67,8 @@ def keys_now(explorer: Explorer) -> str:
         return "PgDn/. next  PgUp/, back  t end tour"
     if status.ended:
         return "r reset  o optimizer  g global min  ? help"
+    if explorer.view3d and not (explorer.data_view or explorer.split):  # the arrows turn it
+        return "arrows turn  space step  enter run  3 map"
     return "arrows/hjkl move  space step  enter run  ? help"
 
 
