@@ -90,6 +90,15 @@ def _extent(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _hidden(text: str) -> tuple[int, ...]:
+    from losswalk.core.landscapes.mlp import parse_hidden
+
+    try:
+        return parse_hidden(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True) -> None:
     """The landscape options: the same meaning in every subcommand and in the app (parsed but
     left out of the help when not `shown`: the tour refuses them with a message)."""
@@ -108,6 +117,10 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True)
         text="the bowl's condition number (default 10)")
     add(parser, "--extent", type=_extent, metavar="W1MIN,W1MAX,W2MIN,W2MAX",
         text="the part of weight space to show")
+    add(parser, "--hidden", type=_hidden, metavar="H1,H2,...",
+        text="hidden layer sizes of the mlp-random / mlp-pca network (default 16,16)")
+    add(parser, "--direction-seed", dest="direction_seed", type=_count(0, 2**32 - 1),
+        metavar="N", text="seed of mlp-random's random directions (default 0)")
 
 
 SETTING_FLAGS = {"mu": "--momentum", "b1": "--beta1", "b2": "--beta2", "eps": "--eps"}
@@ -257,6 +270,7 @@ def _options(args: argparse.Namespace):
     return LandscapeOptions.from_user(
         name=args.name, extent=args.extent, dataset=args.dataset, data=args.data,
         loss=args.loss, l2=args.l2, condition=args.condition,
+        hidden=args.hidden, direction_seed=args.direction_seed,
     )
 
 
@@ -317,6 +331,7 @@ def _landscape_info(args: argparse.Namespace) -> dict[str, Any]:
     grid = evaluate(model, extent, args.resolution, args.resolution)
     stats = grid.stats()
     notes = [report.note.rstrip(".")] if report.note else []
+    notes += [model.slice_note] if hasattr(model, "slice_note") else []
     sample = getattr(model, "grid_examples", None)
     if sample is not None and sample(*grid.values.shape[::-1]) < model.dataset.n:
         used = sample(*grid.values.shape[::-1])

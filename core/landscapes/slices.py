@@ -1,0 +1,268 @@
+"""2-D slices of a many-weight network's loss: the planes researchers draw (Li et al. 2018).
+
+A slice is the plane theta* + a·d1 + b·d2 through the trained weights theta* of a small MLP
+(core.landscapes.mlp). The map's coordinates (w1, w2) are (a, b). Two planes:
+
+- mlp-random: d1, d2 random Gaussian directions, filter-normalised (each neuron's incoming
+  weights rescaled to the norm of that neuron's weights in theta*; bias entries zero), d2 made
+  orthogonal to d1 neuron by neuron, so the normalisation still holds exactly.
+- mlp-pca: d1, d2 the first two principal components of the training run (theta_t - theta*),
+  orthonormal; the run projected onto them is the trail.
+
+The walker moves in (a, b) with the gradient of the loss on the plane, (d1·g, d2·g) for the full
+network's gradient g (the chain rule). The picture is a slice: what it hides is stated beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+
+import numpy as np
+
+from losswalk.core.landscapes.datasets import Dataset
+from losswalk.core.landscapes.mlp import (
+    DEFAULT_HIDDEN,
+    Network,
+    Training,
+    check_hidden,
+    top_hessian_eigenvalue,
+    train,
+)
+from losswalk.core.landscapes.models import Extent, ModelError, _nice_below
+
+SLICE_KINDS = {"mlp-random": "random", "mlp-pca": "pca"}
+DEFAULT_MLP_DATASET = "moons"
+RANDOM_HALF = 1.0  # the random plane is shown for a, b in [-1, 1] (Li et al.'s range)
+PCA_MARGIN = 0.25  # the PCA view is the run's bounding box plus this share of its size
+GRID_BUDGET = 20_000_000  # a slice's map scores at most this many (example, cell) pairs
+GRID_SEED = 0  # seed of the fixed sample of examples used above that budget
+CHUNK_ELEMENTS = 2_000_000  # hidden activations held at once while scoring a grid (float32)
+TRAINING_SEED = 0
+CACHED_TRAININGS = 8
+
+
+def filter_normalised(directions: np.ndarray, theta: np.ndarray, net: Network) -> np.ndarray:
+    """Random directions (k, P) made filter-normalised against theta: bias entries zero; in each
+    neuron's block, each direction is first made orthogonal to the earlier ones (Gram-Schmidt
+    within the block), then rescaled to the norm of that block of theta. So the block norms
+    equal theta's and the directions are orthogonal, both exactly (to rounding)."""
+    d = np.array(directions, dtype=float)
+    d[:, net.bias_mask()] = 0.0
+    for block in net.neuron_blocks():
+        target = float(np.linalg.norm(theta[block]))
+        basis: list[np.ndarray] = []
+        for k in range(len(d)):
+            piece = d[k, block]
+            for q in basis:
+                piece = piece - (piece @ q) * q
+            norm = float(np.linalg.norm(piece))
+            unit = piece / norm if norm > 0 else np.zeros_like(piece)
+            basis.append(unit)
+            d[k, block] = target * unit
+    return d
+
+
+def pca_directions(trajectory: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, float]:
+    """The first two principal components of the run's offsets theta_t - theta* (centred, as
+    sklearn's PCA), orthonormal, each signed so the run starts at a negative coordinate; and the
+    share of the offsets' variance they explain."""
+    offsets = trajectory - theta
+    centred = offsets - offsets.mean(axis=0)
+    _u, s, vt = np.linalg.svd(centred, full_matrices=False)
+    d = vt[:2].copy()
+    start = offsets[0] @ d.T
+    d[start > 0] *= -1.0
+    total = float(np.sum(s**2))
+    share = float(np.sum(s[:2] ** 2) / total) if total > 0 else 1.0
+    return d, share
+
+
+_TRAININGS: dict[tuple, Training] = {}
+_TRAININGS_LOCK = threading.Lock()
+
+
+def _trained(net: Network, dataset: Dataset) -> Training:
+    """train(net, dataset) remembered by the data's content (switching between the two slices of
+    the same network trains once)."""
+    digest = hashlib.sha1(dataset.X.tobytes() + dataset.y.tobytes()).hexdigest()
+    key = (net.sizes, digest, TRAINING_SEED)
+    with _TRAININGS_LOCK:
+        found = _TRAININGS.get(key)
+    if found is None:
+        found = train(net, dataset.X, dataset.y, seed=TRAINING_SEED)
+        with _TRAININGS_LOCK:
+            if len(_TRAININGS) >= CACHED_TRAININGS:
+                _TRAININGS.pop(next(iter(_TRAININGS)))
+            _TRAININGS[key] = found
+    return found
+
+
+def _point(w) -> np.ndarray:
+    w = np.asarray(w, dtype=float)
+    if w.shape != (2,):
+        raise ModelError(f"a point on the slice is (a, b), got shape {w.shape}")
+    return w
+
+
+class SliceModel:
+    """The loss of an MLP on a plane through its trained weights: a landscape of (a, b)."""
+
+    def __init__(self, kind: str, dataset: Dataset, hidden=DEFAULT_HIDDEN,
+                 direction_seed: int = 0) -> None:
+        if kind not in SLICE_KINDS.values():
+            raise ModelError(f"unknown slice {kind!r} (random or pca)")
+        try:
+            hidden = check_hidden(hidden)
+        except ValueError as error:
+            raise ModelError(f"--hidden: {error}") from None
+        if not (isinstance(direction_seed, int) and direction_seed >= 0):
+            raise ModelError(f"--direction-seed must be a whole number >= 0, got {direction_seed}")
+        if dataset.X.shape[1] != 2:
+            raise ModelError(f"the MLP needs 2 input columns x1,x2; dataset {dataset.name!r} has "
+                             f"{dataset.X.shape[1]}")
+        self.kind, self.dataset = kind, dataset
+        self.name = f"mlp-{kind}"
+        self.network = Network((2, *hidden, 1))
+        self.training = _trained(self.network, dataset)
+        self.theta = self.training.theta
+        self.direction_seed: int | None = direction_seed if kind == "random" else None
+        self.explained: float | None = None  # PCA: the share of the run's variance in the plane
+        self.trajectory: np.ndarray | None = None  # PCA: the run projected, (T, 2)
+        if kind == "random":
+            rng = np.random.default_rng(direction_seed)
+            raw = rng.normal(size=(2, self.network.n_weights))
+            self.directions = filter_normalised(raw, self.theta, self.network)
+            self.extent: Extent = (-RANDOM_HALF, RANDOM_HALF, -RANDOM_HALF, RANDOM_HALF)
+            self.start = (-0.6 * RANDOM_HALF, 0.6 * RANDOM_HALF)
+            plane = f"a random filter-normalised plane (direction seed {direction_seed})"
+        else:
+            self.directions, self.explained = pca_directions(self.training.trajectory,
+                                                             self.theta)
+            self.trajectory = (self.training.trajectory - self.theta) @ self.directions.T
+            self.extent = _around(self.trajectory)
+            self.start = (float(self.trajectory[0, 0]), float(self.trajectory[0, 1]))
+            plane = (f"the plane of the training run's 2 main directions "
+                     f"({self.explained:.1%} of its variance)")
+        self.description = (f"{self.network.architecture} tanh MLP ({self.n_weights} weights) "
+                            f"trained on {dataset.name} ({dataset.n} examples), binary "
+                            f"cross-entropy; {plane} through the trained weights")
+        self.slice_note = (f"a 2-D slice of a {self.n_weights}-dimensional weight space: minima "
+                           f"and saddles are those of the slice, not of the network")
+        self.default_lr = self._default_lr()
+        self._top_eigenvalue: float | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ the plane
+
+    @property
+    def n_weights(self) -> int:
+        """The real dimension of the weight space."""
+        return self.network.n_weights
+
+    def weights(self, w) -> np.ndarray:
+        """The network's weights at (a, b): theta* + a d1 + b d2."""
+        return self.theta + _point(w) @ self.directions
+
+    def loss(self, w) -> float:
+        """The network's loss at theta* + a d1 + b d2."""
+        return self.network.loss(self.weights(w), self.dataset.X, self.dataset.y)
+
+    def grad(self, w) -> np.ndarray:
+        """The gradient on the plane, d/da and d/db = (d1·g, d2·g) for the full gradient g."""
+        g = self.network.grad(self.weights(w), self.dataset.X, self.dataset.y)
+        return self.directions @ g
+
+    def full_grad(self, w) -> np.ndarray:
+        """The full network's gradient at (a, b): what the plane's gradient projects."""
+        return self.network.grad(self.weights(w), self.dataset.X, self.dataset.y)
+
+    def full_hessian_top_eigenvalue(self) -> float:
+        """The largest eigenvalue of the full network's Hessian at theta* (power iteration on
+        Hessian-vector products), computed once when first asked."""
+        with self._lock:
+            if self._top_eigenvalue is None:
+                self._top_eigenvalue = top_hessian_eigenvalue(
+                    self.network, self.theta, self.dataset.X, self.dataset.y)
+            return self._top_eigenvalue
+
+    def trajectory_losses(self) -> tuple[np.ndarray, np.ndarray]:
+        """PCA slice: the true loss at each saved step of the run, and the loss at its projection
+        on the plane (they differ where the run leaves the plane)."""
+        if self.trajectory is None:
+            raise ModelError("only the PCA slice has a training run drawn on it")
+        X, y = self.dataset.X, self.dataset.y
+        true = np.array([self.network.loss(t, X, y) for t in self.training.trajectory])
+        plane = np.array([self.loss(p) for p in self.trajectory])
+        return true, plane
+
+    def _default_lr(self) -> float:
+        """A step that is safe on the plane's curvature at theta* (1/largest eigenvalue of the
+        2x2 Hessian there, central differences of the plane's gradient)."""
+        h = 1e-4 * max(abs(v) for v in self.extent)
+        H = np.array([(self.grad(h * e) - self.grad(-h * e)) / (2 * h) for e in np.eye(2)])
+        top = float(np.max(np.linalg.eigvalsh(0.5 * (H + H.T))))
+        return _nice_below(1.0 / top) if math.isfinite(top) and top > 0 else 0.1
+
+    # ------------------------------------------------------------------ the grid
+
+    def grid_examples(self, nx: int, ny: int) -> int:
+        """How many examples loss_grid scores on an nx-by-ny grid: all of them, or a fixed seeded
+        sample keeping examples x cells within GRID_BUDGET (loss and grad always use all)."""
+        return min(self.dataset.n, max(1, GRID_BUDGET // max(1, nx * ny)))
+
+    def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
+        """values[j, i] = loss at (w1s[i], w2s[j]), batched over grid points in float32 (relative
+        error about 1e-5, tested against the per-point loss). The first layer's pre-activations
+        are linear in (a, b): X W(a, b)^T + c(a, b) = Z* + a P + b Q, three arrays made once; the
+        deeper layers multiply per-point weight matrices, a few grid points at a time."""
+        w1s, w2s = np.asarray(w1s, dtype=float), np.asarray(w2s, dtype=float)
+        X, y = self.dataset.X, self.dataset.y
+        n = self.grid_examples(w1s.size, w2s.size)
+        if n < len(y):
+            keep = np.sort(np.random.default_rng(GRID_SEED).choice(len(y), n, replace=False))
+            X, y = X[keep], y[keep]
+        f32 = np.float32
+        parts = [self.network.layers(v) for v in (self.theta, *self.directions)]  # theta*, d1, d2
+        Z, P, Q = ((X @ W.T + c).astype(f32) for W, c in (layers[0] for layers in parts))
+        deeper = [tuple((W.astype(f32), c.astype(f32)) for W, c in (p[k] for p in parts))
+                  for k in range(1, len(self.network.shapes))]
+        sign = (1.0 - 2.0 * y).astype(f32)  # BCE = softplus(sign z): no cancellation for small loss
+        per_chunk = max(1, min(w1s.size, CHUNK_ELEMENTS // (n * max(self.network.sizes[1:]))))
+        values = np.empty((w2s.size, w1s.size))
+        for j, b in enumerate(w2s.astype(f32)):
+            row = Z + b * Q  # the first layer along this row: row + a P
+            for s in range(0, w1s.size, per_chunk):
+                a = w1s[s:s + per_chunk].astype(f32)[:, None, None]
+                h = np.multiply(a, P)
+                h += row
+                np.tanh(h, out=h)
+                for k, ((W0, c0), (W1, c1), (W2, c2)) in enumerate(deeper):
+                    W = W0 + a * W1 + b * W2  # (g, out, in): this layer's weights at each point
+                    c = c0 + a[:, 0] * c1 + b * c2  # (g, out)
+                    h = np.matmul(h, W.transpose(0, 2, 1))
+                    h += c[:, None, :]
+                    if k < len(deeper) - 1:
+                        np.tanh(h, out=h)
+                u = h[:, :, 0] * sign  # (g, n)
+                loss = np.maximum(u, 0) + np.log1p(np.exp(-np.abs(u)))
+                values[j, s:s + per_chunk] = loss.sum(axis=1, dtype=np.float64) / n
+        return values
+
+
+def _around(points: np.ndarray) -> Extent:
+    """The points' bounding box (theta* at the origin included) widened by PCA_MARGIN of its
+    size on each side (at least a little where an axis has no spread)."""
+    lo = np.minimum(points.min(axis=0), 0.0)
+    hi = np.maximum(points.max(axis=0), 0.0)
+    span = hi - lo
+    pad = PCA_MARGIN * np.maximum(span, 1e-3 * max(float(span.max()), 1e-6))
+    return (float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]),
+            float(hi[1] + pad[1]))
+
+
+def make_slice(name: str, dataset: Dataset, hidden=DEFAULT_HIDDEN,
+               direction_seed: int = 0) -> SliceModel:
+    """The slice landscape `name` (mlp-random or mlp-pca) of an MLP trained on dataset."""
+    return SliceModel(SLICE_KINDS[name], dataset, hidden, direction_seed)
