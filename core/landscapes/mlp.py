@@ -25,6 +25,25 @@ TRAIN_BATCH = 256  # examples a step (all of them when there are fewer)
 SNAPSHOT_EVERY = 10  # the trajectory keeps theta every this many steps (PCA of the run)
 POWER_ITERATIONS = 300
 POWER_TOL = 1e-7  # power iteration stops when the eigenvalue estimate moves less than this (rel.)
+# OpenBLAS runs a product of m*n*k multiply-adds up to this on one thread, larger ones on all: on a
+# busy two-core machine the threads of these small products wait on each other (10-100x slower),
+# so products are cut into pieces below it (tanh networks of a few hundred weights gain nothing)
+ONE_THREAD_WORK = 262_144
+
+
+def matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """A @ B for 2-D A, B, in pieces of at most ONE_THREAD_WORK multiply-adds (rows of A, or
+    the shared dimension summed piece by piece)."""
+    m, k = A.shape
+    n = B.shape[1]
+    pieces = math.ceil(m * k * n / ONE_THREAD_WORK)
+    if pieces <= 1:
+        return A @ B
+    if m >= k:
+        rows = math.ceil(m / pieces)
+        return np.concatenate([A[i:i + rows] @ B for i in range(0, m, rows)])
+    width = math.ceil(k / pieces)
+    return sum(A[:, i:i + width] @ B[i:i + width] for i in range(0, k, width))
 
 
 @dataclass(frozen=True)
@@ -79,9 +98,9 @@ class Network:
         a = X
         layers = self.layers(theta)
         for W, b in layers[:-1]:
-            a = np.tanh(a @ W.T + b)
+            a = np.tanh(matmul(a, W.T) + b)
         W, b = layers[-1]
-        return (a @ W.T + b)[:, 0]
+        return (matmul(a, W.T) + b)[:, 0]
 
     def loss(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
         """Mean binary cross-entropy of sigmoid(z) against y."""
@@ -94,9 +113,9 @@ class Network:
         layers = self.layers(theta)
         activations = [X]
         for W, b in layers[:-1]:
-            activations.append(np.tanh(activations[-1] @ W.T + b))
+            activations.append(np.tanh(matmul(activations[-1], W.T) + b))
         W, b = layers[-1]
-        z = (activations[-1] @ W.T + b)[:, 0]
+        z = (matmul(activations[-1], W.T) + b)[:, 0]
         loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
         grad = np.empty_like(theta)
         grads = self.layers(grad)
@@ -104,10 +123,10 @@ class Network:
         for k in range(len(layers) - 1, -1, -1):
             a = activations[k]
             gW, gb = grads[k]
-            gW[...] = dz.T @ a
+            gW[...] = matmul(dz.T, a)
             gb[...] = dz.sum(axis=0)
             if k:
-                dz = (dz @ layers[k][0]) * (1.0 - a**2)
+                dz = matmul(dz, layers[k][0]) * (1.0 - a**2)
         return loss, grad
 
     def grad(self, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -135,7 +154,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 
 def check_hidden(hidden, rule: str | None = None) -> tuple[int, ...]:
-    """hidden as a tuple of ints, or ValueError unless it has 1..MAX_LAYERS sizes in 1..MAX_UNITS."""
+    """hidden as a tuple of ints; ValueError unless it has 1..MAX_LAYERS sizes in 1..MAX_UNITS."""
     hidden = tuple(hidden)
     if not (1 <= len(hidden) <= MAX_LAYERS
             and all(isinstance(h, int) and 1 <= h <= MAX_UNITS for h in hidden)):

@@ -334,7 +334,8 @@ def _make_slice(name: str, dataset: str | None, data, hidden, direction_seed: in
         raise ModelError("give either --dataset or --data, not both")
     examples = load_csv(data) if data is not None else make_dataset(
         dataset or DEFAULT_MLP_DATASET)
-    return make_slice(name, examples, hidden=hidden or DEFAULT_HIDDEN, direction_seed=direction_seed)
+    return make_slice(name, examples, hidden=hidden or DEFAULT_HIDDEN,
+                      direction_seed=direction_seed)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -24,6 +24,7 @@ import numpy as np
 from losswalk.core.landscapes.datasets import Dataset
 from losswalk.core.landscapes.mlp import (
     DEFAULT_HIDDEN,
+    ONE_THREAD_WORK,
     Network,
     Training,
     check_hidden,
@@ -214,41 +215,66 @@ class SliceModel:
 
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
         """values[j, i] = loss at (w1s[i], w2s[j]), batched over grid points in float32 (relative
-        error about 1e-5, tested against the per-point loss). The first layer's pre-activations
-        are linear in (a, b): X W(a, b)^T + c(a, b) = Z* + a P + b Q, three arrays made once; the
-        deeper layers multiply per-point weight matrices, a few grid points at a time."""
+        error about 1e-5, tested against the per-point loss). Each layer's weights are affine in
+        (a, b), M* + a M1 + b M2: along a grid row the b part is added once, and a few points
+        at a time go through the network as one stacked product per layer."""
         w1s, w2s = np.asarray(w1s, dtype=float), np.asarray(w2s, dtype=float)
         X, y = self.dataset.X, self.dataset.y
         n = self.grid_examples(w1s.size, w2s.size)
         if n < len(y):
             keep = np.sort(np.random.default_rng(GRID_SEED).choice(len(y), n, replace=False))
             X, y = X[keep], y[keep]
-        f32 = np.float32
-        parts = [self.network.layers(v) for v in (self.theta, *self.directions)]  # theta*, d1, d2
-        Z, P, Q = ((X @ W.T + c).astype(f32) for W, c in (layers[0] for layers in parts))
-        deeper = [tuple((W.astype(f32), c.astype(f32)) for W, c in (p[k] for p in parts))
-                  for k in range(1, len(self.network.shapes))]
-        sign = (1.0 - 2.0 * y).astype(f32)  # BCE = softplus(sign z): no cancellation for small loss
-        per_chunk = max(1, min(w1s.size, CHUNK_ELEMENTS // (n * max(self.network.sizes[1:]))))
+        stacks = self._augmented_layers()
+        # examples in `blocks` equal blocks, each product small enough for one BLAS thread;
+        # padding rows are zeros whose loss (log 2 each) is taken off below
+        widest = max(M.shape[-1] for M, _M1, _M2 in stacks)
+        blocks = math.ceil(n * widest * widest / ONE_THREAD_WORK)
+        rows = math.ceil(n / blocks)
+        padded = rows * blocks
+        inputs = np.zeros((padded, X.shape[1] + 1), np.float32)
+        inputs[:n, :-1], inputs[:n, -1] = X, 1.0
+        inputs = inputs.reshape(blocks, rows, -1)
+        sign = np.zeros(padded, np.float32)  # BCE = softplus(sign z): no cancellation near 0
+        sign[:n] = 1.0 - 2.0 * y
+        per_chunk = max(1, min(w1s.size, CHUNK_ELEMENTS // (padded * widest)))
+        buffers = [np.empty((per_chunk, blocks, rows, M.shape[-1]), np.float32)
+                   for M, _M1, _M2 in stacks]
         values = np.empty((w2s.size, w1s.size))
-        for j, b in enumerate(w2s.astype(f32)):
-            row = Z + b * Q  # the first layer along this row: row + a P
+        for j, b in enumerate(w2s.astype(np.float32)):
+            along_row = [M + b * M2 for M, _M1, M2 in stacks]
             for s in range(0, w1s.size, per_chunk):
-                a = w1s[s:s + per_chunk].astype(f32)[:, None, None]
-                h = np.multiply(a, P)
-                h += row
-                np.tanh(h, out=h)
-                for k, ((W0, c0), (W1, c1), (W2, c2)) in enumerate(deeper):
-                    W = W0 + a * W1 + b * W2  # (g, out, in): this layer's weights at each point
-                    c = c0 + a[:, 0] * c1 + b * c2  # (g, out)
-                    h = np.matmul(h, W.transpose(0, 2, 1))
-                    h += c[:, None, :]
-                    if k < len(deeper) - 1:
+                a = w1s[s:s + per_chunk].astype(np.float32)[:, None, None]
+                h = inputs
+                for k, (row_part, (_M, M1, _M2), out) in enumerate(
+                        zip(along_row, stacks, buffers, strict=True)):
+                    h = np.matmul(h, (row_part + a * M1)[:, None], out=out[:len(a)])
+                    if k < len(stacks) - 1:
                         np.tanh(h, out=h)
-                u = h[:, :, 0] * sign  # (g, n)
+                u = h.reshape(len(a), padded) * sign
                 loss = np.maximum(u, 0) + np.log1p(np.exp(-np.abs(u)))
-                values[j, s:s + per_chunk] = loss.sum(axis=1, dtype=np.float64) / n
+                values[j, s:s + len(a)] = (loss.sum(axis=1, dtype=np.float64)
+                                           - (padded - n) * math.log(2.0)) / n
         return values
+
+    def _augmented_layers(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Each layer as (in + 1, out + 1) float32 matrices for theta*, d1 and d2: the last input
+        row carries the biases, and a hidden layer's last output column is a constant unit
+        (pre-activation 1, so tanh(1) after it; the next layer's bias row is divided by tanh(1))."""
+        shapes = self.network.shapes
+        out = []
+        for k, (fan_out, fan_in) in enumerate(shapes):
+            hidden = k < len(shapes) - 1
+            scale = 1.0 if k == 0 else 1.0 / math.tanh(1.0)  # the constant input: 1 or tanh(1)
+            mats = []
+            for v in (self.theta, *self.directions):
+                W, c = self.network.layers(v)[k]
+                M = np.zeros((fan_in + 1, fan_out + hidden))
+                M[:-1, :fan_out], M[-1, :fan_out] = W.T, c * scale
+                if hidden and v is self.theta:
+                    M[-1, -1] = scale
+                mats.append(M.astype(np.float32))
+            out.append(tuple(mats))
+        return out
 
 
 def _around(points: np.ndarray) -> Extent:

@@ -9,6 +9,7 @@ from losswalk.core.landscapes.mlp import (
     Network,
     check_hidden,
     init_weights,
+    matmul,
     parse_hidden,
     top_hessian_eigenvalue,
     train,
@@ -136,3 +137,11 @@ def test_parse_hidden_refuses_with_the_rule(text):
         parse_hidden(text)
     with pytest.raises(ValueError):
         check_hidden((0,))
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (300, 40, 50), (40, 300, 50), (2, 2000, 200)])
+def test_matmul_in_pieces_equals_the_product(shape):
+    m, k, n = shape
+    rng = np.random.default_rng(0)
+    A, B = rng.normal(size=(m, k)), rng.normal(size=(k, n))
+    np.testing.assert_allclose(matmul(A, B), A @ B, rtol=1e-12, atol=1e-12)
