@@ -571,7 +571,9 @@ def cmd_render(args: argparse.Namespace) -> None:
         _refuse_unless("--walk OPTIMIZER", args, "start", "steps", "lr", "schedule",
                        *SETTING_FLAGS)
         model, extent, report = _model_and_minima(args)
-        trail = []
+        from losswalk.core.landscapes.slices import run_trail
+
+        trail = [(p.w1, p.w2) for p in run_trail(model)]  # mlp-pca: the training run
     for line in to_ansi(_render_page(model, extent, report, trail, args, colour), color=colour):
         print(line)
 

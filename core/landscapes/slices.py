@@ -18,9 +18,12 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
+from losswalk.core.drawing.text import format_number
 from losswalk.core.landscapes.datasets import Dataset
 from losswalk.core.landscapes.mlp import (
     DEFAULT_HIDDEN,
@@ -292,3 +295,49 @@ def make_slice(name: str, dataset: Dataset, hidden=DEFAULT_HIDDEN,
                direction_seed: int = 0) -> SliceModel:
     """The slice landscape `name` (mlp-random or mlp-pca) of an MLP trained on dataset."""
     return SliceModel(SLICE_KINDS[name], dataset, hidden, direction_seed)
+
+
+class RunPoint(NamedTuple):
+    """A point of the training run on the PCA plane (drawn as the trail, as the walker's are)."""
+
+    w1: float
+    w2: float
+
+
+def run_trail(model) -> list[RunPoint]:
+    """The training run projected on the PCA plane, from its start to theta* (empty for other
+    landscapes)."""
+    trajectory = getattr(model, "trajectory", None)
+    return [] if trajectory is None else [RunPoint(float(a), float(b)) for a, b in trajectory]
+
+
+def shown_trail(model, trail: Sequence) -> list:
+    """What the map draws as the trail: on the PCA plane the training run, reversed from theta*
+    back to its start, then the walker's own trail when it begins where the run began (a walker
+    placed elsewhere shows only its own, so no line joins the two)."""
+    run = run_trail(model)
+    if not run or (trail and (trail[0].w1, trail[0].w2) != tuple(run[0])):
+        return list(trail)
+    return [*reversed(run), *trail]
+
+
+def slice_summary(model, charset: str = "unicode") -> str:
+    """What the slice is, in a few short sentences for the side panel ("" for a landscape that
+    is not a slice): the real dimension, the plane, and for the PCA plane the loss along the
+    run, true and on the plane."""
+    if not isinstance(model, SliceModel):
+        return ""
+    arrow, dot = ("→", " · ") if charset == "unicode" else ("->", " - ")
+    parts = [f"a 2-D slice of {model.n_weights} weights ({model.network.architecture})"
+             .replace("→", arrow)]
+    if model.kind == "random":
+        parts.append(f"random filter-normalised plane, direction seed {model.direction_seed}")
+    else:
+        true, plane = model.trajectory_losses()
+        parts.append(f"training-run plane: {model.explained:.1%} of its variance")
+        parts.append(f"run's loss {format_number(true[0], 2)}{arrow}"
+                     f"{format_number(true[-1], 2)}, on the plane {format_number(plane[0], 2)}"
+                     f"{arrow}{format_number(plane[-1], 2)} (they differ: the run leaves the "
+                     f"plane)")
+    parts.append("minima marked are the slice's")
+    return dot.join(parts)
