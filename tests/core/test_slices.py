@@ -214,3 +214,38 @@ def test_slice_only_options_are_refused_elsewhere():
     options = LandscapeOptions.from_user(name="logistic", dataset="xor", l2=0.1)
     assert options.with_name("mlp-random").build().dataset.name == "xor"
     assert options.with_name("mlp-random").with_name("logistic").build().l2 == 0.1
+
+
+def test_run_trail_and_what_the_map_draws(pca_slice, random_slice):
+    from losswalk.core.landscapes.slices import run_trail, shown_trail
+    from losswalk.core.walk.walker import Walker
+
+    run = run_trail(pca_slice)
+    assert [(p.w1, p.w2) for p in run] == [tuple(p) for p in pca_slice.trajectory]
+    assert run_trail(random_slice) == [] and run_trail(make_model("bowl")) == []
+    walker = Walker(pca_slice)  # starts where the run started
+    walker.step()
+    drawn = shown_trail(pca_slice, walker.trail)
+    assert drawn == [*reversed(run), *walker.trail]  # theta* ... start, then the walk: one line
+    assert (drawn[len(run) - 1].w1, drawn[len(run) - 1].w2) == pca_slice.start
+    walker.reset((0.5, 0.5))  # elsewhere: no line may join the run to this walk
+    assert shown_trail(pca_slice, walker.trail) == walker.trail
+    assert shown_trail(random_slice, walker.trail) == walker.trail
+
+
+def test_slice_summary_says_what_the_slice_is(random_slice, pca_slice):
+    from losswalk.core.drawing.text import format_number
+    from losswalk.core.landscapes.slices import slice_summary
+
+    text = slice_summary(random_slice)
+    assert "2-D slice of 337 weights (2→16→16→1)" in text
+    assert "direction seed 0" in text and "minima marked are the slice's" in text
+    true, plane = pca_slice.trajectory_losses()
+    text = slice_summary(pca_slice)
+    assert f"{pca_slice.explained:.1%} of its variance" in text
+    assert (f"run's loss {format_number(true[0], 2)}→{format_number(true[-1], 2)}, on the plane "
+            f"{format_number(plane[0], 2)}→{format_number(plane[-1], 2)} (they differ" in text)
+    assert format_number(true[0], 2) != format_number(plane[0], 2)  # they do differ at the start
+    ascii_text = slice_summary(pca_slice, "ascii")
+    assert ascii_text.isascii() and "2->16->16->1" in ascii_text
+    assert slice_summary(make_model("logistic")) == ""
