@@ -42,7 +42,7 @@ RANDOM_HALF = 1.0  # the random plane is shown for a, b in [-1, 1] (Li et al.'s 
 PCA_MARGIN = 0.25  # the PCA view is the run's bounding box plus this share of its size
 GRID_BUDGET = 20_000_000  # a slice's map scores at most this many (example, cell) pairs
 GRID_SEED = 0  # seed of the fixed sample of examples used above that budget
-CHUNK_ELEMENTS = 2_000_000  # hidden activations held at once while scoring a grid (float32)
+CHUNK_ELEMENTS = 500_000  # hidden activations held at once while scoring a grid (float32)
 TRAINING_SEED = 0
 CACHED_TRAININGS = 8
 
@@ -230,17 +230,17 @@ class SliceModel:
         stacks = self._augmented_layers()
         # examples in `blocks` equal blocks, each product small enough for one BLAS thread;
         # padding rows are zeros whose loss (log 2 each) is taken off below
-        widest = max(M.shape[-1] for M, _M1, _M2 in stacks)
+        widest = max(M.shape[0] for M, _M1, _M2 in stacks)
         blocks = math.ceil(n * widest * widest / ONE_THREAD_WORK)
         rows = math.ceil(n / blocks)
         padded = rows * blocks
         inputs = np.zeros((padded, X.shape[1] + 1), np.float32)
         inputs[:n, :-1], inputs[:n, -1] = X, 1.0
-        inputs = inputs.reshape(blocks, rows, -1)
+        inputs = inputs.reshape(blocks, rows, -1).transpose(0, 2, 1).copy()  # examples last
         sign = np.zeros(padded, np.float32)  # BCE = softplus(sign z): no cancellation near 0
         sign[:n] = 1.0 - 2.0 * y
         per_chunk = max(1, min(w1s.size, CHUNK_ELEMENTS // (padded * widest)))
-        buffers = [np.empty((per_chunk, blocks, rows, M.shape[-1]), np.float32)
+        buffers = [np.empty((per_chunk, blocks, M.shape[0], rows), np.float32)
                    for M, _M1, _M2 in stacks]
         values = np.empty((w2s.size, w1s.size))
         for j, b in enumerate(w2s.astype(np.float32)):
@@ -250,7 +250,7 @@ class SliceModel:
                 h = inputs
                 for k, (row_part, (_M, M1, _M2), out) in enumerate(
                         zip(along_row, stacks, buffers, strict=True)):
-                    h = np.matmul(h, (row_part + a * M1)[:, None], out=out[:len(a)])
+                    h = np.matmul((row_part + a * M1)[:, None], h, out=out[:len(a)])
                     if k < len(stacks) - 1:
                         np.tanh(h, out=h)
                 u = h.reshape(len(a), padded) * sign
@@ -260,9 +260,9 @@ class SliceModel:
         return values
 
     def _augmented_layers(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Each layer as (in + 1, out + 1) float32 matrices for theta*, d1 and d2: the last input
-        row carries the biases, and a hidden layer's last output column is a constant unit
-        (pre-activation 1, so tanh(1) after it; the next layer's bias row is divided by tanh(1))."""
+        """Each layer as (out + 1, in + 1) float32 matrices for theta*, d1 and d2: the last input
+        column carries the biases, and a hidden layer's last output row is a constant unit
+        (pre-activation 1, so tanh(1) after it; the next layer's biases are divided by tanh(1))."""
         shapes = self.network.shapes
         out = []
         for k, (fan_out, fan_in) in enumerate(shapes):
@@ -271,8 +271,8 @@ class SliceModel:
             mats = []
             for v in (self.theta, *self.directions):
                 W, c = self.network.layers(v)[k]
-                M = np.zeros((fan_in + 1, fan_out + hidden))
-                M[:-1, :fan_out], M[-1, :fan_out] = W.T, c * scale
+                M = np.zeros((fan_out + hidden, fan_in + 1))
+                M[:fan_out, :-1], M[:fan_out, -1] = W, c * scale
                 if hidden and v is self.theta:
                     M[-1, -1] = scale
                 mats.append(M.astype(np.float32))
