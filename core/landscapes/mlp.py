@@ -17,8 +17,8 @@ import numpy as np
 from losswalk.core.landscapes.losses import sigmoid
 
 DEFAULT_HIDDEN = (16, 16)
-MAX_LAYERS = 4  # hidden layers
-MAX_UNITS = 256  # units in one hidden layer
+MAX_LAYERS = 3  # hidden layers (bigger networks would take minutes to train and map)
+MAX_UNITS = 128  # units in one hidden layer
 TRAIN_STEPS = 1000  # Adam steps at start-up
 TRAIN_LR = 0.01
 TRAIN_BATCH = 256  # examples a step (all of them when there are fewer)

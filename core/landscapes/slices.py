@@ -41,6 +41,7 @@ DEFAULT_MLP_DATASET = "moons"
 RANDOM_HALF = 1.0  # the random plane is shown for a, b in [-1, 1] (Li et al.'s range)
 PCA_MARGIN = 0.25  # the PCA view is the run's bounding box plus this share of its size
 GRID_BUDGET = 20_000_000  # a slice's map scores at most this many (example, cell) pairs
+GRID_WORK = 5e10  # ... and at most about this many (example, cell, weight) multiply-adds
 GRID_SEED = 0  # seed of the fixed sample of examples used above that budget
 CHUNK_ELEMENTS = 500_000  # hidden activations held at once while scoring a grid (float32)
 TRAINING_SEED = 0
@@ -213,8 +214,10 @@ class SliceModel:
 
     def grid_examples(self, nx: int, ny: int) -> int:
         """How many examples loss_grid scores on an nx-by-ny grid: all of them, or a fixed seeded
-        sample keeping examples x cells within GRID_BUDGET (loss and grad always use all)."""
-        return min(self.dataset.n, max(1, GRID_BUDGET // max(1, nx * ny)))
+        sample keeping examples x cells within GRID_BUDGET and examples x cells x weights within
+        GRID_WORK (loss and grad always use all)."""
+        pairs = min(GRID_BUDGET, int(GRID_WORK // self.n_weights))
+        return min(self.dataset.n, max(1, pairs // max(1, nx * ny)))
 
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
         """values[j, i] = loss at (w1s[i], w2s[j]), batched over grid points in float32 (relative

@@ -126,14 +126,15 @@ def test_training_on_more_examples_than_a_batch_uses_minibatches():
     assert net.loss(run.theta, data.X, data.y) < net.loss(run.trajectory[0], data.X, data.y)
 
 
-@pytest.mark.parametrize("text, expected", [("16,16", (16, 16)), ("64,64", (64, 64)), ("8", (8,))])
+@pytest.mark.parametrize("text, expected", [("16,16", (16, 16)), ("64,64", (64, 64)), ("8", (8,)),
+                                            ("128,1,128", (128, 1, 128))])
 def test_parse_hidden(text, expected):
     assert parse_hidden(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "0", "16,x", "1,2,3,4,5", "257", "-3", "2.5"])
+@pytest.mark.parametrize("text", ["", "0", "16,x", "1,2,3,4", "129", "-3", "2.5"])
 def test_parse_hidden_refuses_with_the_rule(text):
-    with pytest.raises(ValueError, match="hidden layers are 1 to 4 whole numbers"):
+    with pytest.raises(ValueError, match="hidden layers are 1 to 3 whole numbers from 1 to 128"):
         parse_hidden(text)
     with pytest.raises(ValueError):
         check_hidden((0,))

@@ -192,7 +192,7 @@ def test_slice_states_the_dimension_and_that_it_is_a_slice(random_slice, pca_sli
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"dataset": "line"}, "the MLP needs 2 input columns"),
-    ({"hidden": (0,)}, "--hidden: hidden layers are 1 to 4"),
+    ({"hidden": (0,)}, "--hidden: hidden layers are 1 to 3"),
     ({"loss": "mse"}, "--loss applies only to data-driven landscapes: logistic, tiny-net"),
     ({"l2": 0.1}, "network slices use binary cross-entropy without a penalty"),
 ])
@@ -249,3 +249,13 @@ def test_slice_summary_says_what_the_slice_is(random_slice, pca_slice):
     ascii_text = slice_summary(pca_slice, "ascii")
     assert ascii_text.isascii() and "2->16->16->1" in ascii_text
     assert slice_summary(make_model("logistic")) == ""
+
+
+def test_bigger_networks_map_a_sample_sized_by_their_weights():
+    small = SliceModel("random", make_dataset("moons", n=1000), hidden=(4,))
+    assert small.grid_examples(101, 101) == 1000  # all of them for the figures
+    big = make_model("mlp-random", hidden=(64, 64))
+    assert big.grid_examples(101, 101) == min(200, int(slices.GRID_WORK // 4417) // 10201)
+    huge = SliceModel("random", make_dataset("moons", n=1000), hidden=(128, 128))
+    expected = int(slices.GRID_WORK // huge.n_weights) // 10201
+    assert huge.grid_examples(101, 101) == expected < 1000
