@@ -56,3 +56,14 @@ async def test_no_note_on_other_landscapes():
         await wait_for_map(pilot)
         assert not app.query_one(SliceNote).has_class("-shown")
         assert "slice of" not in screen_text(pilot)
+
+
+async def test_d_on_a_slice_says_why_instead_of_failing():
+    """Regression: d opened the data view, which cannot draw a network, and the app crashed."""
+    app = LosswalkApp(LandscapeOptions(name="mlp-pca"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.is_running and not app.explorer.data_view
+        assert "no data view here" in screen_text(pilot)
