@@ -203,11 +203,16 @@ class SliceModel:
         return true, plane
 
     def _default_lr(self) -> float:
-        """A step that is safe on the plane's curvature at theta* (1/largest eigenvalue of the
-        2x2 Hessian there, central differences of the plane's gradient)."""
+        """A step that is safe on the plane's sharpest curvature on the way from the start to
+        theta*: 1/largest eigenvalue of the 2x2 Hessian (central differences of the plane's
+        gradient) at 5 points along it."""
         h = 1e-4 * max(abs(v) for v in self.extent)
-        H = np.array([(self.grad(h * e) - self.grad(-h * e)) / (2 * h) for e in np.eye(2)])
-        top = float(np.max(np.linalg.eigvalsh(0.5 * (H + H.T))))
+        points = [t * np.array(self.start) for t in np.linspace(0.0, 1.0, 5)]
+        top = 0.0
+        for w in points:
+            H = np.array([(self.grad(w + h * e) - self.grad(w - h * e)) / (2 * h)
+                          for e in np.eye(2)])
+            top = max(top, float(np.max(np.linalg.eigvalsh(0.5 * (H + H.T)))))
         return _nice_below(1.0 / top) if math.isfinite(top) and top > 0 else 0.1
 
     # ------------------------------------------------------------------ the grid

@@ -259,3 +259,16 @@ def test_bigger_networks_map_a_sample_sized_by_their_weights():
     huge = SliceModel("random", make_dataset("moons", n=1000), hidden=(128, 128))
     expected = int(slices.GRID_WORK // huge.n_weights) // 10201
     assert huge.grid_examples(101, 101) == expected < 1000
+
+
+@pytest.mark.parametrize("which", ["random_slice", "pca_slice"])
+def test_default_learning_rate_walks_downhill_from_the_start(which, request):
+    """Regression: the PCA plane's rate came from the flat bottom alone (100) and threw the
+    walker off the map in two steps."""
+    from losswalk.core.walk.walker import Walker, WalkerStatus
+
+    m = request.getfixturevalue(which)
+    walker = Walker(m)
+    losses = [walker.step().loss for _ in range(200)]
+    assert walker.status is not WalkerStatus.DIVERGED and not walker.off_map
+    assert losses[-1] < 0.25 * walker.trail[0].loss
