@@ -292,13 +292,19 @@ def _jsonable(value: float) -> float | None:
 
 def cmd_list(_args: argparse.Namespace) -> None:
     from losswalk.core.landscapes.datasets import BUILTIN_DATASETS
-    from losswalk.core.landscapes.models import DATA_LANDSCAPES, DEFAULT_LANDSCAPE, LANDSCAPES
+    from losswalk.core.landscapes.models import (
+        DATA_LANDSCAPES,
+        DEFAULT_LANDSCAPE,
+        LANDSCAPES,
+        MLP_LANDSCAPES,
+    )
 
     width = max(len(name) for name in LANDSCAPES)
     print("Landscapes:")
     for name, description in LANDSCAPES.items():
         tags = " (default)" if name == DEFAULT_LANDSCAPE else ""
         tags += " [uses data]" if name in DATA_LANDSCAPES else ""
+        tags += " [a network on data]" if name in MLP_LANDSCAPES else ""
         print(f"  {name:<{width}}  {description}{tags}")
     print("Datasets (--dataset, for landscapes that use data):")
     width = max(len(name) for name in BUILTIN_DATASETS)
