@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 from losswalk.core.landscapes.curvature import Curvature, curvature_at, full_top_eigenvalue
 from losswalk.core.landscapes.landscape import centred_on, zoom
 from losswalk.core.landscapes.minima import MinimaReport
-from losswalk.core.landscapes.models import DATA_LANDSCAPES, LANDSCAPES, LandscapeOptions, Model
+from losswalk.core.landscapes.models import (
+    DATA_LANDSCAPES,
+    LANDSCAPES,
+    MLP_LANDSCAPES,
+    LandscapeOptions,
+    Model,
+)
 from losswalk.core.walk.basins import BasinSettings
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, OptimizerSettings
@@ -30,6 +36,7 @@ Extent = tuple[float, float, float, float]
 LR_FACTOR = 1.5  # + and - multiply / divide the learning rate by this
 L2_LADDER = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)  # the λ values [ and ] step through
 MODES = ("heatmap", "contours", "both")  # how the map is drawn (c cycles)
+NO_SLICE_DATA_VIEW = "it draws two-weight models, and a network's boundary is not a line"
 STOP_HINTS = {  # the keys that help once a walk has ended this way
     WalkerStatus.DIVERGED: "- lowers the learning rate, r resets",
     WalkerStatus.OSCILLATING: "- lowers the learning rate",
@@ -173,6 +180,9 @@ class Explorer:
         if self.split and not self.is_data:
             self.split = False
             self.message += " (split view closed: it needs data)"
+        if self.data_view and model.name in MLP_LANDSCAPES:
+            self.data_view = False
+            self.message += f" (data view closed: {NO_SLICE_DATA_VIEW})"
         self._new_view()
 
     # ------------------------------------------------------------------ the walker
@@ -331,6 +341,9 @@ class Explorer:
         """Show or hide the data view (examples, boundary, costliest points)."""
         if self.split:
             self.message = "the split view fills the screen - v closes it first"
+            return
+        if not self.data_view and self.model.name in MLP_LANDSCAPES:
+            self.message = f"no data view here: {NO_SLICE_DATA_VIEW}"
             return
         self.data_view = not self.data_view
         self.message = ("data view: the line is where the model says p = 0.5" if self.data_view

@@ -24,11 +24,13 @@ from textual.widgets import Footer, Static
 from losswalk.core.drawing.text import check_charset, safe_text
 from losswalk.core.explorer import Explorer
 from losswalk.core.landscapes.models import LandscapeOptions
+from losswalk.core.landscapes.slices import shown_trail
 from losswalk.core.walk.optimizers import OptimizerSettings
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.landscape_map import LandscapeMap
 from losswalk.tui.widgets.map_view import MapView
+from losswalk.tui.widgets.slice_note import SliceNote
 from losswalk.tui.widgets.status_bar import Banner, StatusBar, banner_text
 from losswalk.tui.widgets.walker_panel import WalkerPanel
 
@@ -76,6 +78,7 @@ class LosswalkApp(App[None]):
             # the split view, the data view and the tour panel are mounted when first opened
             with Vertical(id="side"):
                 yield WalkerPanel(**look, id="panel")
+                yield SliceNote(id="slice")  # shown on the network slices only
                 yield LossHistoryChart(**look, id="history")
                 yield CrossSectionChart(**look, id="sections")
         yield Static(id="too-small")
@@ -152,7 +155,8 @@ class LosswalkApp(App[None]):
         self.map.mode, self.map.scale = explorer.mode, explorer.scale
         self.map.show_landscape(explorer.model, explorer.extent)
         walker = explorer.walker
-        self.map.set_walker(walker.position, walker.trail)
+        self.map.set_walker(walker.position, shown_trail(explorer.model, walker.trail))
+        self.query_one(SliceNote).show(explorer.model, self.charset)
         if explorer.split:
             self._opened("split").show(explorer)
         self._show_surface()

@@ -104,6 +104,15 @@ def _extent(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _hidden(text: str) -> tuple[int, ...]:
+    from losswalk.core.landscapes.mlp import parse_hidden
+
+    try:
+        return parse_hidden(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True) -> None:
     """The landscape options: the same meaning in every subcommand and in the app (parsed but
     left out of the help when not `shown`: the tour refuses them with a message)."""
@@ -125,6 +134,10 @@ def _landscape_arguments(parser: argparse.ArgumentParser, *, shown: bool = True)
         text="the part of weight space to show")
     add(parser, "--surface", metavar="NAME", text="which surface of a surface file: train_loss "
         "(default), test_loss, train_acc, test_acc, min_eig, max_eig")
+    add(parser, "--hidden", type=_hidden, metavar="H1,H2,...",
+        text="hidden layer sizes of the mlp-random / mlp-pca network (default 16,16)")
+    add(parser, "--direction-seed", dest="direction_seed", type=_count(0, 2**32 - 1),
+        metavar="N", text="seed of mlp-random's random directions (default 0)")
 
 
 SETTING_FLAGS = {"mu": "--momentum", "b1": "--beta1", "b2": "--beta2", "eps": "--eps"}
@@ -308,6 +321,7 @@ def _options(args: argparse.Namespace):
     return LandscapeOptions.from_user(
         name=args.name, extent=args.extent, dataset=args.dataset, data=args.data,
         loss=args.loss, l2=args.l2, condition=args.condition, surface=args.surface,
+        hidden=args.hidden, direction_seed=args.direction_seed,
     )
 
 
@@ -329,13 +343,19 @@ def _jsonable(value: float) -> float | None:
 
 def cmd_list(_args: argparse.Namespace) -> None:
     from losswalk.core.landscapes.datasets import BUILTIN_DATASETS
-    from losswalk.core.landscapes.models import DATA_LANDSCAPES, DEFAULT_LANDSCAPE, LANDSCAPES
+    from losswalk.core.landscapes.models import (
+        DATA_LANDSCAPES,
+        DEFAULT_LANDSCAPE,
+        LANDSCAPES,
+        MLP_LANDSCAPES,
+    )
 
     width = max(len(name) for name in LANDSCAPES)
     print("Landscapes:")
     for name, description in LANDSCAPES.items():
         tags = " (default)" if name == DEFAULT_LANDSCAPE else ""
         tags += " [uses data]" if name in DATA_LANDSCAPES else ""
+        tags += " [a network on data]" if name in MLP_LANDSCAPES else ""
         print(f"  {name:<{width}}  {description}{tags}")
     print("Datasets (--dataset, for landscapes that use data):")
     width = max(len(name) for name in BUILTIN_DATASETS)
@@ -368,6 +388,7 @@ def _landscape_info(args: argparse.Namespace) -> dict[str, Any]:
     grid = evaluate(model, extent, args.resolution, args.resolution)
     stats = grid.stats()
     notes = [report.note.rstrip(".")] if report.note else []
+    notes += [model.slice_note] if hasattr(model, "slice_note") else []
     sample = getattr(model, "grid_examples", None)
     if sample is not None and sample(*grid.values.shape[::-1]) < model.dataset.n:
         used = sample(*grid.values.shape[::-1])
@@ -630,7 +651,9 @@ def cmd_render(args: argparse.Namespace) -> None:
         _refuse_unless("--walk OPTIMIZER", args, "start", "steps", "lr", "schedule",
                        *SETTING_FLAGS)
         model, extent, report = _model_and_minima(args)
-        trail = []
+        from losswalk.core.landscapes.slices import run_trail
+
+        trail = [(p.w1, p.w2) for p in run_trail(model)]  # mlp-pca: the training run
     if line is None:
         page = _render_page(model, extent, report, trail, args, colour)
     if fmt is None:

@@ -291,9 +291,14 @@ LANDSCAPES: dict[str, str] = {
     "logistic": "Logistic regression: one valley with cross-entropy, flat plateaus with MSE",
     "tiny-net": "Tiny net: one tanh neuron — two mirror-image valleys with a saddle between",
     **{name: SURFACES[name]().description for name in _SURFACE_ORDER},
+    "mlp-random": "A 2→16→16→1 network's loss on a random filter-normalised plane: a slice",
+    "mlp-pca": "The same network on the plane of its training run's two main directions",
 }
 DEFAULT_LANDSCAPE = "logistic"
 DATA_LANDSCAPES = ("logistic", "tiny-net")
+MLP_LANDSCAPES = ("mlp-random", "mlp-pca")  # slices of a many-weight network (core.slices)
+MLP_OPTIONS = {"dataset": MLP_LANDSCAPES, "data": MLP_LANDSCAPES, "hidden": MLP_LANDSCAPES,
+               "direction_seed": ("mlp-random",)}  # the options the slices take, and where
 
 
 DATA_OPTIONS = ("dataset", "data", "loss", "l2")  # the options only data landscapes take
@@ -303,9 +308,14 @@ MAX_CONDITION = 1e12  # steeper bowls overflow the curvature the minima finder m
 
 def option_applies(name: str, option: str) -> bool:
     """Whether landscape `name` uses `option`: the data options only on DATA_LANDSCAPES,
-    condition only on the bowl, surface only on a surface file, everything else everywhere."""
+    condition only on the bowl, surface only on a surface file, the network options only on the
+    slices (MLP_OPTIONS), everything else everywhere."""
     if option == "surface":
         return name not in LANDSCAPES
+    if name in MLP_OPTIONS.get(option, ()):
+        return True
+    if option in ("hidden", "direction_seed"):
+        return False
     if option in DATA_OPTIONS:
         return name in DATA_LANDSCAPES
     return option != "condition" or name == "bowl"
@@ -313,20 +323,29 @@ def option_applies(name: str, option: str) -> bool:
 
 def refuse_inapplicable(name: str, options) -> None:
     """ModelError naming the first of `options` (names like "l2") that landscape `name` ignores."""
-    for option in sorted(options, key=(*DATA_OPTIONS, "condition", "surface").index):
+    for option in sorted(options, key=(*DATA_OPTIONS, "condition", "surface", *MLP_OPTIONS).index):
         if not option_applies(name, option):
             where = (f"data-driven landscapes: {', '.join(DATA_LANDSCAPES)}"
                      if option in DATA_OPTIONS else "the bowl" if option == "condition"
                      else "surface files (.h5, .npz, .csv)")
-            raise ModelError(f"--{option} applies only to {where} (not {name})")
+            why = ""
+            if option in ("dataset", "data"):
+                where += ", " + ", ".join(MLP_LANDSCAPES)
+            elif option in MLP_OPTIONS:
+                where = f"the network slices: {', '.join(MLP_OPTIONS[option])}"
+            elif name in MLP_LANDSCAPES:
+                why = ": the network slices use binary cross-entropy without a penalty"
+            flag = option.replace("_", "-")
+            raise ModelError(f"--{flag} applies only to {where} (not {name}{why})")
 
 
 def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike | None = None,
                loss: str = "bce", l2: float = 0.0,
-               condition: float = DEFAULT_CONDITION, surface: str | None = None) -> Model:
+               condition: float = DEFAULT_CONDITION, surface: str | None = None,
+               hidden: tuple[int, ...] | None = None, direction_seed: int | None = None) -> Model:
     """The landscape `name`, or the surface file `name` names (its surface `surface`); data
-    options only for logistic / tiny-net, condition only for bowl (ModelError for one set away
-    from its default where it does not apply)."""
+    options only for logistic / tiny-net and the network slices, condition only for bowl
+    (ModelError for one set away from its default where it does not apply)."""
     if name not in LANDSCAPES and not os.path.isfile(name):
         raise ModelError(f"unknown landscape {name!r} (choose from: {', '.join(LANDSCAPES)}) "
                          "and no file of that name")
@@ -335,13 +354,16 @@ def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike
         raise ModelError(f"condition must be a number from 1 to {MAX_CONDITION:g}, got "
                          f"{condition:g}")
     changed = {"dataset": dataset is not None, "data": data is not None, "loss": loss != "bce",
-               "l2": l2 != 0, "condition": condition != DEFAULT_CONDITION}
+               "l2": l2 != 0, "condition": condition != DEFAULT_CONDITION,
+               "hidden": hidden is not None, "direction_seed": bool(direction_seed)}
     changed["surface"] = surface is not None
     refuse_inapplicable(name, [option for option, differs in changed.items() if differs])
     if name not in LANDSCAPES:
         from losswalk.core.landscapes.gridsurface import load_surface
 
         return load_surface(name, surface)
+    if name in MLP_LANDSCAPES:
+        return _make_slice(name, dataset, data, hidden, direction_seed or 0)
     if name not in DATA_LANDSCAPES:
         return SURFACES[name](condition=condition) if name == "bowl" else SURFACES[name]()
     if dataset is not None and data is not None:
@@ -352,6 +374,20 @@ def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike
         examples = make_dataset(dataset or (DEFAULT_DATASET if name == "logistic" else "line"))
     model_class = LogisticModel if name == "logistic" else TinyNet
     return model_class(examples, loss=loss, l2=l2)
+
+
+def _make_slice(name: str, dataset: str | None, data, hidden, direction_seed: int) -> Model:
+    """A slice of the MLP (core.landscapes.slices) trained on the built-in dataset (default
+    moons) or the --data file."""
+    from losswalk.core.landscapes.mlp import DEFAULT_HIDDEN
+    from losswalk.core.landscapes.slices import DEFAULT_MLP_DATASET, make_slice
+
+    if dataset is not None and data is not None:
+        raise ModelError("give either --dataset or --data, not both")
+    examples = load_csv(data) if data is not None else make_dataset(
+        dataset or DEFAULT_MLP_DATASET)
+    return make_slice(name, examples, hidden=hidden or DEFAULT_HIDDEN,
+                      direction_seed=direction_seed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -367,6 +403,8 @@ class LandscapeOptions:
     extent: Extent | None = None
     given: frozenset[str] = frozenset()  # options the user typed, refused (strict) where unused
     surface: str | None = None  # which surface of a surface file (train_loss, test_loss, ...)
+    hidden: tuple[int, ...] | None = None  # the MLP's hidden layers (None: 16,16)
+    direction_seed: int = 0  # seed of mlp-random's directions
 
     @classmethod
     def from_user(cls, name: str | None = None, extent: Extent | None = None,
@@ -379,7 +417,8 @@ class LandscapeOptions:
         """The model. Options that do not apply are dropped, or with strict a ModelError names
         the first one that was given, even at its default value (--condition 10 on logistic)."""
         options = {"dataset": self.dataset, "data": self.data, "loss": self.loss, "l2": self.l2,
-                   "condition": self.condition, "surface": self.surface}
+                   "condition": self.condition, "surface": self.surface, "hidden": self.hidden,
+                   "direction_seed": self.direction_seed}
         if strict:
             refuse_inapplicable(self.name, self.given)
         else:  # the app changing landscape: what this one ignores waits for one that uses it

@@ -266,3 +266,17 @@ def test_zoom_far_out_stays_valid_and_says_when_it_cannot_change_the_view():
     explorer.zoom(0.5)
     assert explorer.extent == before
     assert explorer.message == "cannot zoom in further here"
+
+
+def test_the_data_view_stays_closed_on_the_network_slices():
+    from losswalk.core.explorer import NO_SLICE_DATA_VIEW
+
+    explorer = Explorer(LandscapeOptions(name="mlp-random"))
+    explorer.toggle_data()
+    assert not explorer.data_view and NO_SLICE_DATA_VIEW in explorer.message
+    explorer = Explorer(LandscapeOptions(name="logistic", dataset="moons"))
+    explorer.toggle_data()
+    assert explorer.data_view
+    explorer.open(explorer.options.with_name("mlp-pca"), "landscape: mlp-pca")
+    assert not explorer.data_view and "data view closed" in explorer.message
+    assert explorer.model.dataset.name == "moons"  # the dataset carried over

@@ -224,7 +224,8 @@ def test_tiny_net_uses_column_zero_of_two_feature_data_and_says_so():
 
 def test_landscape_registry():
     assert list(LANDSCAPES) == ["logistic", "tiny-net", "bowl", "rosenbrock", "himmelblau",
-                                "rastrigin", "ackley", "camel", "beale", "saddle", "two-dip"]
+                                "rastrigin", "ackley", "camel", "beale", "saddle", "two-dip",
+                                "mlp-random", "mlp-pca"]
     assert DEFAULT_LANDSCAPE == next(iter(LANDSCAPES)) == "logistic"
     assert DATA_LANDSCAPES == ("logistic", "tiny-net")
     for name in SURFACES:

@@ -38,7 +38,7 @@ def test_shipped_tour_has_the_lesson_slides_in_order():
     titles = [s.title for s in SLIDES]
     words = ("loss function", "landscape", "made of", "cross-entropy vs", "global",
              "blindfolded", "learning rate", "momentum", "minibatches", "rugged", "no minimum",
-             "practice")
+             "practice", "slice")
     assert len(titles) == len(words)
     for title, word in zip(titles, words, strict=True):
         assert word in title.lower()
@@ -96,6 +96,21 @@ def test_practice_slide_claim_three_exercises():
     from losswalk.core.lesson.practice import PROBLEMS
 
     assert "three exercises" in slide_titled("practice").text and len(PROBLEMS) == 3
+
+
+def test_slice_slide_claims_337_weights_and_slice_minima_that_are_not_the_networks():
+    from losswalk.core.landscapes.minima import landmarks
+    from losswalk.core.landscapes.models import LANDSCAPES
+
+    slide = slide_titled("slice")
+    model = slide.setup.options().build(strict=True)
+    assert model.n_weights == 337 and "337 weights" in slide.text and "335 other" in slide.text
+    names = list(LANDSCAPES)
+    assert names[names.index(model.name) + 1] == "mlp-pca"  # n: the training run's plane
+    best = landmarks(model, model.extent).global_minima[0]
+    w = np.array([best.w1, best.w2])
+    on_plane, full = np.linalg.norm(model.grad(w)), np.linalg.norm(model.full_grad(w))
+    assert on_plane < 1e-6 < 1e-4 < full  # flat on the slice, still sloping in the network
 
 
 def test_shipped_text_is_short_ascii_and_quotes_the_lesson_numbers():

@@ -32,7 +32,7 @@ def panel_lines(app: App) -> list[str]:
 
 def test_tour_path_is_the_packaged_file():
     assert TOUR_PATH.is_file() and TOUR_PATH.parent.name == "tui"
-    assert len(SLIDES) == 12
+    assert len(SLIDES) == 13
 
 
 @pytest.mark.parametrize(("charset", "sep"), [("unicode", " · "), ("ascii", " - ")])
