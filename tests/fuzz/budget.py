@@ -7,12 +7,16 @@ import contextlib
 import os
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 LONG = os.environ.get("LOSSWALK_FUZZ", "") == "long"
 # a bound on one example's time that catches a hang; far above what any example takes
 HANG = 120.0
+# failing examples are kept here and replayed first next time (the fuzzers change directory)
+DATABASE = DirectoryBasedExampleDatabase(Path(__file__).parents[2] / ".hypothesis" / "examples")
 
 
 def fuzz_settings(default: int, long: int) -> settings:
@@ -21,7 +25,7 @@ def fuzz_settings(default: int, long: int) -> settings:
     return settings(max_examples=long if LONG else default, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much],
-                    print_blob=True)
+                    print_blob=True, database=DATABASE)
 
 
 class Hang(BaseException):

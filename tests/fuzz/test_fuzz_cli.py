@@ -14,6 +14,7 @@ import io
 import json
 import os
 import sys
+import tracemalloc
 import unicodedata
 import warnings
 
@@ -38,6 +39,7 @@ FILES = {"good.csv": GOOD_ROWS, "t\x1b]0;pwned\x07.csv": GOOD_ROWS, "データ.c
          "line\n.csv": "x1,y\n0,0\n1,1\n2,1\n", "empty.csv": "", "bad.csv": "1,2,7\n\x1b[2J,3\n",
          "binary.csv": "\x00\xff\x1b" * 50}
 PATHS = [*FILES, "dir", "missing.csv", "/dev/null", "/nonexistent/\x1b[2J.csv"]
+MEMORY = 256 * 2**20  # bytes one command may allocate at its peak (the biggest take ~20 MB)
 
 
 def headless_subcommands() -> dict[str, argparse.ArgumentParser]:
@@ -118,10 +120,14 @@ def run_main(argv: list[str]) -> tuple[int, str, str, list[warnings.WarningMessa
         stdin, sys.stdin = sys.stdin, io.StringIO()
         stack.callback(setattr, sys, "stdin", stdin)
         stack.enter_context(no_hang())
+        tracemalloc.start()
+        stack.callback(tracemalloc.stop)
         try:
             status = cli.main(argv)
         except SystemExit as exc:  # argparse's --help and --version
             status = exc.code if isinstance(exc.code, int) else 2
+        peak = tracemalloc.get_traced_memory()[1]
+    assert peak <= MEMORY, f"{peak / 2**20:.0f} MB"
     texts = []
     for stream in (out, err):
         stream.flush()
