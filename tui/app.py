@@ -452,8 +452,15 @@ class LosswalkApp(App[None]):
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,
         settings: OptimizerSettings | None = None) -> None:
     """Open the app on the landscape described by options (`losswalk`; `losswalk tour` passes
-    tour=True to start with the lesson tour), its walkers built with these optimizer settings."""
-    LosswalkApp(options, charset=charset, tour=tour, settings=settings).run()
+    tour=True to start with the lesson tour), its walkers built with these optimizer settings.
+    SIGINT, SIGTERM and SIGHUP end it with the terminal restored, and SystemExit(128 + signal)."""
+    from losswalk.tui.signals import ExitOnSignals
+
+    app = LosswalkApp(options, charset=charset, tour=tour, settings=settings)
+    with ExitOnSignals(app) as signals:
+        app.run()
+    if signals.status is not None:
+        raise SystemExit(signals.status)
 
 
 __all__ = ["MIN_SIZE", "LosswalkApp", "run"]

@@ -397,7 +397,7 @@ def _landscape_info(args: argparse.Namespace) -> dict[str, Any]:
     scale = max(abs(stats.vmin), abs(stats.vmax), report.loss_scale)
     return {
         "landscape": model.name,
-        "description": model.description,
+        "description": safe_text(model.description),  # it may name the --data file
         "extent": [float(v) for v in extent],
         "grid_shape": [int(s) for s in grid.values.shape],
         "loss_range": [_jsonable(clean_zero(v, scale)) for v in (stats.vmin, stats.vmax)],

@@ -131,3 +131,16 @@ async def test_a_widget_notification_is_safe_and_without_markup_too():
         await pilot.pause()
         (note,) = list(app._notifications)
         assert note.message == "bad [b]name\\x07" and not note.markup
+
+
+@pytest.mark.parametrize("key", ["title", "clear"])
+def test_info_json_gives_the_description_as_safe_text(hostile, key):
+    """Regression: `info --json` passed the description (which names the data file) on raw, so a
+    program showing the decoded string wrote the file name's escape sequences to its terminal."""
+    import json
+
+    result = losswalk("info", "--data", hostile[key], "--json", "--resolution", "9")
+    assert result.returncode == 0, result.stderr
+    description = json.loads(result.stdout)["description"]
+    assert_safe(description.encode())
+    assert "\\x1b" in description
