@@ -8,7 +8,9 @@ the StatusBar words the state.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -336,6 +338,33 @@ class LosswalkApp(App[None]):
         self.explorer.walking = False
         self._run_clock()
         self.push_screen(PracticeScreen(charset=self.charset, colour=self._colour()))
+
+    def action_export(self) -> None:
+        """Save the view as it is now (SVG and text) and the trail so far (CSV and JSON) into
+        a folder the prompt asks for; a failure is a message and nothing else changes."""
+        from losswalk.core.files.export import Export
+        from losswalk.tui.screens.export import ExportScreen
+
+        text = "\n".join(strip.text.rstrip() for strip in self.screen._compositor.render_strips())
+        export = Export(self.explorer.model.name, self.export_screenshot(), text + "\n",
+                        list(self.explorer.walker.trail))
+        self.push_screen(ExportScreen(os.getcwd()), partial(self._export_to, export=export))
+
+    def _export_to(self, folder: str | None, export) -> None:
+        """Write the export into folder (None: the prompt was cancelled)."""
+        from losswalk.core.files.export import ExportError, write_export
+
+        if folder is None:
+            return
+        try:
+            paths = write_export(folder, export)
+        except ExportError as error:
+            self.notify(f"nothing exported: {error}", severity="error")
+            return
+        names = ", ".join(path.name for path in paths)
+        self.explorer.message = f"exported to {paths[0].parent}: {names}"
+        self.notify(self.explorer.message)
+        self._update_status()
 
 
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,

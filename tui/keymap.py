@@ -47,6 +47,7 @@ KEYMAP: list[Binding] = [
     Binding("left_square_bracket", "l2(-1)", "λ-", key_display="[", show=False),
     Binding("right_square_bracket", "l2(1)", "λ+", key_display="]", show=False),
     Binding("B", "batch", "batch", show=False),
+    Binding("e", "export", "export", show=False),
     # over SSH people press ctrl+c to leave (Textual's default only says "press ctrl+q")
     Binding("ctrl+c", "quit", "quit", show=False, priority=True),
 ]

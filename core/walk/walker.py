@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -88,7 +88,8 @@ class Feel:
 
 @dataclass(frozen=True)
 class TrailPoint:
-    """One place on the walk. lr is the learning rate of the step that led here (0: not a step)."""
+    """One place on the walk. lr is the learning rate of the step that led here (0: not a step);
+    optimizer is the walker's optimizer when it arrived (kept for exports, not compared)."""
 
     step: int
     w1: float
@@ -96,6 +97,7 @@ class TrailPoint:
     loss: float
     grad_norm: float
     lr: float
+    optimizer: str = field(default="", compare=False)
 
 
 def _point(w, what: str) -> np.ndarray:
@@ -300,7 +302,8 @@ class Walker:
     def _arrive(self, w: np.ndarray, loss: float, grad: np.ndarray, lr: float) -> TrailPoint:
         """Stand at w: remember the ground and extend the trail."""
         self.position, self._loss, self._grad = w, loss, grad
-        point = TrailPoint(self.steps, float(w[0]), float(w[1]), loss, math.hypot(*grad), lr)
+        point = TrailPoint(self.steps, float(w[0]), float(w[1]), loss, math.hypot(*grad), lr,
+                           self.optimizer_name)
         self.trail.append(point)
         del self.trail[:-MAX_TRAIL]
         return point

@@ -41,6 +41,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("[ / ]", "L2 regularisation lambda down / up (0 ... 1): brings back a finite minimum"),
     ("B", "gradient from all examples or minibatches of 64, 16, 1 (noisy steps)"),
     ("P", "practice: the lesson's cross-entropy problems (escape comes back)"),
+    ("e", "export: the view (SVG, text) and the trail (CSV, JSON) into a folder you type"),
     ("?", "this help (? / escape / q close it)"),
     ("q ctrl+c", "quit"),
 )
