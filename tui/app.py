@@ -9,6 +9,7 @@ the StatusBar words the state.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from functools import partial
 from typing import ClassVar
@@ -53,10 +54,12 @@ class LosswalkApp(App[None]):
     BINDINGS: ClassVar[list[Binding]] = KEYMAP
 
     def __init__(self, options: LandscapeOptions | None = None, *, charset: str = "unicode",
-                 tour: bool = False, settings: OptimizerSettings | None = None) -> None:
+                 tour: bool = False, settings: OptimizerSettings | None = None,
+                 explorer: Explorer | None = None) -> None:
         super().__init__()
         self.charset = check_charset(charset)
-        self.explorer = Explorer(options, settings)
+        # a resumed session hands its explorer over; otherwise a fresh one for the options
+        self.explorer = explorer or Explorer(options, settings)
         self._start_with_tour = tour
         self._progress: float | None = None  # 0..1 while the map's grid is being evaluated
         self._walk_timer: Timer | None = None
@@ -368,10 +371,22 @@ class LosswalkApp(App[None]):
 
 
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,
-        settings: OptimizerSettings | None = None) -> None:
+        settings: OptimizerSettings | None = None, explorer: Explorer | None = None,
+        save: bool = False) -> None:
     """Open the app on the landscape described by options (`losswalk`; `losswalk tour` passes
-    tour=True to start with the lesson tour), its walkers built with these optimizer settings."""
-    LosswalkApp(options, charset=charset, tour=tour, settings=settings).run()
+    tour=True to start with the lesson tour), its walkers built with these optimizer settings;
+    or on `explorer` (`losswalk --resume`). With `save`, the state at quit is saved for
+    --resume (a failure is one line on stderr)."""
+    app = LosswalkApp(options, charset=charset, tour=tour, settings=settings, explorer=explorer)
+    app.run()
+    if save and not app.return_code:  # a crash (return code 1) leaves the last save as it was
+        from losswalk.core.files.session import save_session
+
+        try:
+            save_session(app.explorer)
+        except OSError as error:
+            print(f"losswalk: could not save the session for --resume: "
+                  f"{safe_text(str(error))}", file=sys.stderr)
 
 
 __all__ = ["MIN_SIZE", "LosswalkApp", "run"]

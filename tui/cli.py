@@ -248,6 +248,11 @@ def _app_parser(tour: bool = False) -> _Parser:
     _landscape_arguments(parser, shown=not tour)
     _setting_arguments(parser, shown=not tour)
     _charset_argument(parser)
+    if not tour:
+        parser.add_argument("--resume", action="store_true",
+                            help="reopen where the last session ended (landscape, view, walker, "
+                            "optimizer, trail), saved on quit in $XDG_STATE_HOME/losswalk/"
+                            "session.json; a file that cannot be used is reported and ignored")
     return parser
 
 
@@ -578,12 +583,42 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
     options = _options(args)
     if tour:
         _refuse_for_tour(args, options)
+    explorer = _resumed(args, options) if getattr(args, "resume", False) else None
     # report a bad landscape, data file or extent before the screen opens
     options.view_extent(options.build(strict=True))
     _need_a_terminal()
     from losswalk.tui.app import run
 
-    run(options, charset=args.charset, tour=tour, settings=_settings(args))
+    run(options, charset=args.charset, tour=tour, settings=_settings(args), explorer=explorer,
+        save=True)
+
+
+def _resumed(args: argparse.Namespace, options):
+    """The explorer as the last session left it; when the saved file cannot be used, one line
+    on stderr and a fresh explorer whose message says why (never fatal)."""
+    from losswalk.core.explorer import Explorer
+    from losswalk.core.files.session import SessionError, load_session, session_path
+
+    given = _given_flags(args, options)
+    if args.name is not None or given:
+        what = f"a NAME ({args.name!r})" if args.name is not None else given[0]
+        raise CliError(f"--resume reopens the last session's landscape and walker, so it takes "
+                       f"no {what}")
+    try:
+        return load_session()
+    except SessionError as error:
+        note = f"ignoring the saved session {session_path()}: {error}"
+        _say(note)
+        explorer = Explorer(options, _settings(args))
+        explorer.message = note
+        return explorer
+
+
+def _given_flags(args: argparse.Namespace, options) -> list[str]:
+    """The landscape and optimizer flags typed on the command line, e.g. ['--l2', '--eps']."""
+    given = [f"--{option}" for option in sorted(options.given)]
+    given += ["--extent"] if args.extent is not None else []
+    return given + [SETTING_FLAGS[field] for field in _settings(args).chosen()]
 
 
 def _refuse_for_tour(args: argparse.Namespace, options) -> None:
@@ -591,9 +626,7 @@ def _refuse_for_tour(args: argparse.Namespace, options) -> None:
     if args.name is not None:
         raise CliError(f"the tour picks its own landscapes, so it takes no NAME ({args.name!r}):"
                        " 'losswalk NAME' opens a landscape, and t there starts the tour")
-    given = [f"--{option}" for option in sorted(options.given)]
-    given += ["--extent"] if args.extent is not None else []
-    given += [SETTING_FLAGS[field] for field in _settings(args).chosen()]
+    given = _given_flags(args, options)
     if given:
         raise CliError(f"{given[0]} does not apply to the tour: its slides set up each "
                        "landscape and walker (use it with 'losswalk [NAME]', where t starts "

@@ -32,7 +32,7 @@ class ExportError(ValueError):
 
 @dataclass(frozen=True)
 class Export:
-    """What one press of `e` saves (the view as shown, the walk so far)."""
+    """What one export saves: the view as shown and the walk so far."""
 
     landscape: str
     svg: str

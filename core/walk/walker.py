@@ -269,6 +269,24 @@ class Walker:
         self._configure(self.optimizer_name, self.lr, self.schedule_name)
         self._begin_run(WalkerStatus.READY)
 
+    def restore(self, trail: list[TrailPoint], steps: int) -> None:
+        """Stand at the trail's last point after `steps` steps, with that trail, as a saved
+        session left the walker (a fresh run: optimizer memory is not kept). ValueError when the
+        trail is empty, its last point not finite there, or steps behind its last step."""
+        if not trail:
+            raise ValueError("the trail is empty")
+        last = trail[-1]
+        w = _point((last.w1, last.w2), "the trail's last point")
+        if not (isinstance(steps, int) and steps >= last.step >= 0):
+            raise ValueError(f"{steps!r} steps cannot end a trail at step {last.step}")
+        loss, grad = self._ground(w)
+        if not math.isfinite(loss):
+            raise ValueError(f"the loss at ({w[0]:g}, {w[1]:g}) is not finite")
+        self.steps, self.trail = steps, list(trail[-MAX_TRAIL:])
+        self.position, self._loss, self._grad = w, loss, grad
+        self._configure(self.optimizer_name, self.lr, self.schedule_name)
+        self._begin_run(WalkerStatus.READY)
+
     def set_optimizer(self, name: str) -> None:
         """Switch optimizer (fresh state); position and trail stay."""
         self._configure(name, self.lr, self.schedule_name)
