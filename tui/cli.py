@@ -26,6 +26,7 @@ TRAJECTORY_FIELDS = ("step", "w1", "w2", "loss", "grad_norm", "lr")
 NUMBER_LIST_OPTIONS = ("--extent", "--start")  # values that may begin with '-'
 PLURALS = {"minimum": "minima", "saddle": "saddles", "maximum": "maxima"}
 WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)  # stdout cannot take more
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"  # set by textual-serve for the app it runs
 
 
 class CliError(Exception):
@@ -179,7 +180,11 @@ def _build_parser() -> _Parser:
         prog="losswalk",
         usage="losswalk [NAME] [landscape/optimizer options] [--charset CHARSET]  (app)\n"
         "       losswalk tour [--charset CHARSET]        (the app, with the lesson tour)\n"
-        "       losswalk {list,info,walk,render} ...     (headless)",
+        "       losswalk --resume [--charset CHARSET]    (the app, where the last session "
+        "ended)\n"
+        "       losswalk {list,info,walk,render} ...     (headless)\n"
+        "       losswalk serve [--host HOST] [--port PORT] [--public] [NAME] [options]  "
+        "(the app in a browser)",
         description="See and walk the loss landscape of a neural network in the terminal.",
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
         "'losswalk SUBCOMMAND --help' for each. An option that does not apply (--l2 on the "
@@ -191,6 +196,8 @@ def _build_parser() -> _Parser:
     sub.add_parser("tour", help="the app with the lesson tour (its slides pick the landscapes)")
 
     sub.add_parser("list", help="the landscapes and datasets with their descriptions")
+    sub.add_parser("serve", help="the app in a web browser (textual-serve), bound to loopback; "
+                   "'losswalk serve --help'")
 
     info = sub.add_parser("info", help="extent, loss range, minima and saddles of a landscape")
     _landscape_arguments(info)
@@ -569,6 +576,8 @@ def cmd_render(args: argparse.Namespace) -> None:
 def _need_a_terminal() -> None:
     """Refuse (one line, exit 2) where the app cannot run: it draws on a terminal and reads keys
     from one; in a pipe or a file it would write escape codes and wait forever."""
+    if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:  # `losswalk serve`: a browser draws
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("the app needs a terminal on stdin and stdout; for a picture in a file "
                        "or a pipe use 'losswalk render'")
@@ -589,8 +598,9 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
     _need_a_terminal()
     from losswalk.tui.app import run
 
+    served = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER  # a browser tab's app saves nothing
     run(options, charset=args.charset, tour=tour, settings=_settings(args), explorer=explorer,
-        save=True)
+        save=not served)
 
 
 def _resumed(args: argparse.Namespace, options):
@@ -633,6 +643,49 @@ def _refuse_for_tour(args: argparse.Namespace, options) -> None:
                        "the tour)")
 
 
+def _serve_parser() -> _Parser:
+    parser = _Parser(
+        prog="losswalk serve",
+        usage="losswalk serve [--host HOST] [--port PORT] [--public] [NAME] "
+        "[landscape/optimizer options] [--charset CHARSET]",
+        description="Run the app in a web browser through textual-serve (pip install "
+        "'losswalk[web]'), for a demo: open http://HOST:PORT in a browser; every tab gets its "
+        "own app. NAME, the landscape and optimizer options and --charset are those of the app "
+        "('losswalk --help'). Stop the server with ctrl+c.",
+        epilog="Anyone who can reach the port controls the app (and can write files with e "
+        "where the server runs), so it listens on loopback unless --public is given.")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this machine only); "
+                        "another address needs --public")
+    parser.add_argument("--port", type=_count(1, 65535), default=8000,
+                        help="port to listen on (default 8000)")
+    parser.add_argument("--public", action="store_true",
+                        help="allow a --host that other machines can reach (prints a warning)")
+    return parser
+
+
+def cmd_serve(argv: Sequence[str]) -> None:
+    """Serve the app (options checked here first, so a mistake is one line, not a blank tab)."""
+    from losswalk.tui.serve import is_loopback, serve
+
+    args, app_argv = _serve_parser().parse_known_args(list(argv))
+    options = _options(_app_parser().parse_args(app_argv))
+    options.view_extent(options.build(strict=True))
+    if not is_loopback(args.host):
+        if not args.public:
+            raise CliError(f"--host {args.host} can be reached from other machines, and whoever "
+                           "reaches the port controls the app: add --public to serve it anyway")
+        _say(f"warning: serving on {args.host}:{args.port} - anyone who can reach this port "
+             "controls the app and can write files where it runs")
+    try:
+        serve(args.host, args.port, app_argv)
+    except ImportError as error:
+        raise CliError(str(error)) from None
+    except OSError as error:
+        raise CliError(f"cannot serve on {args.host}:{args.port}: "
+                       f"{error.strerror or error}") from None
+
+
 COMMANDS = {"list": cmd_list, "info": cmd_info, "walk": cmd_walk, "render": cmd_render}
 
 
@@ -665,6 +718,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] == "tour":
             cmd_app(argv[1:], tour=True)
+        elif argv and argv[0] == "serve":
+            cmd_serve(argv[1:])
         elif argv and argv[0] in SUBCOMMANDS:
             args = _build_parser().parse_args(argv)
             COMMANDS[args.command](args)
