@@ -183,8 +183,7 @@ def _build_parser() -> _Parser:
         "       losswalk --resume [--charset CHARSET]    (the app, where the last session "
         "ended)\n"
         "       losswalk {list,info,walk,render} ...     (headless)\n"
-        "       losswalk serve [--host HOST] [--port PORT] [--public] [NAME] [options]  "
-        "(the app in a browser)",
+        "       losswalk serve [--host H] [--port P] [--public] [NAME] ...  (in a browser)",
         description="See and walk the loss landscape of a neural network in the terminal.",
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
         "'losswalk SUBCOMMAND --help' for each. An option that does not apply (--l2 on the "
