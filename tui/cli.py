@@ -180,8 +180,7 @@ def _build_parser() -> _Parser:
         prog="losswalk",
         usage="losswalk [NAME] [landscape/optimizer options] [--charset CHARSET]  (app)\n"
         "       losswalk tour [--charset CHARSET]        (the app, with the lesson tour)\n"
-        "       losswalk --resume [--charset CHARSET]    (the app, where the last session "
-        "ended)\n"
+        "       losswalk --resume [--charset CHARSET]    (the last session, reopened)\n"
         "       losswalk {list,info,walk,render} ...     (headless)\n"
         "       losswalk serve [--host H] [--port P] [--public] [NAME] ...  (in a browser)",
         description="See and walk the loss landscape of a neural network in the terminal.",
