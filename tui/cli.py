@@ -182,7 +182,7 @@ def _build_parser() -> _Parser:
         "       losswalk tour [--charset CHARSET]        (the app, with the lesson tour)\n"
         "       losswalk --resume [--charset CHARSET]    (the last session, reopened)\n"
         "       losswalk {list,info,walk,render} ...     (headless)\n"
-        "       losswalk serve [--host H] [--port P] [--public] [NAME] ...  (in a browser)",
+        "       losswalk serve [--host H] [--port P] [--public] [NAME] ...   (browser)",
         description="See and walk the loss landscape of a neural network in the terminal.",
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
         "'losswalk SUBCOMMAND --help' for each. An option that does not apply (--l2 on the "
