@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
@@ -25,8 +25,10 @@ from textual.widgets import Footer, Static
 
 from losswalk.core.drawing.text import check_charset, safe_text
 from losswalk.core.explorer import Explorer
+from losswalk.core.files.config import Config
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.core.walk.optimizers import OptimizerSettings
+from losswalk.tui.key_config import keymap_with
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.data_view import DataPane
@@ -55,9 +57,13 @@ class LosswalkApp(App[None]):
 
     def __init__(self, options: LandscapeOptions | None = None, *, charset: str = "unicode",
                  tour: bool = False, settings: OptimizerSettings | None = None,
-                 explorer: Explorer | None = None) -> None:
+                 explorer: Explorer | None = None, config: Config | None = None) -> None:
         super().__init__()
         self.charset = check_charset(charset)
+        self.config = config or Config()  # the user's config.toml: palette and extra keys
+        self.palette = self.config.palette or "viridis"  # the maps' heatmap colours
+        if self.config.keys:  # ConfigError for an unknown action or a key two actions share
+            self._bindings = BindingsMap([*App.BINDINGS, *keymap_with(self.config)])
         # a resumed session hands its explorer over; otherwise a fresh one for the options
         self.explorer = explorer or Explorer(options, settings)
         self._start_with_tour = tour
@@ -332,7 +338,7 @@ class LosswalkApp(App[None]):
     def action_help(self) -> None:
         from losswalk.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(charset=self.charset))
+        self.push_screen(HelpScreen(charset=self.charset, overrides=self.config.keys))
 
     def action_practice(self) -> None:
         """The lesson's practice problems (escape comes back here)."""
@@ -372,12 +378,13 @@ class LosswalkApp(App[None]):
 
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,
         settings: OptimizerSettings | None = None, explorer: Explorer | None = None,
-        save: bool = False) -> None:
+        save: bool = False, config: Config | None = None) -> None:
     """Open the app on the landscape described by options (`losswalk`; `losswalk tour` passes
     tour=True to start with the lesson tour), its walkers built with these optimizer settings;
-    or on `explorer` (`losswalk --resume`). With `save`, the state at quit is saved for
-    --resume (a failure is one line on stderr)."""
-    app = LosswalkApp(options, charset=charset, tour=tour, settings=settings, explorer=explorer)
+    or on `explorer` (`losswalk --resume`), with the user's `config` (palette, keys). With
+    `save`, the state at quit is saved for --resume (a failure is one line on stderr)."""
+    app = LosswalkApp(options, charset=charset, tour=tour, settings=settings, explorer=explorer,
+                      config=config)
     app.run()
     if save and not app.return_code:  # a crash (return code 1) leaves the last save as it was
         from losswalk.core.files.session import save_session

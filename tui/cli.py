@@ -16,7 +16,12 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any, NoReturn
 
-from losswalk.core.drawing.text import CHARSET_CHOICES, charset_for_locale, safe_text
+from losswalk.core.drawing.text import (
+    CHARSET_CHOICES,
+    COLOR_CHOICES,
+    charset_for_locale,
+    safe_text,
+)
 
 SUBCOMMANDS = ("list", "info", "walk", "render", "tour")
 EXIT_USAGE = 2
@@ -194,6 +199,19 @@ def _build_parser() -> _Parser:
     sub.add_parser("tour", help="the app with the lesson tour (its slides pick the landscapes)")
 
     sub.add_parser("list", help="the landscapes and datasets with their descriptions")
+    config = sub.add_parser(
+        "config", help="where the config file is, and whether it is right",
+        description="The app's defaults come from a TOML file (landscape, charset, color, "
+        "palette, and [keys]: action = \"key\" adds a key); command-line flags win. Without an "
+        "option: --check.")
+    shown = config.add_mutually_exclusive_group()
+    shown.add_argument("--path", action="store_true", help="print the config file's path")
+    shown.add_argument("--check", action="store_true",
+                       help="check the file: 'ok' and what it sets, or one line naming the key "
+                       "that is wrong (exit status 2)")
+    shown.add_argument("--keys", action="store_true",
+                       help="every action with its keys (with those the file adds) and what "
+                       "it does: the names [keys] takes")
     sub.add_parser("serve", help="the app in a web browser (textual-serve), bound to loopback; "
                    "'losswalk serve --help'")
 
@@ -226,8 +244,7 @@ def _build_parser() -> _Parser:
                         help="default: both when --contours > 0")
     render.add_argument("--scale", choices=("linear", "log"), default="linear")
     _charset_argument(render)
-    render.add_argument("--color", choices=("auto", "truecolor", "256", "16", "none"),
-                        default="auto")
+    render.add_argument("--color", choices=COLOR_CHOICES, default="auto")
     render.add_argument("--walk", metavar="OPTIMIZER", help="draw a walk's trail")
     render.add_argument("--start", type=_pair, metavar="W1,W2")
     render.add_argument("--steps", type=_count(0, 1_000_000), metavar="N",
@@ -253,6 +270,10 @@ def _app_parser(tour: bool = False) -> _Parser:
     _landscape_arguments(parser, shown=not tour)
     _setting_arguments(parser, shown=not tour)
     _charset_argument(parser)
+    parser.set_defaults(charset=None)  # not given: the config file's, else auto
+    parser.add_argument("--color", choices=COLOR_CHOICES,
+                        help="colours: auto (the terminal's, or none under NO_COLOR; the "
+                        "default), truecolor, 256, 16 or none")
     if not tour:
         parser.add_argument("--resume", action="store_true",
                             help="reopen where the last session ended (landscape, view, walker, "
@@ -585,20 +606,45 @@ def _need_a_terminal() -> None:
 
 
 def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
-    """Open the app (with the lesson tour running when `tour`)."""
+    """Open the app (with the lesson tour running when `tour`), with the user's config.toml
+    filling in what the command line leaves out."""
+    from losswalk.core.files.config import load_config
+
     args = _app_parser(tour).parse_args(list(argv))
+    config = load_config()
+    resume = getattr(args, "resume", False)  # the tour has no --resume
+    if not (tour or resume) and args.name is None:
+        args.name = config.landscape
     options = _options(args)
     if tour:
         _refuse_for_tour(args, options)
-    explorer = _resumed(args, options) if getattr(args, "resume", False) else None
+    explorer = _resumed(args, options) if resume else None
     # report a bad landscape, data file or extent before the screen opens
     options.view_extent(options.build(strict=True))
     _need_a_terminal()
+    from losswalk.tui.key_config import keymap_with
+
+    keymap_with(config)  # an unknown action or a shared key: one line before the screen opens
+    charset = args.charset or _charset(config.charset or "auto")
+    _use_colours(args.color or config.color or "auto", os.environ)
     from losswalk.tui.app import run
 
     served = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER  # a browser tab's app saves nothing
-    run(options, charset=args.charset, tour=tour, settings=_settings(args), explorer=explorer,
-        save=not served)
+    run(options, charset=charset, tour=tour, settings=_settings(args), explorer=explorer,
+        save=not served, config=config)
+
+
+TEXTUAL_COLOURS = {"truecolor": "truecolor", "256": "256", "16": "standard"}
+
+
+def _use_colours(color: str, environ) -> None:
+    """Tell Textual (read when it is imported) the colours asked for: none is NO_COLOR, the
+    others its colour system; auto leaves the terminal's own description (and NO_COLOR)."""
+    if color == "none":
+        environ["NO_COLOR"] = "1"
+    elif color != "auto":
+        environ.pop("NO_COLOR", None)
+        environ["TEXTUAL_COLOR_SYSTEM"] = TEXTUAL_COLOURS[color]
 
 
 def _resumed(args: argparse.Namespace, options):
@@ -639,6 +685,33 @@ def _refuse_for_tour(args: argparse.Namespace, options) -> None:
         raise CliError(f"{given[0]} does not apply to the tour: its slides set up each "
                        "landscape and walker (use it with 'losswalk [NAME]', where t starts "
                        "the tour)")
+
+
+def cmd_config(args: argparse.Namespace) -> None:
+    """Print the config file's path, check it, or list the actions [keys] can change. (The
+    keymap is Textual's: only this command of the headless ones imports it.)"""
+    from losswalk.core.files.config import config_path, load_config
+    from losswalk.tui.key_config import key_table
+
+    path = config_path()
+    if args.path:
+        print(safe_text(str(path)))
+        return
+    config = load_config(path)
+    table = key_table(config)  # ConfigError for an unknown action or a shared key
+    if args.keys:
+        width = max(len(action) for action, _, _ in table)
+        for action, keys, what in table:
+            print(f"{action:<{width}}  {keys:<22} {what}")
+        return
+    if config.path is None:
+        print(safe_text(f"no config file at {path}: the defaults are in use"))
+        return
+    settings = [f"{name} {value}" for name in ("landscape", "charset", "color", "palette")
+                if (value := getattr(config, name)) is not None]
+    settings += [f"keys for {len(config.keys)} action{'s' * (len(config.keys) != 1)}"] \
+        if config.keys else []
+    print(safe_text(f"{path}: ok ({', '.join(settings) or 'nothing set'})"))
 
 
 def _serve_parser() -> _Parser:
@@ -716,6 +789,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] == "tour":
             cmd_app(argv[1:], tour=True)
+        elif argv and argv[0] == "config":
+            cmd_config(_build_parser().parse_args(argv))
         elif argv and argv[0] == "serve":
             cmd_serve(argv[1:])
         elif argv and argv[0] in SUBCOMMANDS:

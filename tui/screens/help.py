@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import ClassVar
 
@@ -82,9 +83,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark,escape,q", "close", "close help"),
     ]
 
-    def __init__(self, charset: str = "unicode") -> None:
+    def __init__(self, charset: str = "unicode", overrides: Mapping[str, str] | None = None
+                 ) -> None:
         super().__init__()
         self.charset = charset
+        self.overrides = dict(overrides or {})  # action -> extra keys, from config.toml
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
@@ -108,6 +111,9 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         table.add_row(Text("losswalk - keys", style="bold underline"), "")
+        if self.overrides:
+            table.add_row("config.toml", Text("your keys, with those below: " + ", ".join(
+                f"{action} = {keys}" for action, keys in self.overrides.items())))
         for keys, what in KEYS:
             table.add_row(keys, what)
         table.add_row("", "")
