@@ -23,6 +23,7 @@ from losswalk.core.walk.walker import TrailPoint
 TRAIL_FIELDS = ("step", "w1", "w2", "loss", "grad_norm", "lr", "optimizer")
 KINDS = ("svg", "txt", "csv", "json")  # view picture, view text, trail table, trail object
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
+FILE_MODE = 0o644  # exports are for sharing: readable by others, as files usually are
 MAX_TRIES = 100  # -2, -3, ... when files with this name and second already exist
 
 
@@ -109,7 +110,7 @@ def write_export(folder: str | os.PathLike[str], export: Export,
     written = []
     for kind in KINDS:
         try:
-            written.append(write_atomic(path / names[kind], contents[kind]))
+            written.append(write_atomic(path / names[kind], contents[kind], mode=FILE_MODE))
         except OSError as error:
             raise ExportError(f"cannot write {path / names[kind]}: "
                               f"{error.strerror or error}") from error

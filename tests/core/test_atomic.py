@@ -26,3 +26,8 @@ def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatc
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_private_unless_a_mode_is_given(tmp_path) -> None:
+    assert write_atomic(tmp_path / "a", "x").stat().st_mode & 0o777 == 0o600
+    assert write_atomic(tmp_path / "b", "x", mode=0o644).stat().st_mode & 0o777 == 0o644

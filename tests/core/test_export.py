@@ -102,6 +102,7 @@ def test_write_export_writes_four_files(tmp_path) -> None:
     assert paths[0].read_text() == "<svg/>" and paths[1].read_text() == "screen\n"
     assert paths[2].read_text() == trail_csv(walker.trail)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
+    assert {p.stat().st_mode & 0o777 for p in paths} == {0o644}  # for sharing, not private
     second = write_export(tmp_path, export, WHEN)  # same second: new names, old files kept
     assert second[0].name.endswith("-2.svg") and paths[0].read_text() == "<svg/>"
 
@@ -116,7 +117,7 @@ def test_folders_that_cannot_take_the_files(tmp_path) -> None:
 
 
 def test_a_failed_write_is_one_line_naming_the_file(tmp_path, monkeypatch) -> None:
-    def full(path, data):
+    def full(path, data, mode=None):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(export_module, "write_atomic", full)

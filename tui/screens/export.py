@@ -24,6 +24,8 @@ class ExportScreen(ModalScreen[str | None]):
     #export-box { width: 90%; max-width: 100; height: auto; border: round $accent;
                   padding: 0 1; background: $panel; }
     #export-box Static { width: 100%; }
+    #export-folder { border: none; height: 1; padding: 0 1; margin: 1 0;
+                     background: $primary 40%; }
     LosswalkApp.-ascii #export-box { border: ascii $accent; }
     """
     BINDINGS: ClassVar[list[Binding]] = [Binding("escape", "cancel", "cancel")]
@@ -35,8 +37,13 @@ class ExportScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Static(PROMPT, markup=False)
+            # a one-row field without block-glyph borders (ASCII terminals); no blinking
+            # cursor, which would resend its cell twice a second over SSH
             yield Input(value=self._folder, id="export-folder")
             yield Static(HINT, markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#export-folder", Input).cursor_blink = False
 
     @on(Input.Submitted, "#export-folder")
     def _save(self, event: Input.Submitted) -> None:
