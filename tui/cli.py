@@ -201,9 +201,9 @@ def _build_parser() -> _Parser:
     sub.add_parser("list", help="the landscapes and datasets with their descriptions")
     config = sub.add_parser(
         "config", help="where the config file is, and whether it is right",
-        description="The app's defaults come from a TOML file (landscape, charset, color, "
-        "palette, and [keys]: action = \"key\" adds a key); command-line flags win. Without an "
-        "option: --check.")
+        description="The app's defaults come from a TOML file, $XDG_CONFIG_HOME/losswalk/"
+        "config.toml (landscape, charset, color, palette, and [keys]: action = \"key\" adds a "
+        "key); command-line flags win. Without an option: --check.")
     shown = config.add_mutually_exclusive_group()
     shown.add_argument("--path", action="store_true", help="print the config file's path")
     shown.add_argument("--check", action="store_true",
@@ -717,8 +717,8 @@ def cmd_config(args: argparse.Namespace) -> None:
 def _serve_parser() -> _Parser:
     parser = _Parser(
         prog="losswalk serve",
-        usage="losswalk serve [--host HOST] [--port PORT] [--public] [NAME] "
-        "[landscape/optimizer options] [--charset CHARSET]",
+        usage="losswalk serve [--host HOST] [--port PORT] [--public]\n"
+        "                      [NAME] [landscape/optimizer options] [--charset CHARSET]",
         description="Run the app in a web browser through textual-serve (pip install "
         "'losswalk[web]'), for a demo: open http://HOST:PORT in a browser; every tab gets its "
         "own app. NAME, the landscape and optimizer options and --charset are those of the app "
