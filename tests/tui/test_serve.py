@@ -94,15 +94,18 @@ def test_without_textual_serve_one_line_says_what_to_install(capsys, monkeypatch
         "losswalk: serving needs textual-serve: pip install 'losswalk[web]'\n")
 
 
-def test_a_busy_port_is_one_line(capsys) -> None:
+def test_a_busy_port_is_one_line() -> None:
+    """In a process of its own: serving sets up logging and signal handlers for its process."""
     pytest.importorskip("textual_serve")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert main(["serve", "--port", str(port)]) == 2
-    err = capsys.readouterr().err.splitlines()[-1]
-    assert err.startswith(f"losswalk: cannot serve on 127.0.0.1:{port}: ")
+        result = subprocess.run([sys.executable, "-m", "losswalk", "serve", "--port", str(port)],
+                                capture_output=True, text=True, timeout=WAIT)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"losswalk: cannot serve on 127.0.0.1:{port}: ")
+    assert result.stderr.count("\n") == 1
 
 
 # ---- for real: server, browser, screenshot --------------------------------------------------
