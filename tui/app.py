@@ -360,16 +360,24 @@ class LosswalkApp(App[None]):
         self.push_screen(ExportScreen(os.getcwd()), partial(self._export_to, export=export))
 
     def _export_to(self, folder: str | None, export) -> None:
-        """Write the export into folder (None: the prompt was cancelled)."""
-        from losswalk.core.files.export import ExportError, write_export
+        """Write the export into folder (None: the prompt was cancelled) in a thread: a long
+        trail on a slow disk never holds up the keys."""
+        if folder is not None:
+            self.run_worker(partial(self._write_export, folder, export), thread=True,
+                            group="export")
 
-        if folder is None:
-            return
+    def _write_export(self, folder: str, export) -> None:
+        """(In the export's thread.) Write the files, then say where they went or why not."""
+        from losswalk.core.files.export import write_export
+
         try:
             paths = write_export(folder, export)
-        except ExportError as error:
-            self.notify(f"nothing exported: {error}", severity="error")
+        except Exception as error:  # ExportError, or anything else: said, never fatal
+            self.call_from_thread(self.notify, f"nothing exported: {error}", severity="error")
             return
+        self.call_from_thread(self._exported, paths)
+
+    def _exported(self, paths) -> None:
         names = ", ".join(path.name for path in paths)
         self.explorer.message = f"exported to {paths[0].parent}: {names}"
         self.notify(self.explorer.message)

@@ -104,7 +104,11 @@ def write_export(folder: str | os.PathLike[str], export: Export,
     """Write the four files into folder (each atomically); returns their paths in KINDS order.
     ExportError (one line) when the folder or a write fails; files already written stay."""
     path = check_folder(folder)
-    names = file_names(export.landscape, when or datetime.now(), os.listdir(path))
+    try:
+        taken = os.listdir(path)
+    except OSError as error:  # writable but not readable (-wx): names cannot be checked
+        raise ExportError(f"cannot list {path}: {error.strerror or error}") from None
+    names = file_names(export.landscape, when or datetime.now(), taken)
     contents = {"svg": export.svg, "txt": export.text, "csv": trail_csv(export.trail),
                 "json": trail_json(export.landscape, export.trail)}
     written = []

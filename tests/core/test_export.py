@@ -124,3 +124,12 @@ def test_a_failed_write_is_one_line_naming_the_file(tmp_path, monkeypatch) -> No
     with pytest.raises(ExportError, match=r"cannot write .*\.svg: No space left on device"):
         write_export(tmp_path, Export("himmelblau", "<svg/>", "", []), WHEN)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_listed(tmp_path, monkeypatch) -> None:
+    def refuse(path):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(export_module.os, "listdir", refuse)
+    with pytest.raises(ExportError, match=r"cannot list .*: Permission denied"):
+        write_export(tmp_path, Export("himmelblau", "<svg/>", "", []), WHEN)

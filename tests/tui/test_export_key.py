@@ -24,6 +24,7 @@ async def _export_into(pilot, folder: str) -> None:
     assert field.value == os.getcwd()  # the default: the current folder
     field.value = folder
     await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()  # the files are written in a thread
     await pilot.pause()
 
 
@@ -69,3 +70,19 @@ async def test_escape_cancels_and_a_bad_folder_is_a_message(tmp_path):
         assert any("nothing exported: no such folder" in n for n in notes), notes
         await pilot.press("space")  # the app goes on
         assert app.explorer.walker.steps == 1 and (app.explorer.walker.trail[0].w1 == before[0])
+
+
+async def test_an_unexpected_failure_is_a_message_too(tmp_path, monkeypatch):
+    from losswalk.core.files import export
+
+    def broken(folder, data):
+        raise RuntimeError("the disk caught fire")
+
+    monkeypatch.setattr(export, "write_export", broken)
+    app = LosswalkApp(LandscapeOptions(name="himmelblau"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        await _export_into(pilot, str(tmp_path))
+        assert any("nothing exported: the disk caught fire" in n.message
+                   for n in app._notifications)
+        assert app.is_running
