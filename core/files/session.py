@@ -20,7 +20,7 @@ from losswalk.core.files.atomic import write_atomic
 from losswalk.core.files.xdg import state_dir
 from losswalk.core.landscapes.models import LandscapeOptions, check_view
 from losswalk.core.walk.optimizers import OptimizerSettings
-from losswalk.core.walk.walker import TrailPoint, Walker
+from losswalk.core.walk.walker import TrailPoint, Walker, standing_point
 
 VERSION = 1  # bump when the layout changes: older files are then refused, not misread
 FILE_NAME = "session.json"
@@ -161,7 +161,7 @@ def restore_session(state: dict[str, Any]) -> Explorer:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, OSError) as error:
         raise SessionError(f"it does not fit the landscape it names: {error}") from None
-    saved, now = trail[-1].loss, walker.feel().loss
+    saved, now = standing_point(trail).loss, walker.feel().loss
     if not math.isclose(saved, now, rel_tol=LOSS_AGREEMENT, abs_tol=0.0):
         raise SessionError(f"the loss at the walker's point is {now:.6g} now but {saved:.6g} "
                            "when saved: the landscape or its data changed")

@@ -100,6 +100,15 @@ class TrailPoint:
     optimizer: str = field(default="", compare=False)
 
 
+def standing_point(trail: list[TrailPoint]) -> TrailPoint | None:
+    """The trail's last point with a finite position and loss (where a restored walker stands),
+    or None."""
+    for point in reversed(trail):
+        if math.isfinite(point.loss) and math.isfinite(point.w1) and math.isfinite(point.w2):
+            return point
+    return None
+
+
 def _point(w, what: str) -> np.ndarray:
     """w as a finite float array (w1, w2); ValueError naming `what` otherwise."""
     p = np.asarray(w, dtype=float)
@@ -270,15 +279,16 @@ class Walker:
         self._begin_run(WalkerStatus.READY)
 
     def restore(self, trail: list[TrailPoint], steps: int) -> None:
-        """Stand at the trail's last point after `steps` steps, with that trail, as a saved
-        session left the walker (a fresh run: optimizer memory is not kept). ValueError when the
-        trail is empty, its last point not finite there, or steps behind its last step."""
-        if not trail:
-            raise ValueError("the trail is empty")
-        last = trail[-1]
+        """Stand at the trail's last point where the loss was finite (as after a divergence and
+        a settings change), after `steps` steps, with that trail, as a saved session left the
+        walker (a fresh run: optimizer memory is not kept). ValueError when no such point
+        exists, the loss there is not finite now, or steps is behind the trail's last step."""
+        last = standing_point(trail)
+        if last is None:
+            raise ValueError("no point of the trail has a finite position and loss")
         w = _point((last.w1, last.w2), "the trail's last point")
-        if not (isinstance(steps, int) and steps >= last.step >= 0):
-            raise ValueError(f"{steps!r} steps cannot end a trail at step {last.step}")
+        if not (isinstance(steps, int) and steps >= trail[-1].step >= 0):
+            raise ValueError(f"{steps!r} steps cannot end a trail at step {trail[-1].step}")
         loss, grad = self._ground(w)
         if not math.isfinite(loss):
             raise ValueError(f"the loss at ({w[0]:g}, {w[1]:g}) is not finite")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import math
 
 import numpy as np
 import pytest
@@ -83,6 +84,25 @@ def test_a_resumed_walk_goes_on_as_the_original_would() -> None:
     assert resumed.walker.trail == explorer.walker.trail
 
 
+def test_a_diverged_walk_resumes_at_its_last_finite_point() -> None:
+    """A walk whose last step overflowed (loss inf, saved as null) resumes where the loss was
+    last finite, with the whole trail."""
+    explorer = Explorer(LandscapeOptions(name="himmelblau"))
+    for _ in range(3):
+        explorer.step()
+    good = explorer.walker.trail[-1]
+    state = json.loads(json.dumps(session_state(explorer)))
+    state["walker"]["trail"].append([4, 1e200, -1e200, None, None, 0.01, "sgd"])
+    state["walker"]["steps"] = 4
+    resumed = restore_session(state)
+    assert tuple(resumed.walker.position) == (good.w1, good.w2)
+    assert resumed.walker.steps == 4 and len(resumed.walker.trail) == 5
+    assert math.isnan(resumed.walker.trail[-1].loss)
+    state["walker"]["trail"] = [[0, 0.0, 0.0, None, None, 0.0, "sgd"]]
+    with pytest.raises(SessionError, match="no point of the trail has a finite"):
+        restore_session(state)
+
+
 def test_data_landscapes_keep_their_file(tmp_path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("x1,x2,y\n0,1,0\n1,0,1\n2,2,1\n-1,-1,0\n")
@@ -119,7 +139,6 @@ BROKEN = {
     "steps behind the trail": lambda s: s["walker"].update(steps=0),
     "empty trail": lambda s: s["walker"].update(trail=[]),
     "short trail point": lambda s: s["walker"]["trail"].append([1, 2]),
-    "nan position": lambda s: s["walker"]["trail"][-1].__setitem__(1, None),
     "moved point": lambda s: s["walker"]["trail"][-1].__setitem__(1, 3.5),
     "bad setting": lambda s: s["settings"].update(b1=2.0),
     "no walker": lambda s: s.pop("walker"),
