@@ -246,3 +246,13 @@ def test_the_browser_shows_the_app(tmp_path) -> None:
     colours = heatmap_colours_shown(pixels)
     assert colours >= 8, f"only {colours} of the map's 10 colours on the page"
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 30  # not a blank or splash page
+
+
+def test_ci_installs_chromium_before_the_tests() -> None:
+    """CI runs the browser test for real: .ci/run installs Debian's chromium (when missing, as
+    root with apt) before the README's test command, and still fails when a command fails."""
+    script = (Path(__file__).parents[2] / ".ci" / "run").read_text()
+    install = script.index("apt-get install -y -qq chromium")
+    assert install < script.index(".venv/bin/python -m pytest")
+    assert "set -euo pipefail" in script
+
