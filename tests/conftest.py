@@ -9,3 +9,12 @@ def utf8_locale(monkeypatch):
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_CTYPE", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture(autouse=True)
+def private_user_dirs(monkeypatch, tmp_path_factory):
+    """Every test (and every process it starts) gets its own state and config folders, so no
+    test reads the user's config or writes over the user's saved session."""
+    base = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))

@@ -8,13 +8,16 @@ the StatusBar words the state.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
+from functools import partial
 from importlib import import_module
 from typing import ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
@@ -23,9 +26,11 @@ from textual.widgets import Footer, Static
 
 from losswalk.core.drawing.text import check_charset, safe_text
 from losswalk.core.explorer import Explorer
+from losswalk.core.files.config import Config
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.core.landscapes.slices import shown_trail
 from losswalk.core.walk.optimizers import OptimizerSettings
+from losswalk.tui.key_config import keymap_with
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.landscape_map import LandscapeMap
@@ -58,10 +63,16 @@ class LosswalkApp(App[None]):
     BINDINGS: ClassVar[list[Binding]] = KEYMAP
 
     def __init__(self, options: LandscapeOptions | None = None, *, charset: str = "unicode",
-                 tour: bool = False, settings: OptimizerSettings | None = None) -> None:
+                 tour: bool = False, settings: OptimizerSettings | None = None,
+                 explorer: Explorer | None = None, config: Config | None = None) -> None:
         super().__init__()
         self.charset = check_charset(charset)
-        self.explorer = Explorer(options, settings)
+        self.config = config or Config()  # the user's config.toml: palette and extra keys
+        self.palette = self.config.palette or "viridis"  # the maps' heatmap colours
+        if self.config.keys:  # ConfigError for an unknown action or a key two actions share
+            self._bindings = BindingsMap([*App.BINDINGS, *keymap_with(self.config)])
+        # a resumed session hands its explorer over; otherwise a fresh one for the options
+        self.explorer = explorer or Explorer(options, settings)
         self._start_with_tour = tour
         self._progress: float | None = None  # 0..1 while the map's grid is being evaluated
         self._walk_timer: Timer | None = None
@@ -403,7 +414,7 @@ class LosswalkApp(App[None]):
     def action_help(self) -> None:
         from losswalk.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(charset=self.charset))
+        self.push_screen(HelpScreen(charset=self.charset, overrides=self.config.keys))
 
     def action_practice(self) -> None:
         """The lesson's practice problems (escape comes back here)."""
@@ -447,18 +458,66 @@ class LosswalkApp(App[None]):
             self.query_one("#side").mount(panel, before="#history")
         panel.show(curvature, explorer.walker.current_lr())
         self.map.set_marks(axis_marks(curvature, self.map.cell_size()))
+    def action_export(self) -> None:
+        """Save the view as it is now (SVG and text) and the trail so far (CSV and JSON) into
+        a folder the prompt asks for; a failure is a message and nothing else changes."""
+        from losswalk.core.files.export import Export
+        from losswalk.tui.screens.export import ExportScreen
+
+        text = "\n".join(strip.text.rstrip() for strip in self.screen._compositor.render_strips())
+        export = Export(self.explorer.model.name, self.export_screenshot(), text + "\n",
+                        list(self.explorer.walker.trail))
+        self.push_screen(ExportScreen(os.getcwd()), partial(self._export_to, export=export))
+
+    def _export_to(self, folder: str | None, export) -> None:
+        """Write the export into folder (None: the prompt was cancelled) in a thread: a long
+        trail on a slow disk never holds up the keys."""
+        if folder is not None:
+            self.run_worker(partial(self._write_export, folder, export), thread=True,
+                            group="export")
+
+    def _write_export(self, folder: str, export) -> None:
+        """(In the export's thread.) Write the files, then say where they went or why not."""
+        from losswalk.core.files.export import write_export
+
+        try:
+            paths = write_export(folder, export)
+        except Exception as error:  # ExportError, or anything else: said, never fatal
+            self.call_from_thread(self.notify, f"nothing exported: {error}", severity="error")
+            return
+        self.call_from_thread(self._exported, paths)
+
+    def _exported(self, paths) -> None:
+        names = ", ".join(path.name for path in paths)
+        self.explorer.message = f"exported to {paths[0].parent}: {names}"
+        self.notify(self.explorer.message)
+        self._update_status()
 
 
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,
-        settings: OptimizerSettings | None = None) -> None:
+        settings: OptimizerSettings | None = None, explorer: Explorer | None = None,
+        save: bool = False, config: Config | None = None) -> None:
     """Open the app on the landscape described by options (`losswalk`; `losswalk tour` passes
-    tour=True to start with the lesson tour), its walkers built with these optimizer settings.
-    SIGINT, SIGTERM and SIGHUP end it with the terminal restored, and SystemExit(128 + signal)."""
+    tour=True to start with the lesson tour), its walkers built with these optimizer settings;
+    or on `explorer` (`losswalk --resume`), with the user's `config` (palette, keys). With
+    `save`, the state at quit is saved for --resume (a failure is one line on stderr).
+    SIGINT, SIGTERM and SIGHUP end it with the terminal restored (and the session saved), and
+    SystemExit(128 + signal)."""
     from losswalk.tui.signals import ExitOnSignals
 
-    app = LosswalkApp(options, charset=charset, tour=tour, settings=settings)
+    app = LosswalkApp(options, charset=charset, tour=tour, settings=settings, explorer=explorer,
+                      config=config)
     with ExitOnSignals(app) as signals:
         app.run()
+    # a crash (return code 1) leaves the last save as it was; a signal ends a sound session
+    if save and (not app.return_code or signals.status is not None):
+        from losswalk.core.files.session import save_session
+
+        try:
+            save_session(app.explorer)
+        except OSError as error:
+            print(f"losswalk: could not save the session for --resume: "
+                  f"{safe_text(str(error))}", file=sys.stderr)
     if signals.status is not None:
         raise SystemExit(signals.status)
 

@@ -15,7 +15,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from losswalk.core.drawing.text import CHARSET_CHOICES, charset_for_locale, safe_text
+from losswalk.core.drawing.text import (
+    CHARSET_CHOICES,
+    COLOR_CHOICES,
+    charset_for_locale,
+    safe_text,
+)
 from losswalk.tui.files_cli import (
     add_export_parser,
     add_render_output_arguments,
@@ -40,6 +45,7 @@ WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)  # stdout ca
 SUBCOMMANDS += ("race",)
 RACE_DEFAULT = "sgd,momentum,adam,adam+cosine"
 MAX_RACE_STEPS = 100_000  # each of up to 4 racers: bounded work
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"  # set by textual-serve for the app it runs
 
 
 class CliError(Exception):
@@ -227,7 +233,10 @@ def _build_parser() -> _Parser:
         usage="losswalk [NAME] [landscape/optimizer options] [--charset CHARSET]  (app)\n"
         "       losswalk tour [--charset CHARSET]        (the app, with the lesson tour)\n"
         "       losswalk open FILE [--surface NAME]      (the app on a surface file)\n"
-        "       losswalk {list,info,walk,render,export-surface} ...     (headless)",
+        "       losswalk --resume [--charset CHARSET]    (the last session, reopened)\n"
+        "       losswalk serve [--host H] [--port P] [--public] [NAME] ...   (browser)\n"
+        "       losswalk {list,info,walk,render,race,basins,export-surface,config} ...\n"
+        "                                                 (headless)",
         description="See and walk the loss landscape of a neural network in the terminal.",
         epilog="Without a subcommand (or with 'tour') losswalk opens the interactive app; "
         "'losswalk SUBCOMMAND --help' for each. An option that does not apply (--l2 on the "
@@ -240,6 +249,21 @@ def _build_parser() -> _Parser:
 
     sub.add_parser("open", help="the app on a surface file: losswalk open FILE [--surface NAME]")
     sub.add_parser("list", help="the landscapes and datasets with their descriptions")
+    config = sub.add_parser(
+        "config", help="where the config file is, and whether it is right",
+        description="The app's defaults come from a TOML file, $XDG_CONFIG_HOME/losswalk/"
+        "config.toml (landscape, charset, color, palette, and [keys]: action = \"key\" adds a "
+        "key); command-line flags win. Without an option: --check.")
+    shown = config.add_mutually_exclusive_group()
+    shown.add_argument("--path", action="store_true", help="print the config file's path")
+    shown.add_argument("--check", action="store_true",
+                       help="check the file: 'ok' and what it sets, or one line naming the key "
+                       "that is wrong (exit status 2)")
+    shown.add_argument("--keys", action="store_true",
+                       help="every action with its keys (with those the file adds) and what "
+                       "it does: the names [keys] takes")
+    sub.add_parser("serve", help="the app in a web browser (textual-serve), bound to loopback; "
+                   "'losswalk serve --help'")
 
     info = sub.add_parser("info", help="extent, loss range, minima and saddles of a landscape")
     _landscape_arguments(info)
@@ -270,8 +294,7 @@ def _build_parser() -> _Parser:
                         help="default: both when --contours > 0")
     render.add_argument("--scale", choices=("linear", "log"), default="linear")
     _charset_argument(render)
-    render.add_argument("--color", choices=("auto", "truecolor", "256", "16", "none"),
-                        default="auto")
+    render.add_argument("--color", choices=COLOR_CHOICES, default="auto")
     render.add_argument("--walk", metavar="OPTIMIZER", help="draw a walk's trail")
     render.add_argument("--start", type=_pair, metavar="W1,W2")
     render.add_argument("--steps", type=_count(0, 1_000_000), metavar="N",
@@ -312,6 +335,15 @@ def _app_parser(tour: bool = False) -> _Parser:
     _landscape_arguments(parser, shown=not tour)
     _setting_arguments(parser, shown=not tour)
     _charset_argument(parser)
+    parser.set_defaults(charset=None)  # not given: the config file's, else auto
+    parser.add_argument("--color", choices=COLOR_CHOICES,
+                        help="colours: auto (the terminal's, or none under NO_COLOR; the "
+                        "default), truecolor, 256, 16 or none")
+    if not tour:
+        parser.add_argument("--resume", action="store_true",
+                            help="reopen where the last session ended (landscape, view, walker, "
+                            "optimizer, trail), saved on quit in $XDG_STATE_HOME/losswalk/"
+                            "session.json; a file that cannot be used is reported and ignored")
     return parser
 
 
@@ -678,6 +710,8 @@ def cmd_export_surface(args: argparse.Namespace) -> None:
 def _need_a_terminal() -> None:
     """Refuse (one line, exit 2) where the app cannot run: it draws on a terminal and reads keys
     from one; in a pipe or a file it would write escape codes and wait forever."""
+    if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:  # `losswalk serve`: a browser draws
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CliError("the app needs a terminal on stdin and stdout; for a picture in a file "
                        "or a pipe use 'losswalk render'")
@@ -687,11 +721,18 @@ def _need_a_terminal() -> None:
 
 
 def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False) -> None:
-    """Open the app (with the lesson tour running when `tour`; on a surface file for `open`)."""
+    """Open the app (with the lesson tour running when `tour`; on a surface file for `open`),
+    with the user's config.toml filling in what the command line leaves out."""
+    from losswalk.core.files.config import load_config
+
     args = _app_parser(tour).parse_args(list(argv))
     if open_file and (args.name is None or not os.path.isfile(args.name)):
         raise CliError("open needs a surface file: losswalk open FILE (.h5, .npz or .csv)"
                        + (f"; {args.name!r} is not a file" if args.name else ""))
+    config = load_config()
+    resume = getattr(args, "resume", False)  # the tour has no --resume
+    if not (tour or resume) and args.name is None:
+        args.name = config.landscape
     options = _options(args)
     line = None if tour else line_file(args)
     if line is not None:  # a 1-D surface file: its line plot
@@ -702,12 +743,61 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False)
         return
     if tour:
         _refuse_for_tour(args, options)
+    explorer = _resumed(args, options) if resume else None
     # report a bad landscape, data file or extent before the screen opens
     options.view_extent(options.build(strict=True))
     _need_a_terminal()
+    from losswalk.tui.key_config import keymap_with
+
+    keymap_with(config)  # an unknown action or a shared key: one line before the screen opens
+    charset = args.charset or _charset(config.charset or "auto")
+    _use_colours(args.color or config.color or "auto", os.environ)
     from losswalk.tui.app import run
 
-    run(options, charset=args.charset, tour=tour, settings=_settings(args))
+    served = os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER  # a browser tab's app saves nothing
+    run(options, charset=charset, tour=tour, settings=_settings(args), explorer=explorer,
+        save=not served, config=config)
+
+
+TEXTUAL_COLOURS = {"truecolor": "truecolor", "256": "256", "16": "standard"}
+
+
+def _use_colours(color: str, environ) -> None:
+    """Tell Textual (read when it is imported) the colours asked for: none is NO_COLOR, the
+    others its colour system; auto leaves the terminal's own description (and NO_COLOR)."""
+    if color == "none":
+        environ["NO_COLOR"] = "1"
+    elif color != "auto":
+        environ.pop("NO_COLOR", None)
+        environ["TEXTUAL_COLOR_SYSTEM"] = TEXTUAL_COLOURS[color]
+
+
+def _resumed(args: argparse.Namespace, options):
+    """The explorer as the last session left it; when the saved file cannot be used, one line
+    on stderr and a fresh explorer whose message says why (never fatal)."""
+    from losswalk.core.explorer import Explorer
+    from losswalk.core.files.session import SessionError, load_session, session_path
+
+    given = _given_flags(args, options)
+    if args.name is not None or given:
+        what = f"a NAME ({args.name!r})" if args.name is not None else given[0]
+        raise CliError(f"--resume reopens the last session's landscape and walker, so it takes "
+                       f"no {what}")
+    try:
+        return load_session()
+    except SessionError as error:
+        note = f"ignoring the saved session {session_path()}: {error}"
+        _say(note)
+        explorer = Explorer(options, _settings(args))
+        explorer.message = note
+        return explorer
+
+
+def _given_flags(args: argparse.Namespace, options) -> list[str]:
+    """The landscape and optimizer flags typed on the command line, e.g. ['--l2', '--eps']."""
+    given = [f"--{option}" for option in sorted(options.given)]
+    given += ["--extent"] if args.extent is not None else []
+    return given + [SETTING_FLAGS[field] for field in _settings(args).chosen()]
 
 
 def _refuse_for_tour(args: argparse.Namespace, options) -> None:
@@ -715,9 +805,7 @@ def _refuse_for_tour(args: argparse.Namespace, options) -> None:
     if args.name is not None:
         raise CliError(f"the tour picks its own landscapes, so it takes no NAME ({args.name!r}):"
                        " 'losswalk NAME' opens a landscape, and t there starts the tour")
-    given = [f"--{option}" for option in sorted(options.given)]
-    given += ["--extent"] if args.extent is not None else []
-    given += [SETTING_FLAGS[field] for field in _settings(args).chosen()]
+    given = _given_flags(args, options)
     if given:
         raise CliError(f"{given[0]} does not apply to the tour: its slides set up each "
                        "landscape and walker (use it with 'losswalk [NAME]', where t starts "
@@ -884,6 +972,74 @@ def cmd_basins(args: argparse.Namespace) -> None:
 
 COMMANDS["basins"] = cmd_basins
 SUBCOMMANDS += ("basins",)
+def cmd_config(args: argparse.Namespace) -> None:
+    """Print the config file's path, check it, or list the actions [keys] can change. (The
+    keymap is Textual's: only this command of the headless ones imports it.)"""
+    from losswalk.core.files.config import config_path, load_config
+    from losswalk.tui.key_config import key_table
+
+    path = config_path()
+    if args.path:
+        print(safe_text(str(path)))
+        return
+    config = load_config(path)
+    table = key_table(config)  # ConfigError for an unknown action or a shared key
+    if args.keys:
+        width = max(len(action) for action, _, _ in table)
+        for action, keys, what in table:
+            print(f"{action:<{width}}  {keys:<22} {what}")
+        return
+    if config.path is None:
+        print(safe_text(f"no config file at {path}: the defaults are in use"))
+        return
+    settings = [f"{name} {value}" for name in ("landscape", "charset", "color", "palette")
+                if (value := getattr(config, name)) is not None]
+    settings += [f"keys for {len(config.keys)} action{'s' * (len(config.keys) != 1)}"] \
+        if config.keys else []
+    print(safe_text(f"{path}: ok ({', '.join(settings) or 'nothing set'})"))
+
+
+def _serve_parser() -> _Parser:
+    parser = _Parser(
+        prog="losswalk serve",
+        usage="losswalk serve [--host HOST] [--port PORT] [--public]\n"
+        "                      [NAME] [landscape/optimizer options] [--charset CHARSET]",
+        description="Run the app in a web browser through textual-serve (pip install "
+        "'losswalk[web]'), for a demo: open http://HOST:PORT in a browser; every tab gets its "
+        "own app. NAME, the landscape and optimizer options and --charset are those of the app "
+        "('losswalk --help'). Stop the server with ctrl+c.",
+        epilog="Anyone who can reach the port controls the app (and can write files with e "
+        "where the server runs), so it listens on loopback unless --public is given.")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this machine only); "
+                        "another address needs --public")
+    parser.add_argument("--port", type=_count(1, 65535), default=8000,
+                        help="port to listen on (default 8000)")
+    parser.add_argument("--public", action="store_true",
+                        help="allow a --host that other machines can reach (prints a warning)")
+    return parser
+
+
+def cmd_serve(argv: Sequence[str]) -> None:
+    """Serve the app (options checked here first, so a mistake is one line, not a blank tab)."""
+    from losswalk.tui.serve import is_loopback, serve
+
+    args, app_argv = _serve_parser().parse_known_args(list(argv))
+    options = _options(_app_parser().parse_args(app_argv))
+    options.view_extent(options.build(strict=True))
+    if not is_loopback(args.host):
+        if not args.public:
+            raise CliError(f"--host {args.host} can be reached from other machines, and whoever "
+                           "reaches the port controls the app: add --public to serve it anyway")
+        _say(f"warning: serving on {args.host}:{args.port} - anyone who can reach this port "
+             "controls the app and can write files where it runs")
+    try:
+        serve(args.host, args.port, app_argv)
+    except ImportError as error:
+        raise CliError(str(error)) from None
+    except OSError as error:
+        raise CliError(f"cannot serve on {args.host}:{args.port}: "
+                       f"{error.strerror or error}") from None
 
 
 def _join_negative_values(argv: list[str]) -> list[str]:
@@ -917,6 +1073,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             cmd_app(argv[1:], tour=True)
         elif argv and argv[0] == "open":
             cmd_app(argv[1:], open_file=True)
+        elif argv and argv[0] == "config":
+            cmd_config(_build_parser().parse_args(argv))
+        elif argv and argv[0] == "serve":
+            cmd_serve(argv[1:])
         elif argv and argv[0] in SUBCOMMANDS:
             args = _build_parser().parse_args(argv)
             COMMANDS[args.command](args)

@@ -52,6 +52,7 @@ KEYMAP: list[Binding] = [
     Binding("A", "basins", "basins", show=False),
     Binding("i", "curvature", "curvature", show=False),
     Binding("3", "view3d", "3-D", show=False),
+    Binding("e", "export", "export", show=False),
     # over SSH people press ctrl+c to leave (Textual's default only says "press ctrl+q")
     Binding("ctrl+c", "quit", "quit", show=False, priority=True),
 ]

@@ -82,6 +82,7 @@ def cut_to_width(text: str, width: int) -> str:
 
 CHARSETS = ("unicode", "ascii")
 CHARSET_CHOICES = ("auto", *CHARSETS)  # what --charset takes; auto follows the locale
+COLOR_CHOICES = ("auto", "truecolor", "256", "16", "none")  # what --color takes
 COERCED_CTYPES = ("C.UTF-8", "C.utf8", "UTF-8")  # what Python sets LC_CTYPE to for a C locale
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -88,7 +88,8 @@ class Feel:
 
 @dataclass(frozen=True)
 class TrailPoint:
-    """One place on the walk. lr is the learning rate of the step that led here (0: not a step)."""
+    """One place on the walk. lr is the learning rate of the step that led here (0: not a step);
+    optimizer is the walker's optimizer when it arrived (kept for exports, not compared)."""
 
     step: int
     w1: float
@@ -96,6 +97,16 @@ class TrailPoint:
     loss: float
     grad_norm: float
     lr: float
+    optimizer: str = field(default="", compare=False)
+
+
+def standing_point(trail: list[TrailPoint]) -> TrailPoint | None:
+    """The trail's last point with a finite position and loss (where a restored walker stands),
+    or None."""
+    for point in reversed(trail):
+        if math.isfinite(point.loss) and math.isfinite(point.w1) and math.isfinite(point.w2):
+            return point
+    return None
 
 
 def _point(w, what: str) -> np.ndarray:
@@ -267,6 +278,25 @@ class Walker:
         self._configure(self.optimizer_name, self.lr, self.schedule_name)
         self._begin_run(WalkerStatus.READY)
 
+    def restore(self, trail: list[TrailPoint], steps: int) -> None:
+        """Stand at the trail's last point where the loss was finite (as after a divergence and
+        a settings change), after `steps` steps, with that trail, as a saved session left the
+        walker (a fresh run: optimizer memory is not kept). ValueError when no such point
+        exists, the loss there is not finite now, or steps is behind the trail's last step."""
+        last = standing_point(trail)
+        if last is None:
+            raise ValueError("no point of the trail has a finite position and loss")
+        w = _point((last.w1, last.w2), "the trail's last point")
+        if not (isinstance(steps, int) and steps >= trail[-1].step >= 0):
+            raise ValueError(f"{steps!r} steps cannot end a trail at step {trail[-1].step}")
+        loss, grad = self._ground(w)
+        if not math.isfinite(loss):
+            raise ValueError(f"the loss at ({w[0]:g}, {w[1]:g}) is not finite")
+        self.steps, self.trail = steps, list(trail[-MAX_TRAIL:])
+        self.position, self._loss, self._grad = w, loss, grad
+        self._configure(self.optimizer_name, self.lr, self.schedule_name)
+        self._begin_run(WalkerStatus.READY)
+
     def set_optimizer(self, name: str) -> None:
         """Switch optimizer (fresh state); position and trail stay."""
         self._configure(name, self.lr, self.schedule_name)
@@ -300,7 +330,8 @@ class Walker:
     def _arrive(self, w: np.ndarray, loss: float, grad: np.ndarray, lr: float) -> TrailPoint:
         """Stand at w: remember the ground and extend the trail."""
         self.position, self._loss, self._grad = w, loss, grad
-        point = TrailPoint(self.steps, float(w[0]), float(w[1]), loss, math.hypot(*grad), lr)
+        point = TrailPoint(self.steps, float(w[0]), float(w[1]), loss, math.hypot(*grad), lr,
+                           self.optimizer_name)
         self.trail.append(point)
         del self.trail[:-MAX_TRAIL]
         return point

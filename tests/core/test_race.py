@@ -4,8 +4,6 @@ results' statuses taken from the walkers'."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -28,7 +26,8 @@ STEPS = 150
 
 
 def points(trail) -> np.ndarray:
-    return np.array([dataclasses.astuple(p) for p in trail], dtype=float)
+    """The trail's numbers (step, w1, w2, loss, |grad|, lr), to compare exactly."""
+    return np.array([(p.step, p.w1, p.w2, p.loss, p.grad_norm, p.lr) for p in trail], dtype=float)
 
 
 def best_loss(model) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import ClassVar
 
@@ -48,6 +49,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("A", "basins: which minimum this optimizer, lr and schedule reach from every cell "
           "(A again leaves)"),
     ("i", "curvature at the walker: Hessian, its axes on the map (1, 2), 2/λmax beside the lr"),
+    ("e", "export: the view (SVG, text) and the trail (CSV, JSON) into a folder you type"),
     ("?", "this help (? / escape / q close it)"),
     ("q ctrl+c", "quit"),
 )
@@ -88,9 +90,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark,escape,q", "close", "close help"),
     ]
 
-    def __init__(self, charset: str = "unicode") -> None:
+    def __init__(self, charset: str = "unicode", overrides: Mapping[str, str] | None = None
+                 ) -> None:
         super().__init__()
         self.charset = charset
+        self.overrides = dict(overrides or {})  # action -> extra keys, from config.toml
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
@@ -114,6 +118,9 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         table.add_row(Text("losswalk - keys", style="bold underline"), "")
+        if self.overrides:
+            table.add_row("config.toml", Text("your keys, with those below: " + ", ".join(
+                f"{action} = {keys}" for action, keys in self.overrides.items())))
         for keys, what in KEYS:
             table.add_row(keys, what)
         table.add_row("", "")

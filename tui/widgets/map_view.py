@@ -143,6 +143,11 @@ class MapView(Widget):
     # ------------------------------------------------------------------ public API
 
     @property
+    def palette(self) -> str:
+        """The heatmap's colours: the app's (the user's config.toml), else viridis."""
+        return getattr(self.app, "palette", "viridis")
+
+    @property
     def style_name(self) -> str:
         """Raster style: half-block heatmap in colour, density ramp otherwise (or in ASCII)."""
         return "blocks" if self.colour and self.charset == "unicode" else "ramp"
@@ -255,7 +260,7 @@ class MapView(Widget):
         view_w, view_h = self._view_size()
         layout = self.legend_layout()
         key = (self._version, width, height, self.mode, self.scale,
-               self.style_name, self.charset)
+               self.style_name, self.charset, self.palette)
         if key == self._base_key:
             return
         self._base_key = key
@@ -266,7 +271,8 @@ class MapView(Widget):
             try:
                 self.view = render_view(self.grid, view_w, view_h, mode=self.mode,
                                         charset=self.charset, style=self.style_name,
-                                        scale=self.scale, markers=markers)
+                                        scale=self.scale, markers=markers,
+                                        palette=self.palette)
                 self._palette = self.view.raster.palette
                 legend = self._legend(width - view_w, height) if layout == "column" else None
             except ValueError as error:  # a grid the raster cannot draw: say so, keep running
