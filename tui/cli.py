@@ -578,7 +578,9 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False) -> None:
     options = _options(args)
     if tour:
         _refuse_for_tour(args, options)
-    # report a bad landscape, data file or extent before the screen opens
+    # report a bad landscape, data file or extent before the screen opens; the file is read
+    # here, once: the app gets its data with the options
+    options = options.loaded()
     options.view_extent(options.build(strict=True))
     _need_a_terminal()
     from losswalk.tui.app import run

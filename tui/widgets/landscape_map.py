@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from losswalk.core.landscapes.landscape import LossGrid, evaluate
-from losswalk.core.landscapes.minima import MinimaReport, landmarks
+from losswalk.core.landscapes.minima import SEARCH_EXAMPLES, MinimaReport, landmarks
 from losswalk.core.landscapes.models import LandscapeOptions, Model
 from losswalk.tui.widgets.map_view import MapView
 
@@ -141,6 +141,8 @@ class LandscapeMap(MapView):
             grid = evaluate(model, extent, nx, ny, progress=progress, cancelled=cancelled)
             if grid is None or worker.is_cancelled:
                 return
+            if examples > SEARCH_EXAMPLES:  # the landmarks take a while: show the map first
+                self.app.call_from_thread(self._ready, token, grid, None)
             report = landmarks(model, extent)  # the landscape's own: no part of the display grid
         except Exception as error:  # any numeric failure: keep the old map, say why
             if not worker.is_cancelled:
