@@ -25,6 +25,7 @@ from losswalk.core.explorer import Explorer
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.core.walk.optimizers import OptimizerSettings
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
+from losswalk.tui.offloop import OffLoop
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.data_view import DataPane
 from losswalk.tui.widgets.landscape_map import LandscapeMap
@@ -59,6 +60,7 @@ class LosswalkApp(App[None]):
         self._progress: float | None = None  # 0..1 while the map's grid is being evaluated
         self._walk_timer: Timer | None = None
         self._first_frame: Timer | None = None  # set while the first frame is held back
+        self._offloop = OffLoop(self)  # big data: keys computed in a worker
 
     # ------------------------------------------------------------------ layout
 
@@ -94,8 +96,8 @@ class LosswalkApp(App[None]):
         self._layout_for(self.size.width, self.size.height)
         if self._start_with_tour:
             self.action_tour()
-        else:
-            self._sync()
+        elif not self._offloop.take(lambda: None, (), self._sync, lambda: True):
+            self._sync()  # (big data: the panel and charts are computed in a worker first)
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width, event.size.height)
@@ -193,12 +195,24 @@ class LosswalkApp(App[None]):
     def _tick(self) -> None:
         """One animation frame: one step; the cross-sections every few steps and when the walk
         ends."""
+        if self._offloop.take(self.explorer.tick, (), self._after_tick, self._tick_charts,
+                              skip_if_busy=True):
+            return
         self.explorer.tick()
-        going = self.explorer.walking
-        self._sync(charts=not going or self.explorer.walker.steps % CHART_EVERY == 0)
+        self._after_tick()
+
+    def _tick_charts(self) -> bool:
+        """Whether this frame of the walk redraws the cross-sections."""
+        return not self.explorer.walking or self.explorer.walker.steps % CHART_EVERY == 0
+
+    def _after_tick(self) -> None:
+        self._sync(charts=self._tick_charts())
 
     def _do(self, operation: Callable[..., object], *args, charts: bool = True) -> None:
-        """Run an explorer operation for a key; whatever goes wrong is said, never fatal."""
+        """Run an explorer operation for a key; whatever goes wrong is said, never fatal. On big
+        data it runs in a worker (OffLoop), and the screen follows when it is done."""
+        if self._offloop.take(operation, args, lambda: self._sync(charts), lambda: charts):
+            return
         try:
             operation(*args)
         except Exception as error:

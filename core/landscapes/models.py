@@ -249,20 +249,20 @@ class TinyNet(_DataModel):
         w1s, w2s = np.asarray(w1s, dtype=float), np.asarray(w2s, dtype=float)
         X, y = self._grid_data(w1s.size, w2s.size)
         x, n = X[:, 0], len(y)
-        H = np.tanh(np.multiply.outer(x, w1s))  # (n, nx) hidden units, once per grid: z = w2 H
         total = np.zeros((w2s.size, w1s.size))
-        rows = max(1, max_bytes // (8 * 4 * H.size))  # <= 4 temporaries of (rows, n, nx) alive
-        cols = max(1, max_bytes // (8 * 4 * w1s.size)) if rows == 1 else n  # examples per chunk
-        for j in range(0, w2s.size, rows):
-            for s in range(0, n, cols):
-                z = np.multiply.outer(w2s[j:j + rows], H[s:s + cols])  # (rows, c, nx)
+        cols = max(1, max_bytes // (8 * 5 * w1s.size))  # examples per chunk
+        for s in range(0, n, cols):
+            H = np.tanh(np.multiply.outer(x[s:s + cols], w1s))  # (c, nx) hidden units: z = w2 H
+            rows = max(1, max_bytes // (8 * 4 * H.size))  # <= 4 temporaries of (rows, c, nx)
+            for j in range(0, w2s.size, rows):
+                z = np.multiply.outer(w2s[j:j + rows], H)  # (rows, c, nx)
                 if self.loss_kind == "bce":  # softplus(z) here, minus the linear sum y z below
                     z = np.logaddexp(0.0, z, out=z)
                 else:
                     z = np.square(sigmoid(z) - y[s:s + cols, None], out=z)
                 total[j:j + rows] += z.sum(axis=1)
-        if self.loss_kind == "bce":
-            total -= np.multiply.outer(w2s, y @ H)
+            if self.loss_kind == "bce":
+                total -= np.multiply.outer(w2s, y[s:s + cols] @ H)
         return total / n + 0.5 * self.l2 * np.add.outer(w2s**2, w1s**2)
 
 

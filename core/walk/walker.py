@@ -203,7 +203,19 @@ class Walker:
             return math.inf
 
     def feel(self) -> Feel:
-        """Loss, slope and downhill direction here, plus the loss change one probe step around."""
+        """Loss, slope and downhill direction here, plus the loss change one probe step around
+        (remembered for this model, point and probe: on big data the app computes it in a worker
+        and the screen then reads it for free)."""
+        key = (self.model, self.position.tobytes(), self.probe.tobytes(), self._loss,
+               self._grad.tobytes())
+        felt = getattr(self, "_felt", None)
+        if felt is not None and felt[0] == key:
+            return felt[1]
+        feel = self._feel()
+        self._felt = key, feel
+        return feel
+
+    def _feel(self) -> Feel:
         slope = math.hypot(*self._grad)
         flat = not slope >= self.tol  # a nan slope (broken gradient) reads as flat, not a crash
         downhill = np.zeros(2) if flat else -self._grad / slope

@@ -8,6 +8,8 @@ numeric error. Resizes re-evaluate after a short quiet spell; stale results are 
 
 from __future__ import annotations
 
+import threading
+
 from textual import work
 from textual.message import Message
 from textual.timer import Timer
@@ -22,6 +24,9 @@ Extent = tuple[float, float, float, float]
 
 RESIZE_DEBOUNCE = 0.25  # seconds of quiet before a resize re-evaluates the grid
 COARSE_ABOVE = 2e6  # grid cells x examples above which a coarse picture is shown first
+# Grids and landmarks of all maps are computed one at a time: on big data a few keys in a row
+# would otherwise leave several cancelled workers computing at once (time and memory)
+_ONE_AT_A_TIME = threading.Lock()
 
 
 class _MapMessage(Message):
@@ -132,18 +137,24 @@ class LandscapeMap(MapView):
         try:
             model = source.build() if isinstance(source, LandscapeOptions) else source
             examples = model.dataset.n if hasattr(model, "dataset") else 1
-            if nx * ny * examples > COARSE_ABOVE:
-                coarse = evaluate(model, extent, max(8, nx // 4), max(8, ny // 4),
-                                  cancelled=cancelled)
-                if coarse is None or worker.is_cancelled:
+            with _ONE_AT_A_TIME:  # a request replaced while it waited never starts
+                if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self._ready, token, coarse, None)
-            grid = evaluate(model, extent, nx, ny, progress=progress, cancelled=cancelled)
+                if nx * ny * examples > COARSE_ABOVE:
+                    coarse = evaluate(model, extent, max(8, nx // 4), max(8, ny // 4),
+                                      cancelled=cancelled)
+                    if coarse is None or worker.is_cancelled:
+                        return
+                    self.app.call_from_thread(self._ready, token, coarse, None)
+                grid = evaluate(model, extent, nx, ny, progress=progress, cancelled=cancelled)
             if grid is None or worker.is_cancelled:
                 return
             if examples > SEARCH_EXAMPLES:  # the landmarks take a while: show the map first
                 self.app.call_from_thread(self._ready, token, grid, None)
-            report = landmarks(model, extent)  # the landscape's own: no part of the display grid
+            with _ONE_AT_A_TIME:
+                if worker.is_cancelled:
+                    return
+                report = landmarks(model, extent)  # the landscape's own, not the display grid's
         except Exception as error:  # any numeric failure: keep the old map, say why
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, token, error)
