@@ -8,6 +8,7 @@ the StatusBar words the state.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -22,10 +23,12 @@ from textual.widgets import Footer, Static
 
 from losswalk.core.drawing.text import check_charset, safe_text
 from losswalk.core.explorer import Explorer
+from losswalk.core.landscapes.datasets import Dataset
 from losswalk.core.landscapes.models import LandscapeOptions
+from losswalk.core.landscapes.userdata import options_with_data
 from losswalk.core.walk.optimizers import OptimizerSettings
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
-from losswalk.tui.offloop import OffLoop
+from losswalk.tui.offloop import HEAVY_EXAMPLES, OffLoop
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.data_view import DataPane
 from losswalk.tui.widgets.landscape_map import LandscapeMap
@@ -342,6 +345,28 @@ class LosswalkApp(App[None]):
         from losswalk.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(charset=self.charset))
+
+    def action_open_data(self) -> None:
+        """ctrl+o: the open-data dialog; a file read there opens on a data landscape."""
+        from losswalk.tui.screens.open_data import OpenDataScreen
+
+        self.explorer.walking = False
+        self._run_clock()
+        data = self.explorer.options.data
+        start = os.path.join(os.path.dirname(os.path.abspath(data)), "") if data else ""
+        self.push_screen(OpenDataScreen(start, charset=self.charset), self._data_opened)
+
+    def _data_opened(self, result: tuple[str, Dataset] | None) -> None:
+        """The dialog's file was read: open it (off the event loop when it is big); a landscape
+        that cannot take it is said, and the current one kept."""
+        if result is None:
+            return
+        path, dataset = result
+        options = options_with_data(self.explorer.options, path, dataset)
+        message = f"data: {path} ({dataset.n:,} examples) on {options.name}"
+        if not self._offloop.take(self.explorer.open, (options, message), self._sync,
+                                  lambda: True, force=dataset.n > HEAVY_EXAMPLES):
+            self._do(self.explorer.open, options, message)
 
     def action_practice(self) -> None:
         """The lesson's practice problems (escape comes back here)."""

@@ -38,12 +38,14 @@ class OffLoop:
         return self.busy or getattr(dataset, "n", 0) > HEAVY_EXAMPLES
 
     def take(self, operation: Callable[..., object], args: tuple, then: Callable[[], None],
-             charts: Callable[[], bool], skip_if_busy: bool = False) -> bool:
+             charts: Callable[[], bool], skip_if_busy: bool = False,
+             force: bool = False) -> bool:
         """Queue operation(*args), then `then()` on the event loop once it is done (with the
         cross-sections computed first if charts() says the redraw shows them); False, nothing
         queued, when the landscape is small enough to do it at once. A busy OffLoop drops it
-        instead when `skip_if_busy` (a frame of the walk)."""
-        if not self.wanted():
+        instead when `skip_if_busy` (a frame of the walk). `force`: off the loop whatever the
+        current landscape (opening a big dataset on a small one)."""
+        if not (force or self.wanted()):
             return False
         with self._lock:
             if self.busy and skip_if_busy:

@@ -214,8 +214,8 @@ def _refined(model: Model, view: Extent) -> MinimaReport:
             refined[key] = _newton_on_all(model, np.array(key), p.kind, size)
         return refined[key]
 
-    points = [refine(p) for p in rough.points]
-    outside = [refine(p) for p in rough.global_minima]
+    points = _distinct([refine(p) for p in rough.points], size)
+    outside = _distinct([refine(p) for p in rough.global_minima], size)
     lows = [f for _, f, kind in points + outside if kind == "minimum"]
     lowest = min(lows, default=np.inf)
     box = _Box(view)
@@ -241,6 +241,16 @@ def _refined(model: Model, view: Extent) -> MinimaReport:
                  f"{model.dataset.n:,} examples, then refined on all of them")
     return MinimaReport(tuple(shown), rough.unbounded, ". ".join(notes), tuple(global_minima),
                         rough.searched, loss_scale=scale)
+
+
+def _distinct(entries: list[tuple], size: float) -> list[tuple]:
+    """The (point, loss, kind) entries without repeats: points of the sample that Newton's
+    method took to the same point of the full landscape (to rounding) are one."""
+    kept: list[tuple] = []
+    for entry in entries:
+        if not np.any(_near(entry[0], _positions(kept), 1e-7 * size)):
+            kept.append(entry)
+    return kept
 
 
 def _newton_on_all(model: Model, w: np.ndarray, kind: str,
