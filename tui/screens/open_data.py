@@ -55,6 +55,7 @@ class OpenDataScreen(ModalScreen[tuple[str, Dataset] | None]):
         self.charset = charset
         self._timer: Timer | None = None
         self.reading = False
+        self.message = ""  # the line shown under the path
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -75,7 +76,9 @@ class OpenDataScreen(ModalScreen[tuple[str, Dataset] | None]):
         return self.query_one("#open-path", Input)
 
     def _say(self, text: str) -> None:
-        self.query_one("#open-error", Static).update(safe_text(text, self.charset))
+        """Show one line (an error, or what is going on) under the path."""
+        self.message = safe_text(text, self.charset)
+        self.query_one("#open-error", Static).update(self.message)
 
     def _list(self, text: str) -> None:
         """Show the entries of the folder of `text` that match what is typed."""
