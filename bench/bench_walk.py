@@ -1,0 +1,79 @@
+"""Long walks (issue 8 §6): CPU per step of a continuous app walk at step 10 and at step 10,000,
+and the rate of a headless 1,000,000-step walk.
+
+The app (Pilot, 80x24) walks `rastrigin` with plain SGD at a learning rate that keeps the walker
+hopping between the ripples, so every step adds a new stretch of trail on the map. Each frame of
+the animated walk (the app's own `_tick`: a step, the panel, the loss chart, the map's trail
+overlay, every third step the cross-sections) is followed by a screen update; the process CPU of
+each frame is recorded and the medians around step 10 and step 10,000 are printed, with their
+ratio (target <= 1.5). Then `losswalk walk bowl --condition 1e6 --lr 1e-9 --steps 1000000 --csv`
+(a walk that never ends early) runs in a fresh process. Run from the repo root (a few minutes):
+
+    python -m bench.bench_walk [--steps 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+
+from losswalk.core.landscapes.models import LandscapeOptions
+from losswalk.tui.app import LosswalkApp
+
+WINDOW = 40  # frames measured around each step count
+LR = 0.12  # rastrigin: the walker keeps hopping between ripples
+
+
+async def frames(steps: int) -> dict[int, float]:
+    """CPU seconds of each frame of a continuous walk, by step."""
+    app = LosswalkApp(LandscapeOptions(name="rastrigin"))
+    cpu: dict[int, float] = {}
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(500):
+            await pilot.pause(0.02)
+            if not app.map_busy:
+                break
+        app.explorer.walker.set_lr(LR)
+        app.explorer.walking = True
+        for step in range(1, steps + 1):
+            before = time.process_time()
+            app._tick()
+            await pilot.pause()  # the screen update of this frame
+            cpu[step] = time.process_time() - before
+            app.explorer.walking = True  # keep walking whatever the walker's status says
+    return cpu
+
+
+def headless_rate(steps: int) -> tuple[float, int]:
+    """Wall seconds and steps of `losswalk walk` with --steps `steps` (CSV to a pipe)."""
+    argv = ["walk", "bowl", "--condition", "1e6", "--lr", "1e-9", "--steps", str(steps),
+            "--csv"]
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "losswalk", *argv], capture_output=True,
+                          check=True)
+    return time.perf_counter() - start, proc.stdout.count(b"\n") - 2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=10_000)
+    parser.add_argument("--headless", type=int, default=1_000_000)
+    args = parser.parse_args()
+    cpu = asyncio.run(frames(args.steps + WINDOW // 2))
+    early = statistics.median(cpu[k] for k in range(5, 5 + WINDOW))
+    late = statistics.median(cpu[k] for k in range(args.steps - WINDOW // 2,
+                                                   args.steps + WINDOW // 2))
+    print(f"continuous app walk (rastrigin, 80x24), median CPU per frame over {WINDOW} frames:")
+    print(f"  around step 10        {early * 1000:7.2f} ms")
+    print(f"  around step {args.steps:<9,} {late * 1000:7.2f} ms   ratio {late / early:.2f} "
+          f"(target <= 1.5)")
+    seconds, steps = headless_rate(args.headless)
+    print(f"headless walk of {steps:,} steps: {seconds:.1f} s, {steps / seconds:,.0f} steps/s")
+
+
+if __name__ == "__main__":
+    main()
