@@ -171,3 +171,24 @@ async def test_a_big_read_shows_its_progress(tmp_path, monkeypatch):
         assert len(fractions) >= 3 and fractions == sorted(fractions) and fractions[-1] == 1.0
         assert any(visible for _, visible in seen[1:])  # the bar was on screen while reading
         assert app.explorer.model.dataset.n == 150_000
+
+
+def test_the_cli_reads_data_once_and_hands_it_to_the_app(tmp_path, monkeypatch):
+    """Regression (issue 8 §5): the CLI parsed --data, then the app's constructor parsed it
+    again (3.2 s each for 1M rows) before the first frame."""
+    from losswalk.core.landscapes import models
+    from losswalk.tui import app
+    from losswalk.tui.cli import main
+
+    path = tmp_path / "d.csv"
+    write_blobs(path, 500)
+    reads, calls = [], []
+    real = models.load_csv
+    monkeypatch.setattr(models, "load_csv", lambda p, *a, **k: reads.append(p) or real(p))
+    monkeypatch.setattr("losswalk.tui.cli._need_a_terminal", lambda: None)
+    monkeypatch.setattr(app, "run", lambda options, **kwargs: calls.append(options))
+    assert main(["tiny-net", "--data", str(path)]) == 0
+    (options,) = calls
+    assert options.examples is not None and options.examples.n == 500
+    Explorer(options).change_l2(1)  # what the app does with them
+    assert len(reads) == 1

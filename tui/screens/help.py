@@ -41,6 +41,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("[ / ]", "L2 regularisation lambda down / up (0 ... 1): brings back a finite minimum"),
     ("B", "gradient from all examples or minibatches of 64, 16, 1 (noisy steps)"),
     ("P", "practice: the lesson's cross-entropy problems (escape comes back)"),
+    ("ctrl+o", "open a data file (CSV x1,x2,y): type its path, tab completes, enter opens"),
     ("?", "this help (? / escape / q close it)"),
     ("q ctrl+c", "quit"),
 )
