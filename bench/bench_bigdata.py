@@ -85,16 +85,19 @@ def write_file(path: Path, rows: int) -> None:
                header="x1,x2,y", comments="")
 
 
-def _info(path: Path, name: str) -> tuple[float, float]:
-    """Wall time and resident peak of `losswalk info NAME --data path` in a fresh process."""
+def _info(path: Path, name: str) -> tuple[float, float, float]:
+    """Wall time, CPU time and resident peak of `losswalk info NAME --data path` in a fresh
+    process (on a busy machine the CPU time is the steadier figure)."""
     code = ("import resource, sys; from losswalk.tui.cli import main; "
             "status = main(sys.argv[1:]); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
+            "u = resource.getrusage(resource.RUSAGE_SELF); "
+            "print(u.ru_utime + u.ru_stime, u.ru_maxrss, file=sys.stderr); "
             "sys.exit(status)")
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code, "info", name, "--data", str(path)],
                           capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, int(proc.stderr.split()[-1]) / 1024
+    cpu, peak = proc.stderr.split()[-2:]
+    return time.perf_counter() - start, float(cpu), int(peak) / 1024
 
 
 def _first_frame(path: Path) -> tuple[float, float]:
@@ -130,9 +133,9 @@ def main() -> None:
         parse = float(proc.stdout)
         print(f"  parse (load_csv)               {parse:7.2f} s    {_verdict(parse, 'parse')}")
         for name in ("logistic", "tiny-net"):
-            seconds, peak = _info(path, name)
+            seconds, cpu, peak = _info(path, name)
             print(f"  info {name:<10} wall          {seconds:7.2f} s    "
-                  f"{_verdict(seconds, 'info')}   peak {peak:.0f} MB")
+                  f"{_verdict(seconds, 'info')}   CPU {cpu:.2f} s, peak {peak:.0f} MB")
         first, settled = _first_frame(path)
         print(f"  app first whole frame (pty)    {first:7.2f} s    "
               f"{_verdict(first, 'first_frame')}   map settled {settled:.2f} s")
