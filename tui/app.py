@@ -184,7 +184,7 @@ class LosswalkApp(App[None]):
         for bar in self.query(StatusBar):
             bar.show(self.explorer, self.charset, self._progress)
         for banner in self.query(Banner):
-            banner.say(banner_text(self.explorer), self.charset)
+            banner.say(banner_text(self.explorer, self.map.sample_note), self.charset)
 
     def _run_clock(self) -> None:
         """The walk's clock runs exactly while the explorer is walking."""

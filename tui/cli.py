@@ -317,6 +317,7 @@ def _landscape_info(args: argparse.Namespace) -> dict[str, Any]:
     grid = evaluate(model, extent, args.resolution, args.resolution)
     stats = grid.stats()
     notes = [report.note.rstrip(".")] if report.note else []
+    notes += [report.sample] if report.sample else []
     sample = getattr(model, "grid_examples", None)
     if sample is not None and sample(*grid.values.shape[::-1]) < model.dataset.n:
         used = sample(*grid.values.shape[::-1])

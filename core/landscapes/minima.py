@@ -77,6 +77,7 @@ class MinimaReport:
     searched: Extent | None = None  # the part of a too-wide view searched in full (None: all)
     omitted: tuple[tuple[str, int], ...] = ()  # (kind, count) left out by limited()
     loss_scale: float = 0.0  # the size of the landscape's losses, for telling ties apart
+    sample: str = ""  # how the points were found when not on every example (very big data)
 
     @property
     def global_minimum(self) -> CriticalPoint | None:
@@ -237,10 +238,10 @@ def _refined(model: Model, view: Extent) -> MinimaReport:
     notes = [UNBOUNDED_NOTE] if rough.unbounded else []
     if global_minima and not any(p.is_global for p in shown):
         notes.append(_outside_note(global_minima))
-    notes.append(f"critical points found on a fixed sample of {SEARCH_EXAMPLES:,} of the "
-                 f"{model.dataset.n:,} examples, then refined on all of them")
+    sample = (f"critical points found on a fixed sample of {SEARCH_EXAMPLES:,} of the "
+              f"{model.dataset.n:,} examples, then refined on all of them")
     return MinimaReport(tuple(shown), rough.unbounded, ". ".join(notes), tuple(global_minima),
-                        rough.searched, loss_scale=scale)
+                        rough.searched, loss_scale=scale, sample=sample)
 
 
 def _distinct(entries: list[tuple], size: float) -> list[tuple]:

@@ -148,7 +148,8 @@ def test_landmarks_of_many_examples_are_those_of_all_of_them(monkeypatch, name):
     monkeypatch.setattr(minima, "SEARCH_EXAMPLES", 400)
     fresh = (LogisticModel if name == "logistic" else TinyNet)(data, l2=0.01)
     refined = landmarks(fresh, fresh.extent)
-    assert "fixed sample of 400 of the 3,000 examples" in refined.note
+    assert "fixed sample of 400 of the 3,000 examples" in refined.sample
+    assert refined.note == full.note and not full.sample
     assert [p.kind for p in refined.points] == [p.kind for p in full.points]
     assert [p.is_global for p in refined.points] == [p.is_global for p in full.points]
     for mine, theirs in zip(refined.points, full.points, strict=True):

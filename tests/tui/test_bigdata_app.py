@@ -192,3 +192,22 @@ def test_the_cli_reads_data_once_and_hands_it_to_the_app(tmp_path, monkeypatch):
     assert options.examples is not None and options.examples.n == 500
     Explorer(options).change_l2(1)  # what the app does with them
     assert len(reads) == 1
+
+
+async def test_a_map_of_a_sample_says_so_above_the_map(monkeypatch):
+    """Honest labels: a map scoring a sample of the examples says how many, and only then."""
+    from losswalk.core.landscapes import models
+
+    monkeypatch.setattr(models, "LOGISTIC_GRID_BUDGET", 40 * (10_000 + 4096))
+    app = LosswalkApp()  # overlap: 200 examples
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        nx, ny = app.map.grid_shape()
+        used = app.explorer.model.grid_examples(nx, ny)
+        assert used < 200 == app.explorer.model.dataset.n
+        assert f"map from a fixed sample of {used:,} of the 200 examples" in screen_text(pilot)
+    monkeypatch.undo()
+    app = LosswalkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_map(pilot)
+        assert "fixed sample" not in screen_text(pilot)

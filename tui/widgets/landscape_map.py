@@ -73,6 +73,7 @@ class LandscapeMap(MapView):
         self._requested_shape: tuple[int, int] | None = None
         self._resize_timer: Timer | None = None
         self.computing = False  # a grid for the current landscape and view is being evaluated
+        self.sample_note = ""  # says so when the map scores a sample of very many examples
 
     @property
     def busy(self) -> bool:
@@ -149,6 +150,10 @@ class LandscapeMap(MapView):
                 grid = evaluate(model, extent, nx, ny, progress=progress, cancelled=cancelled)
             if grid is None or worker.is_cancelled:
                 return
+            used = getattr(model, "grid_examples", lambda *_: examples)(nx, ny)
+            sample = (f"map from a fixed sample of {used:,} of the {examples:,} examples; the "
+                      "walker and the minima use them all" if used < examples else "")
+            self.app.call_from_thread(self._sampled, token, sample)
             if examples > SEARCH_EXAMPLES:  # the landmarks take a while: show the map first
                 self.app.call_from_thread(self._ready, token, grid, None)
             with _ONE_AT_A_TIME:
@@ -161,6 +166,10 @@ class LandscapeMap(MapView):
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._ready, token, grid, report)
+
+    def _sampled(self, token: int, sample: str) -> None:
+        if token == self._token:
+            self.sample_note = sample
 
     def _progress(self, token: int, fraction: float) -> None:
         if token == self._token:
