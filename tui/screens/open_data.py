@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from losswalk.core.drawing.text import safe_text
@@ -28,6 +28,8 @@ from losswalk.core.landscapes.userdata import complete, folder_entries
 
 PROGRESS_AFTER = 0.3  # seconds of reading before the progress bar is shown
 LISTED = 8  # folder entries shown under the path
+BAR_WIDTH = 40
+BAR_GLYPHS = {"unicode": ("█", "░"), "ascii": ("#", ".")}
 HINTS = {"unicode": "tab completes · enter opens · escape cancels",
          "ascii": "tab completes - enter opens - escape cancels"}
 
@@ -39,10 +41,13 @@ class OpenDataScreen(ModalScreen[tuple[str, Dataset] | None]):
     OpenDataScreen { align: center middle; }
     OpenDataScreen > Vertical { width: 90%; max-width: 100; height: auto; border: round $accent;
                                 padding: 0 1; background: $surface; }
+    OpenDataScreen.-ascii > Vertical { border: ascii $accent; }
+    OpenDataScreen Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    OpenDataScreen Input:focus { border: none; background: $primary 40%; }
     OpenDataScreen #open-listing { height: auto; max-height: 8; color: $text-muted; }
     OpenDataScreen #open-error { height: auto; color: $error; }
-    OpenDataScreen ProgressBar { display: none; }
-    OpenDataScreen.-reading ProgressBar { display: block; }
+    OpenDataScreen #open-progress { display: none; }
+    OpenDataScreen.-reading #open-progress { display: block; }
     """
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape", "cancel", "cancel", priority=True),
@@ -63,11 +68,12 @@ class OpenDataScreen(ModalScreen[tuple[str, Dataset] | None]):
                          id="open-title")
             yield Input(value=self.start, id="open-path")
             yield Static(id="open-listing")
-            yield ProgressBar(total=1.0, show_eta=False, id="open-progress")
+            yield Static(id="open-progress")
             yield Static(id="open-error")
             yield Static(HINTS[self.charset], id="open-hints")
 
     def on_mount(self) -> None:
+        self.set_class(self.charset == "ascii", "-ascii")
         self.query_one(Input).focus()
         self._list(self.start)
 
@@ -90,7 +96,15 @@ class OpenDataScreen(ModalScreen[tuple[str, Dataset] | None]):
         self.query_one("#open-listing", Static).update(listing)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._list(event.value)
+        """List the folder of what is typed; a path typed after the start ('/tmp//data' or
+        '/tmp/~/data') starts afresh from the second part, as in Emacs."""
+        value = event.value
+        cut = max(value.rfind(os.sep * 2), value.rfind(os.sep + "~")) + 1
+        if cut > 0:
+            self.path_input.value = value[cut:]
+            self.path_input.cursor_position = len(self.path_input.value)
+            return
+        self._list(value)
         self._say("")
 
     def action_complete(self) -> None:
@@ -145,7 +159,11 @@ class OpenDataScreen(ModalScreen[tuple[str, Dataset] | None]):
             self.app.call_from_thread(self._done, path, dataset)
 
     def _progress(self, fraction: float) -> None:
-        self.query_one(ProgressBar).update(progress=fraction)
+        """The bar: 'reading  42% [#####.......]' (block glyphs in unicode)."""
+        full, empty = BAR_GLYPHS[self.charset]
+        done = round(BAR_WIDTH * fraction)
+        self.query_one("#open-progress", Static).update(
+            f"reading {fraction:4.0%} [{full * done}{empty * (BAR_WIDTH - done)}]")
 
     def _stop_reading(self) -> None:
         self.reading = False
