@@ -28,7 +28,8 @@ import numpy as np
 from bench.bench_tui import _last_row, _read_burst, _spawn, _stop
 
 TARGETS = {"parse": 1.5, "info": 5.0, "first_frame": 3.0, "stall_ms": 100.0, "peak_mb": 400.0}
-KEYS = ("right_square_bracket", "left_square_bracket", "n", "p", "B", "space", "right", "z", "x")
+KEYS = ("right_square_bracket", "left_square_bracket", "n", "p", "B", "space", "right", "z", "x",
+        "d", "v")
 PARSE = """
 import sys, time
 from losswalk.core.landscapes.datasets import load_csv
