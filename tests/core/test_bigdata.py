@@ -225,3 +225,19 @@ def test_completion_and_listing_of_a_half_typed_path(tmp_path):
     assert complete(f"{tmp_path}{os.sep}d") == f"{tmp_path}{os.sep}data"  # as far as they agree
     assert complete(f"{tmp_path}{os.sep}nothing") == f"{tmp_path}{os.sep}nothing"
     assert folder_entries(f"{tmp_path}{os.sep}missing{os.sep}x")[1] == []
+
+
+def test_costliest_equals_a_full_stable_sort_with_ties_and_non_finite_losses(monkeypatch):
+    """Regression: costliest sorted every example in a Python loop (1.8 s on 1M rows, on the
+    event loop). Now only the k largest are sorted: the same examples, ties by lower index."""
+    from losswalk.core.lesson import inspect
+
+    rng = np.random.default_rng(5)
+    model = LogisticModel(blobs(500))
+    losses = np.round(rng.random(500), 1)  # many ties
+    losses[[3, 70]] = np.inf
+    losses[[9]] = np.nan
+    monkeypatch.setattr(inspect, "per_example_losses", lambda m, w: losses)
+    for k in (0, 1, 3, 7, 60, 497, 600):
+        slow = [i for i in np.argsort(-losses, kind="stable") if np.isfinite(losses[i])][:k]
+        assert [e.index for e in inspect.costliest(model, [0.1, 0.2], k)] == slow, k
