@@ -52,7 +52,7 @@ class Explorer:
 
     def __init__(self, options: LandscapeOptions | None = None,
                  settings: OptimizerSettings | None = None) -> None:
-        self.options = options or LandscapeOptions()
+        self.options = (options or LandscapeOptions()).loaded()  # a --data file is read once
         self.settings = settings or OptimizerSettings()  # μ, β1, β2, ε of every walker built
         self.batch_size: int | None = None  # minibatch size of the walker's gradient (B)
         self.model: Model = self.options.build()

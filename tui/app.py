@@ -27,11 +27,14 @@ from textual.widgets import Footer, Static
 from losswalk.core.drawing.text import check_charset, safe_text
 from losswalk.core.explorer import Explorer
 from losswalk.core.files.config import Config
+from losswalk.core.landscapes.datasets import Dataset
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.core.landscapes.slices import shown_trail
+from losswalk.core.landscapes.userdata import options_with_data
 from losswalk.core.walk.optimizers import OptimizerSettings
 from losswalk.tui.key_config import keymap_with
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
+from losswalk.tui.offloop import HEAVY_EXAMPLES, OffLoop
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.landscape_map import LandscapeMap
 from losswalk.tui.widgets.map_view import MapView
@@ -77,6 +80,7 @@ class LosswalkApp(App[None]):
         self._progress: float | None = None  # 0..1 while the map's grid is being evaluated
         self._walk_timer: Timer | None = None
         self._first_frame: Timer | None = None  # set while the first frame is held back
+        self._offloop = OffLoop(self)  # big data: keys computed in a worker
 
     # ------------------------------------------------------------------ layout
 
@@ -113,8 +117,8 @@ class LosswalkApp(App[None]):
         self._layout_for(self.size.width, self.size.height)
         if self._start_with_tour:
             self.action_tour()
-        else:
-            self._sync()
+        elif not self._offloop.take(lambda: None, (), self._sync, lambda: True):
+            self._sync()  # (big data: the panel and charts are computed in a worker first)
 
     def on_resize(self, event) -> None:
         self._layout_for(event.size.width, event.size.height)
@@ -218,7 +222,7 @@ class LosswalkApp(App[None]):
         for bar in self.query(StatusBar):
             bar.show(self.explorer, self.charset, self._progress)
         for banner in self.query(Banner):
-            banner.say(banner_text(self.explorer), self.charset)
+            banner.say(banner_text(self.explorer, self.map.sample_note), self.charset)
 
     def _run_clock(self) -> None:
         """The walk's clock runs exactly while the explorer is walking."""
@@ -232,14 +236,30 @@ class LosswalkApp(App[None]):
     def _tick(self) -> None:
         """One animation frame: one step; the cross-sections every few steps and when the walk
         ends."""
+        if self._offloop.take(self.explorer.tick, (), self._after_tick, self._tick_charts,
+                              skip_if_busy=True):
+            return
         self.explorer.tick()
-        going = self.explorer.walking
-        self._sync(charts=not going or self.explorer.walker.steps % CHART_EVERY == 0)
+        self._after_tick()
+
+    def _tick_charts(self) -> bool:
+        """Whether this frame of the walk redraws the cross-sections."""
+        return not self.explorer.walking or self.explorer.walker.steps % CHART_EVERY == 0
+
+    def _after_tick(self) -> None:
+        self._sync(charts=self._tick_charts())
 
     def _do(self, operation: Callable[..., object], *args, charts: bool = True) -> None:
-        """Run an explorer operation for a key; whatever goes wrong is said, never fatal."""
+        """Run an explorer operation for a key; whatever goes wrong is said, never fatal. On big
+        data it runs in a worker (OffLoop), and the screen follows when it is done."""
         try:
-            self.explorer.check_race(operation)
+            self.explorer.check_race(operation)  # during a race: refused, whatever the data
+        except ValueError as error:
+            self.notify(str(error), severity="error")
+            return
+        if self._offloop.take(operation, args, lambda: self._sync(charts), lambda: charts):
+            return
+        try:
             operation(*args)
         except Exception as error:
             self.notify(str(error), severity="error")
@@ -415,6 +435,28 @@ class LosswalkApp(App[None]):
         from losswalk.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(charset=self.charset, overrides=self.config.keys))
+
+    def action_open_data(self) -> None:
+        """ctrl+o: the open-data dialog; a file read there opens on a data landscape."""
+        from losswalk.tui.screens.open_data import OpenDataScreen
+
+        self.explorer.walking = False
+        self._run_clock()
+        data = self.explorer.options.data
+        start = os.path.join(os.path.dirname(os.path.abspath(data)), "") if data else ""
+        self.push_screen(OpenDataScreen(start, charset=self.charset), self._data_opened)
+
+    def _data_opened(self, result: tuple[str, Dataset] | None) -> None:
+        """The dialog's file was read: open it (off the event loop when it is big); a landscape
+        that cannot take it is said, and the current one kept."""
+        if result is None:
+            return
+        path, dataset = result
+        options = options_with_data(self.explorer.options, path, dataset)
+        message = f"data: {path} ({dataset.n:,} examples) on {options.name}"
+        if not self._offloop.take(self.explorer.open, (options, message), self._sync,
+                                  lambda: True, force=dataset.n > HEAVY_EXAMPLES):
+            self._do(self.explorer.open, options, message)
 
     def action_practice(self) -> None:
         """The lesson's practice problems (escape comes back here)."""

@@ -421,6 +421,7 @@ def _landscape_info(args: argparse.Namespace) -> dict[str, Any]:
     stats = grid.stats()
     notes = [report.note.rstrip(".")] if report.note else []
     notes += [model.slice_note] if hasattr(model, "slice_note") else []
+    notes += [report.sample] if report.sample else []
     sample = getattr(model, "grid_examples", None)
     if sample is not None and sample(*grid.values.shape[::-1]) < model.dataset.n:
         used = sample(*grid.values.shape[::-1])
@@ -744,7 +745,9 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False)
     if tour:
         _refuse_for_tour(args, options)
     explorer = _resumed(args, options) if resume else None
-    # report a bad landscape, data file or extent before the screen opens
+    # report a bad landscape, data file or extent before the screen opens; the file is read
+    # here, once: the app gets its data with the options
+    options = options.loaded()
     options.view_extent(options.build(strict=True))
     _need_a_terminal()
     from losswalk.tui.key_config import keymap_with

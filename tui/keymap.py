@@ -55,6 +55,7 @@ KEYMAP: list[Binding] = [
     Binding("e", "export", "export", show=False),
     # over SSH people press ctrl+c to leave (Textual's default only says "press ctrl+q")
     Binding("ctrl+c", "quit", "quit", show=False, priority=True),
+    Binding("ctrl+o", "open_data", "open data", show=False),
 ]
 
 # the actions the keys call (q among them): while the terminal is too small only q works

@@ -7,6 +7,7 @@ The Raster is plain data (chars + colour codes + bold); the Textual widget and t
 from __future__ import annotations
 
 import math
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -180,6 +181,11 @@ class View:
         return [(r + self.y0, c + self.x0)
                 for r, c in _trail_cells(self.extent, self.map_w, self.map_h, self.style, trail)]
 
+    def segment_cells(self, a, b) -> list[Cell]:
+        """Raster (row, col) of the cells on the segment from a to b, cut at the map's edges."""
+        return [(r + self.y0, c + self.x0)
+                for r, c in _segment_cells(self.extent, self.map_w, self.map_h, self.style, a, b)]
+
     def edge_mark(self, w1: float, w2: float) -> tuple[int, int, str] | None:
         """(row, col, arrow) marking an off-map point at the map's edge; None when on the map."""
         mark = edge_mark(self.extent, self.map_w, self.map_h, w1, w2, self.style, self.charset)
@@ -288,19 +294,96 @@ def _trail_cells(extent: Extent, map_w: int, map_h: int, style: str, trail) -> l
     points, each cut to the map: a walk that leaves the map is drawn up to its edge."""
     points = [p for p in (np.asarray(q, dtype=float) for q in trail) if np.all(np.isfinite(p))]
     cells: list[Cell] = []
-    if not (map_w and map_h):
-        return cells
     for a, b in zip(points, points[1:] + points[-1:], strict=True):
-        piece = clip_segment(a, b, extent)
-        if piece is None:
-            continue
-        (r0, c0), (r1, c1) = (_position(extent, map_w, map_h, *p, style) for p in piece)
-        n = math.ceil(max(abs(r1 - r0), abs(c1 - c0)))
-        for t in range(n + 1):
-            f = t / n if n else 0.0
-            cells.append((min(max(math.floor(r0 + f * (r1 - r0) + 0.5), 0), map_h - 1),
-                          min(max(math.floor(c0 + f * (c1 - c0) + 0.5), 0), map_w - 1)))
+        cells += _segment_cells(extent, map_w, map_h, style, a, b)
     return cells
+
+
+def _segment_cells(extent: Extent, map_w: int, map_h: int, style: str, a, b) -> list[Cell]:
+    """Map (row, col) of the cells along the straight segment from a to b (finite points), cut
+    to the map; a == b gives the point's own cell when it is on the map."""
+    if not (map_w and map_h):
+        return []
+    piece = clip_segment(np.asarray(a, dtype=float), np.asarray(b, dtype=float), extent)
+    if piece is None:
+        return []
+    (r0, c0), (r1, c1) = (_position(extent, map_w, map_h, *p, style) for p in piece)
+    n = math.ceil(max(abs(r1 - r0), abs(c1 - c0)))
+    cells = []
+    for t in range(n + 1):
+        f = t / n if n else 0.0
+        cells.append((min(max(math.floor(r0 + f * (r1 - r0) + 0.5), 0), map_h - 1),
+                      min(max(math.floor(c0 + f * (c1 - c0) + 0.5), 0), map_w - 1)))
+    return cells
+
+
+class TrailCells:
+    """The cells of a walker's trail on one View, kept up to date one segment at a time: a step
+    adds its segment, a point dropped from the trail's start (the walker keeps the last
+    MAX_TRAIL) takes its segment away; a new trail or another view starts over. So a step costs
+    the same at step 10,000 as at step 10. `update` gives the same cells as View.trail_cells."""
+
+    def __init__(self) -> None:
+        self._view: View | None = None
+        self._points: deque = deque()  # the trail's points taken in so far (the objects)
+        self._segments: deque[list[Cell]] = deque()  # cells of the segment ending at each one
+        self._counts: Counter[Cell] = Counter()  # how many segments cover each cell
+        self._last: tuple[float, float] | None = None  # the last finite point
+
+    def update(self, view: View, trail: Sequence) -> set[Cell]:
+        """The raster cells of trail (points with w1, w2) on view."""
+        if view is not self._view or not self._drop_gone(trail):
+            self._start(view)
+        for point in trail[len(self._points):]:
+            self._add(point)
+        cells = set(self._counts)
+        if self._last is not None:  # a one-point trail still shows its point
+            cells.update(view.segment_cells(self._last, self._last))
+        return cells
+
+    def _start(self, view: View) -> None:
+        self._view = view
+        self._points.clear()
+        self._segments.clear()
+        self._counts.clear()
+        self._last = None
+
+    def _add(self, point) -> None:
+        p = (float(point.w1), float(point.w2))
+        segment = []
+        if math.isfinite(p[0]) and math.isfinite(p[1]):
+            if self._last is not None:
+                segment = self._view.segment_cells(self._last, p)
+            self._last = p
+        self._points.append(point)
+        self._segments.append(segment)
+        self._counts.update(segment)
+
+    def _drop(self, segment: list[Cell]) -> None:
+        self._counts.subtract(segment)
+        for cell in segment:
+            if self._counts[cell] <= 0:
+                del self._counts[cell]
+
+    def _drop_gone(self, trail: Sequence) -> bool:
+        """Forget the points the trail has dropped from its start; False when the trail is not
+        the one taken in so far, grown at its end (then it is taken in afresh)."""
+        seen = self._points
+        if not seen:
+            return True
+        gone = next((k for k, point in enumerate(seen) if trail and point is trail[0]), None)
+        if gone is None or len(trail) < len(seen) - gone or trail[len(seen) - gone - 1] is not (
+                seen[-1]):
+            return False
+        for _ in range(gone):
+            seen.popleft()
+            self._drop(self._segments.popleft())
+        if gone:  # the first point left no longer joins a point before it
+            if not all(math.isfinite(float(v)) for v in (seen[0].w1, seen[0].w2)):
+                return False  # (after a non-finite point: simpler to start over)
+            self._drop(self._segments[0])
+            self._segments[0] = []
+        return True
 
 
 def edge_mark(extent: Extent, map_w: int, map_h: int, w1: float, w2: float,

@@ -410,6 +410,16 @@ def _parse(text: str, lineno: int, reading: _Reading) -> np.ndarray:
     return np.concatenate([first, rows]) if len(first) else rows
 
 
+def _reported(blocks: Iterator[bytes], size: int,
+              progress: Callable[[float], object]) -> Iterator[bytes]:
+    """The blocks, calling progress(fraction of size read so far) after each is parsed."""
+    done = 0
+    for block in blocks:
+        yield block
+        done += len(block)
+        progress(min(1.0, done / size) if size else 1.0)
+
+
 def _pipe_key(path: Path, fd: int) -> tuple:
     """Which pipe or FIFO this is, and its state: once read to its end, it keeps its key."""
     info = os.fstat(fd)
@@ -419,11 +429,13 @@ def _pipe_key(path: Path, fd: int) -> tuple:
 _last_piped: tuple[tuple, Dataset] | None = None  # the pipe load_csv read last, and its data
 
 
-def load_csv(path: str | os.PathLike) -> Dataset:
+def load_csv(path: str | os.PathLike,
+             progress: Callable[[float], object] | None = None) -> Dataset:
     """Rows of x1,x2,y or x1,y (y 0 or 1), in the order a header row names them (optional:
     without one, by position); blank lines ok. DatasetError names file:line and the problem.
     Reads a regular file or a pipe, in chunks, within MAX_BYTES and MAX_ROWS. A pipe read to its
-    end gives the same data when asked again (the app rebuilds its model; a pipe is read once)."""
+    end gives the same data when asked again (the app rebuilds its model; a pipe is read once).
+    progress(fraction of the file read) is called after each chunk of a regular file."""
     global _last_piped
     path = Path(path)
     fd, pipe = _open(path)
@@ -431,8 +443,10 @@ def load_csv(path: str | os.PathLike) -> Dataset:
         if pipe and _last_piped is not None and _last_piped[0] == _pipe_key(path, fd):
             return _last_piped[1]
         reading = _Reading(path)
-        pieces = [_parse(text, lineno, reading)
-                  for lineno, text in _lines(_blocks(fd, path, pipe), path)]
+        blocks = _blocks(fd, path, pipe)
+        if progress is not None and not pipe:
+            blocks = _reported(blocks, os.fstat(fd).st_size, progress)
+        pieces = [_parse(text, lineno, reading) for lineno, text in _lines(blocks, path)]
         key = _pipe_key(path, fd)
     finally:
         os.close(fd)

@@ -111,9 +111,14 @@ def evaluate(model: Model, extent: Extent, nx: int, ny: int, *,
     """The model's loss on an nx x ny grid over extent, computed a chunk of rows at a time.
 
     progress(fraction done) is called after each chunk; if cancelled() turns True the work stops
-    and None is returned. Overflowing losses become inf/NaN values, never an exception.
+    and None is returned. Overflowing losses become inf/NaN values, never an exception. A model
+    with many examples scores the whole grid on one fixed sample of them (its for_grid), so the
+    work stays within its budget.
     """
     w1s, w2s = axes(extent, nx, ny)
+    for_grid = getattr(model, "for_grid", None)
+    if for_grid is not None:
+        model = for_grid(len(w1s), len(w2s))
     rows = math.ceil(len(w2s) / PROGRESS_STEPS) if rows_per_chunk is None else int(rows_per_chunk)
     if rows < 1:
         raise ValueError(f"rows_per_chunk must be >= 1, got {rows_per_chunk}")

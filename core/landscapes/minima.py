@@ -32,6 +32,9 @@ MIN_VIEW_CELLS = 64  # ... and a view reaching outside the default one into at l
 SEARCH_PAIRS = 40_000_000  # data landscapes: fewer cells if examples x cells would exceed this
 MIN_SEARCH_CELLS = 32  # ... but never fewer than this
 CACHED_SEARCHES = 8  # searches kept per landscape (views revisited by zoom and pan)
+SEARCH_EXAMPLES = 10_000  # data landscapes with more examples are searched on a fixed sample of
+# this many, and every point found is then refined by Newton's method on all of them
+REFINE_ITER = 8  # Newton steps on all the examples from a point found on the sample
 MAX_POINTS = 64  # points a map marks (see MinimaReport.limited)
 MAX_ITER = 50  # descent steps per minimum candidate
 ROOT_ITER = 20  # Newton steps per root seed (it converges fast or not at all)
@@ -74,6 +77,7 @@ class MinimaReport:
     searched: Extent | None = None  # the part of a too-wide view searched in full (None: all)
     omitted: tuple[tuple[str, int], ...] = ()  # (kind, count) left out by limited()
     loss_scale: float = 0.0  # the size of the landscape's losses, for telling ties apart
+    sample: str = ""  # how the points were found when not on every example (very big data)
 
     @property
     def global_minimum(self) -> CriticalPoint | None:
@@ -150,6 +154,9 @@ def landmarks(model: Model, extent) -> MinimaReport:
     """
     view = validate_extent(extent)
     home_extent = validate_extent(model.extent)
+    examples = getattr(getattr(model, "dataset", None), "n", 0)
+    if examples > SEARCH_EXAMPLES and hasattr(model, "with_examples"):
+        return _refined(model, view)
     cells = _search_cells(model)
     # Far out the loss and its gradient overflow: inf and nan are expected there, and every
     # test below reads them as "not a critical point".
@@ -164,6 +171,103 @@ def landmarks(model: Model, extent) -> MinimaReport:
             nx, ny = np.clip(need, MIN_VIEW_CELLS, cells) + 1
             found.append(_cached_search(model, window, (int(nx), int(ny)), home=False))
         return _report(found, view, None if window == view else window, home_extent)
+
+
+_SAMPLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> its search sample
+
+
+def _search_sample(model: Model) -> Model:
+    """The model on its fixed sample of SEARCH_EXAMPLES examples (the same one every call)."""
+    from losswalk.core.landscapes.models import sample_indices
+
+    with _CACHE_LOCK:
+        sample = _SAMPLES.get(model)
+    if sample is None:
+        sample = model.with_examples(sample_indices(model.dataset.n, SEARCH_EXAMPLES))
+        with _CACHE_LOCK:
+            _SAMPLES[model] = sample
+    return sample
+
+
+def _refined(model: Model, view: Extent) -> MinimaReport:
+    """landmarks of a model with very many examples: searched on a fixed sample of them (the
+    search's cost grows with the examples), then each point refined on all of them by Newton's
+    method and classified again by the full Hessian. The sample never depends on the view."""
+    rough = landmarks(_search_sample(model), view)
+    size = float(np.max(np.abs(validate_extent(model.extent))))
+    scale = rough.loss_scale
+    refined: dict[tuple[float, float], tuple[np.ndarray, float, str]] = {}
+
+    def refine(p: CriticalPoint) -> tuple[np.ndarray, float, str]:
+        key = (p.w1, p.w2)
+        if key not in refined:
+            refined[key] = _newton_on_all(model, np.array(key), p.kind, size)
+        return refined[key]
+
+    points = _distinct([refine(p) for p in rough.points], size)
+    outside = _distinct([refine(p) for p in rough.global_minima], size)
+    lows = [f for _, f, kind in points + outside if kind == "minimum"]
+    lowest = min(lows, default=np.inf)
+    box = _Box(view)
+    view_low = min((f for w, f, kind in points if kind == "minimum" and box.contains(w)),
+                   default=np.inf)
+
+    def point(w, f, kind) -> CriticalPoint:
+        minimum = kind == "minimum"
+        return CriticalPoint(*(clean_zero(float(v), size) for v in w), clean_zero(f, scale),
+                             kind, minimum and not rough.unbounded
+                             and f <= lowest + _tie_tol(lowest, scale) < np.inf,
+                             minimum and box.contains(w)
+                             and f <= view_low + _tie_tol(view_low, scale))
+
+    shown = sorted((point(*entry) for entry in points if box.contains(entry[0])),
+                   key=lambda p: (KINDS.index(p.kind), not p.is_global, p.loss, p.w1, p.w2))
+    global_minima = sorted((p for p in (point(*e) for e in outside) if p.is_global),
+                           key=lambda p: (p.loss, p.w1, p.w2))
+    notes = [UNBOUNDED_NOTE] if rough.unbounded else []
+    if global_minima and not any(p.is_global for p in shown):
+        notes.append(_outside_note(global_minima))
+    sample = (f"critical points found on a fixed sample of {SEARCH_EXAMPLES:,} of the "
+              f"{model.dataset.n:,} examples, then refined on all of them")
+    return MinimaReport(tuple(shown), rough.unbounded, ". ".join(notes), tuple(global_minima),
+                        rough.searched, loss_scale=scale, sample=sample)
+
+
+def _distinct(entries: list[tuple], size: float) -> list[tuple]:
+    """The (point, loss, kind) entries without repeats: points of the sample that Newton's
+    method took to the same point of the full landscape (to rounding) are one."""
+    kept: list[tuple] = []
+    for entry in entries:
+        if not np.any(_near(entry[0], _positions(kept), 1e-7 * size)):
+            kept.append(entry)
+    return kept
+
+
+def _newton_on_all(model: Model, w: np.ndarray, kind: str,
+                   size: float) -> tuple[np.ndarray, float, str]:
+    """(point, loss, kind) of the critical point near w on the full model: Newton steps on the
+    gradient while |grad| shrinks, then the kind from the Hessian's signs (the sample's kind
+    where the Hessian is not clear)."""
+    h = HESSIAN_STEP * max(size, float(np.max(np.abs(w))))
+    g = model.grad(w)
+    H = hessian(model, w, h)
+    for _ in range(REFINE_ITER):
+        try:
+            step = -np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            break
+        if not np.all(np.isfinite(step)) or math.hypot(*step) <= 1e-15 * size:
+            break
+        trial = w + step
+        g_trial = model.grad(trial)
+        if not np.linalg.norm(g_trial) < np.linalg.norm(g):
+            break
+        w, g = trial, g_trial
+        H = hessian(model, w, h)
+    low, high = _eigenvalues(H)
+    found = ("minimum" if low > 0 else "maximum" if high < 0 else
+             "saddle" if low < 0 < high else kind)
+    return w, float(model.loss(w)), found
 
 
 def _report(found: list[_Found], view: Extent, searched: Extent | None,

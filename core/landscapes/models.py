@@ -91,8 +91,12 @@ def _nice_below(x: float) -> float:
     return max(m * power for m in (1.0, 2.0, 5.0) if m * power <= x)
 
 
-GRID_BUDGET = 300_000_000  # tiny-net maps score at most this many (example, cell) pairs
-GRID_SEED = 0  # seed of the fixed sample of examples used above that budget
+GRID_BUDGET = 50_000_000  # tiny-net maps score at most this many (example, cell) pairs (~20 ns
+# each here: about a second a map), so a frame arrives in time whatever the dataset
+LOGISTIC_GRID_BUDGET = 1_000_000_000  # the logistic fast grid's pairs (~0.7-1 ns each) ...
+LOGISTIC_EXAMPLE_COST = 4096  # ... counting this many more per example: its fixed cost per call
+# (~500 pairs' worth) times the 8 row chunks a map is computed in
+GRID_SEED = 0  # seed of the fixed sample of examples used above a budget
 MANY_PAIRS = 2_000_000  # grad_many holds about this many (example, point) pairs at once
 MAX_INPUT_SCALE = 1e100  # inputs of rms size outside [1/this, this] leave no room for the weights
 
@@ -158,6 +162,29 @@ class _DataModel:
             out[s:s + rows, 1] = np.sum(dz2 * dz, axis=0)
         return out + self.l2 * W
 
+    def _grid_cost(self) -> tuple[int, int]:
+        """(pairs a grid may score, the pairs' worth of work each example costs besides)."""
+        return GRID_BUDGET, 0
+
+    def grid_examples(self, nx: int, ny: int) -> int:
+        """How many examples a grid of nx by ny scores: all of them, or a fixed seeded sample
+        keeping the work within the model's budget, so a map arrives in about a second whatever
+        the dataset (loss and grad, and so the walker and the minima, always use all)."""
+        budget, per_example = self._grid_cost()
+        return min(self.dataset.n, max(1, budget // (max(1, nx * ny) + per_example)))
+
+    def _grid_data(self, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
+        """X and y of the examples a grid of nx by ny scores (grid_examples of them)."""
+        keep = sample_indices(self.dataset.n, self.grid_examples(nx, ny))
+        X, y = self.dataset.X, self.dataset.y
+        return (X, y) if keep is None else (X[keep], y[keep])
+
+    def for_grid(self, nx: int, ny: int) -> _DataModel:
+        """The model a whole nx-by-ny grid is scored with: this one, or this one on the fixed
+        sample (so a grid computed a few rows at a time uses one sample throughout)."""
+        keep = sample_indices(self.dataset.n, self.grid_examples(nx, ny))
+        return self if keep is None else self.with_examples(keep)
+
     def with_examples(self, idx) -> _DataModel:
         """The same model (same view, start and learning rate) scored on a subset of examples."""
         model = copy.copy(self)
@@ -211,10 +238,15 @@ class LogisticModel(_DataModel):
             curve = 2.0 * (slope * slope + (p - y) * slope * (1.0 - 2.0 * p))
         return (X.T * (curve / len(y))) @ X + self.l2 * np.eye(2)
 
+    def _grid_cost(self) -> tuple[int, int]:
+        return LOGISTIC_GRID_BUDGET, LOGISTIC_EXAMPLE_COST
+
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
-        """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), via the fast separable kernel."""
-        return logistic_loss_grid(self.dataset.X, self.dataset.y, w1s, w2s,
-                                  loss=self.loss_kind, l2=self.l2, bias=self.bias)
+        """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), via the fast separable kernel,
+        exact on all examples (or on the grid_examples sample)."""
+        X, y = self._grid_data(np.size(w1s), np.size(w2s))
+        return logistic_loss_grid(X, y, w1s, w2s, loss=self.loss_kind, l2=self.l2,
+                                  bias=self.bias)
 
 
 class TinyNet(_DataModel):
@@ -251,36 +283,35 @@ class TinyNet(_DataModel):
         h = np.tanh(x * W[:, 0])
         return W[:, 1] * h, W[:, 1] * (1.0 - h**2) * x, h
 
-    def grid_examples(self, nx: int, ny: int) -> int:
-        """How many examples loss_grid scores on an nx-by-ny grid: all of them, or a fixed seeded
-        sample keeping examples × cells within GRID_BUDGET (loss and grad always use all)."""
-        return min(self.dataset.n, max(1, GRID_BUDGET // max(1, nx * ny)))
-
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray,
                   max_bytes: int = 64 * 2**20) -> np.ndarray:
         """Loss on the grid, values[j, i] = loss(w1s[i], w2s[j]), exact on all examples (or on
         the grid_examples sample), in chunks keeping the temporaries within about max_bytes."""
         w1s, w2s = np.asarray(w1s, dtype=float), np.asarray(w2s, dtype=float)
-        x, y = self.dataset.X[:, 0], self.dataset.y
-        n = self.grid_examples(w1s.size, w2s.size)
-        if n < len(y):
-            keep = np.sort(np.random.default_rng(GRID_SEED).choice(len(y), n, replace=False))
-            x, y = x[keep], y[keep]
-        H = np.tanh(np.multiply.outer(x, w1s))  # (n, nx) hidden units, once per grid: z = w2 H
+        X, y = self._grid_data(w1s.size, w2s.size)
+        x, n = X[:, 0], len(y)
         total = np.zeros((w2s.size, w1s.size))
-        rows = max(1, max_bytes // (8 * 4 * H.size))  # <= 4 temporaries of (rows, n, nx) alive
-        cols = max(1, max_bytes // (8 * 4 * w1s.size)) if rows == 1 else n  # examples per chunk
-        for j in range(0, w2s.size, rows):
-            for s in range(0, n, cols):
-                z = np.multiply.outer(w2s[j:j + rows], H[s:s + cols])  # (rows, c, nx)
+        cols = max(1, max_bytes // (8 * 5 * w1s.size))  # examples per chunk
+        for s in range(0, n, cols):
+            H = np.tanh(np.multiply.outer(x[s:s + cols], w1s))  # (c, nx) hidden units: z = w2 H
+            rows = max(1, max_bytes // (8 * 4 * H.size))  # <= 4 temporaries of (rows, c, nx)
+            for j in range(0, w2s.size, rows):
+                z = np.multiply.outer(w2s[j:j + rows], H)  # (rows, c, nx)
                 if self.loss_kind == "bce":  # softplus(z) here, minus the linear sum y z below
                     z = np.logaddexp(0.0, z, out=z)
                 else:
                     z = np.square(sigmoid(z) - y[s:s + cols, None], out=z)
                 total[j:j + rows] += z.sum(axis=1)
-        if self.loss_kind == "bce":
-            total -= np.multiply.outer(w2s, y @ H)
+            if self.loss_kind == "bce":
+                total -= np.multiply.outer(w2s, y[s:s + cols] @ H)
         return total / n + 0.5 * self.l2 * np.add.outer(w2s**2, w1s**2)
+
+
+def sample_indices(n: int, k: int, seed: int = GRID_SEED) -> np.ndarray | None:
+    """The sorted indices of a fixed seeded sample of k of n examples, or None for all of them."""
+    if k >= n:
+        return None
+    return np.sort(np.random.default_rng(seed).choice(n, k, replace=False))
 
 
 # ----------------------------------------------------------------------------- registry
@@ -339,13 +370,14 @@ def refuse_inapplicable(name: str, options) -> None:
             raise ModelError(f"--{flag} applies only to {where} (not {name}{why})")
 
 
-def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike | None = None,
-               loss: str = "bce", l2: float = 0.0,
-               condition: float = DEFAULT_CONDITION, surface: str | None = None,
+def make_model(name: str, *, dataset: str | None = None,
+               data: str | os.PathLike | Dataset | None = None, loss: str = "bce",
+               l2: float = 0.0, condition: float = DEFAULT_CONDITION, surface: str | None = None,
                hidden: tuple[int, ...] | None = None, direction_seed: int | None = None) -> Model:
     """The landscape `name`, or the surface file `name` names (its surface `surface`); data
     options only for logistic / tiny-net and the network slices, condition only for bowl
-    (ModelError for one set away from its default where it does not apply)."""
+    (ModelError for one set away from its default where it does not apply). `data` is a CSV
+    file's path, or a Dataset already read from one."""
     if name not in LANDSCAPES and not os.path.isfile(name):
         raise ModelError(f"unknown landscape {name!r} (choose from: {', '.join(LANDSCAPES)}) "
                          "and no file of that name")
@@ -366,14 +398,19 @@ def make_model(name: str, *, dataset: str | None = None, data: str | os.PathLike
         return _make_slice(name, dataset, data, hidden, direction_seed or 0)
     if name not in DATA_LANDSCAPES:
         return SURFACES[name](condition=condition) if name == "bowl" else SURFACES[name]()
-    if dataset is not None and data is not None:
-        raise ModelError("give either --dataset or --data, not both")
-    if data is not None:
-        examples = load_csv(data)
-    else:
-        examples = make_dataset(dataset or (DEFAULT_DATASET if name == "logistic" else "line"))
+    examples = _examples(dataset, data, DEFAULT_DATASET if name == "logistic" else "line")
     model_class = LogisticModel if name == "logistic" else TinyNet
     return model_class(examples, loss=loss, l2=l2)
+
+
+def _examples(dataset: str | None, data, default: str) -> Dataset:
+    """The examples a data landscape is made from: the --data file (its path, or the Dataset
+    already read from it), the built-in --dataset, or the landscape's default dataset."""
+    if dataset is not None and data is not None:
+        raise ModelError("give either --dataset or --data, not both")
+    if isinstance(data, Dataset):
+        return data
+    return load_csv(data) if data is not None else make_dataset(dataset or default)
 
 
 def _make_slice(name: str, dataset: str | None, data, hidden, direction_seed: int) -> Model:
@@ -382,10 +419,7 @@ def _make_slice(name: str, dataset: str | None, data, hidden, direction_seed: in
     from losswalk.core.landscapes.mlp import DEFAULT_HIDDEN
     from losswalk.core.landscapes.slices import DEFAULT_MLP_DATASET, make_slice
 
-    if dataset is not None and data is not None:
-        raise ModelError("give either --dataset or --data, not both")
-    examples = load_csv(data) if data is not None else make_dataset(
-        dataset or DEFAULT_MLP_DATASET)
+    examples = _examples(dataset, data, DEFAULT_MLP_DATASET)
     return make_slice(name, examples, hidden=hidden or DEFAULT_HIDDEN,
                       direction_seed=direction_seed)
 
@@ -405,6 +439,8 @@ class LandscapeOptions:
     surface: str | None = None  # which surface of a surface file (train_loss, test_loss, ...)
     hidden: tuple[int, ...] | None = None  # the MLP's hidden layers (None: 16,16)
     direction_seed: int = 0  # seed of mlp-random's directions
+    # the --data file, once read (loaded()): every model built from these options shares it
+    examples: Dataset | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_user(cls, name: str | None = None, extent: Extent | None = None,
@@ -413,10 +449,18 @@ class LandscapeOptions:
         given = {option: value for option, value in typed.items() if value is not None}
         return cls(name=name or DEFAULT_LANDSCAPE, extent=extent, given=frozenset(given), **given)
 
+    def loaded(self) -> LandscapeOptions:
+        """These options with the --data file read (DatasetError if it cannot be): models built
+        from them, and from options derived from them (n/p, λ, the split), never read it again."""
+        if self.data is None or self.examples is not None:
+            return self
+        return dataclasses.replace(self, examples=load_csv(self.data))
+
     def build(self, strict: bool = False) -> Model:
         """The model. Options that do not apply are dropped, or with strict a ModelError names
         the first one that was given, even at its default value (--condition 10 on logistic)."""
-        options = {"dataset": self.dataset, "data": self.data, "loss": self.loss, "l2": self.l2,
+        data = self.data if self.examples is None else self.examples
+        options = {"dataset": self.dataset, "data": data, "loss": self.loss, "l2": self.l2,
                    "condition": self.condition, "surface": self.surface, "hidden": self.hidden,
                    "direction_seed": self.direction_seed}
         if strict:

@@ -204,15 +204,36 @@ class Walker:
         except (OverflowError, FloatingPointError):
             return math.inf, np.full(2, np.nan)
 
+    def _height(self, w: np.ndarray) -> float:
+        """The loss alone at w (the rose needs no gradient: half the work on big data); inf where
+        the formula overflows."""
+        try:
+            with np.errstate(all="ignore"):
+                return float(self.model.loss(w))
+        except (OverflowError, FloatingPointError):
+            return math.inf
+
     def feel(self) -> Feel:
-        """Loss, slope and downhill direction here, plus the loss change one probe step around."""
+        """Loss, slope and downhill direction here, plus the loss change one probe step around
+        (remembered for this model, point and probe: on big data the app computes it in a worker
+        and the screen then reads it for free)."""
+        key = (self.model, self.position.tobytes(), self.probe.tobytes(), self._loss,
+               self._grad.tobytes())
+        felt = getattr(self, "_felt", None)
+        if felt is not None and felt[0] == key:
+            return felt[1]
+        feel = self._feel()
+        self._felt = key, feel
+        return feel
+
+    def _feel(self) -> Feel:
         slope = math.hypot(*self._grad)
         flat = not slope >= self.tol  # a nan slope (broken gradient) reads as flat, not a crash
         downhill = np.zeros(2) if flat else -self._grad / slope
         rose = np.zeros((3, 3))
         with np.errstate(all="ignore"):  # inf - inf far out after a divergence: nan, no warning
             for d1, d2 in _OFFSETS.values():
-                there = self._ground(self.position + self.probe * (d1, d2))[0]
+                there = self._height(self.position + self.probe * (d1, d2))
                 rose[1 - d2, 1 + d1] = there - self._loss
         w1, w2 = self.position
         direction = "flat" if flat else compass(*downhill)

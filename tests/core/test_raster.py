@@ -589,3 +589,35 @@ def test_raster_runs_and_put():
     assert r.text() == ["   ab"]
     assert r.runs(0) == [("   ", DEFAULT, DEFAULT, False), ("ab", 2, DEFAULT, True)]
     assert Raster.blank(2, 0, r.palette).runs(1) == []
+
+
+# ---- the trail's cells, one segment at a time (issue 8 §6) -----------------------------------
+
+
+def test_trail_cells_kept_step_by_step_equal_the_whole_trail_drawn_afresh():
+    """Regression: the map redrew the whole trail each step (24 -> 45 ms by step 8,000). The
+    incremental cells equal View.trail_cells of the trail at every step: growing, dropping its
+    oldest points as the walker does, after a non-finite point, and after a new walk."""
+    from losswalk.core.drawing.raster import TrailCells
+    from losswalk.core.walk.walker import TrailPoint
+
+    grid = surface(bowl, (-4.0, 4.0, -3.0, 3.0), 41, 31)
+    view = render_view(grid, 40, 14, mode="heatmap", style="ramp")
+    rng = np.random.default_rng(4)
+    cells = TrailCells()
+    trail: list = []
+
+    def point(k, w1, w2):
+        return TrailPoint(k, w1, w2, 0.0, 0.0, 0.1)
+
+    for k in range(400):
+        w = rng.normal(0.0, 2.5, 2)  # sometimes off the map: cut at its edge
+        trail.append(point(k, *w) if k != 150 else point(k, np.nan, np.nan))
+        del trail[:-60]  # the walker keeps its last points
+        expected = set(view.trail_cells([(p.w1, p.w2) for p in trail]))
+        assert cells.update(view, trail) == expected, k
+        if k == 300:  # a new walk: a fresh list
+            trail = [point(0, 0.5, 0.5)]
+            assert cells.update(view, trail) == set(view.trail_cells([(0.5, 0.5)]))
+    other = render_view(grid, 30, 10, mode="heatmap", style="ramp")
+    assert cells.update(other, trail) == set(other.trail_cells([(p.w1, p.w2) for p in trail]))

@@ -50,6 +50,7 @@ KEYS: tuple[tuple[str, str], ...] = (
           "(A again leaves)"),
     ("i", "curvature at the walker: Hessian, its axes on the map (1, 2), 2/λmax beside the lr"),
     ("e", "export: the view (SVG, text) and the trail (CSV, JSON) into a folder you type"),
+    ("ctrl+o", "open a data file (CSV x1,x2,y): type its path, tab completes, enter opens"),
     ("?", "this help (? / escape / q close it)"),
     ("q ctrl+c", "quit"),
 )

@@ -4,6 +4,7 @@ through the walker (a plotext figure: what a slice of the map looks like in prof
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -82,6 +83,35 @@ class LossHistoryChart(ChartLines):
         return strips
 
 
+_SLICED: list = [None, None]  # the last slices() call's (key, result): computed once, read twice
+_SLICED_LOCK = threading.Lock()
+
+
+def slices(model, position: tuple[float, float], extent: Extent) -> tuple:
+    """(w1s, w2s, loss along w1, loss along w2, loss at position, sample note) of the two
+    cross-sections through position across the view; remembered for the last arguments, so a
+    worker can compute them (big data) and the chart then draws them at once. On very many
+    examples the lines score the model's fixed grid sample, and the note says so."""
+    key = (model, tuple(position), tuple(extent))
+    with _SLICED_LOCK:
+        if _SLICED[0] == key:
+            return _SLICED[1]
+    w1, w2 = position
+    w1_min, w1_max, w2_min, w2_max = extent
+    w1s, w2s = np.linspace(w1_min, w1_max, SAMPLES), np.linspace(w2_min, w2_max, SAMPLES)
+    along_w1 = plottable(model.loss_grid(w1s, np.array([w2]))[0])
+    along_w2 = plottable(model.loss_grid(np.array([w1]), w2s)[:, 0])
+    loss = float(plottable(model.loss(np.array([w1, w2]))))
+    used = getattr(model, "grid_examples", None)
+    note = ""
+    if used is not None and used(SAMPLES, 1) < model.dataset.n:
+        note = f" ({used(SAMPLES, 1):,} of {model.dataset.n:,} examples)"
+    result = (w1s, w2s, along_w1, along_w2, loss, note)
+    with _SLICED_LOCK:
+        _SLICED[:] = [key, result]
+    return result
+
+
 class CrossSectionChart(PlotextPlot):
     """Loss along w1 (bottom axis, w2 held) and along w2 (top axis, w1 held) through the walker.
 
@@ -93,6 +123,7 @@ class CrossSectionChart(PlotextPlot):
         super().__init__(**kwargs)
         self._w1s = self._w2s = self._along_w1 = self._along_w2 = np.zeros(0)
         self._walker = (0.0, 0.0, float("nan"))
+        self._sample = ""  # " (k of N examples)" when the slices score a sample
         self._shown: tuple | None = None  # (model, position, extent) last sliced
         self._log = False
         self._ylim: tuple[float, float] | None = None
@@ -106,12 +137,9 @@ class CrossSectionChart(PlotextPlot):
             return
         new_view = self._shown is None or shown[0] is not model or shown[2] != self._shown[2]
         self._shown = shown
-        w1_min, w1_max, w2_min, w2_max = extent
-        self._w1s = np.linspace(w1_min, w1_max, SAMPLES)
-        self._w2s = np.linspace(w2_min, w2_max, SAMPLES)
-        self._along_w1 = plottable(model.loss_grid(self._w1s, np.array([w2]))[0])
-        self._along_w2 = plottable(model.loss_grid(np.array([w1]), self._w2s)[:, 0])
-        self._walker = (w1, w2, float(plottable(model.loss(np.array([w1, w2])))))
+        self._w1s, self._w2s, self._along_w1, self._along_w2, loss, self._sample = slices(
+            model, (w1, w2), extent)
+        self._walker = (w1, w2, loss)
         values = np.concatenate([self._along_w1, self._along_w2, [self._walker[2]]])
         finite = values[np.isfinite(values)]
         if finite.size == 0:
@@ -123,7 +151,7 @@ class CrossSectionChart(PlotextPlot):
 
     def draw(self, plt, width: int, height: int) -> None:
         """Both slices with a legend on the stable axes, and the walker marked on each."""
-        plt.title("cross-sections")
+        plt.title("cross-sections" + self._sample)
         if self._shown is None:
             return
         w1, w2, loss = self._walker

@@ -8,6 +8,7 @@ numeric error. Resizes re-evaluate after a short quiet spell; stale results are 
 
 from __future__ import annotations
 
+import threading
 import time
 
 from textual import work
@@ -16,7 +17,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from losswalk.core.landscapes.landscape import LossGrid, evaluate
-from losswalk.core.landscapes.minima import MinimaReport, landmarks
+from losswalk.core.landscapes.minima import SEARCH_EXAMPLES, MinimaReport, landmarks
 from losswalk.core.landscapes.models import LandscapeOptions, Model
 from losswalk.tui.widgets.map_view import MapView
 
@@ -25,6 +26,9 @@ Extent = tuple[float, float, float, float]
 RESIZE_DEBOUNCE = 0.25  # seconds of quiet before a resize re-evaluates the grid
 COARSE_ABOVE = 2e6  # grid cells x examples above which a coarse picture is shown first
 PROGRESS_EVERY = 0.1  # seconds between progress reports (each one waits for the event loop)
+# Grids and landmarks of all maps are computed one at a time: on big data a few keys in a row
+# would otherwise leave several cancelled workers computing at once (time and memory)
+_ONE_AT_A_TIME = threading.Lock()
 
 
 class _MapMessage(Message):
@@ -71,6 +75,7 @@ class LandscapeMap(MapView):
         self._requested_shape: tuple[int, int] | None = None
         self._resize_timer: Timer | None = None
         self.computing = False  # a grid for the current landscape and view is being evaluated
+        self.sample_note = ""  # says so when the map scores a sample of very many examples
 
     @property
     def busy(self) -> bool:
@@ -139,22 +144,39 @@ class LandscapeMap(MapView):
         try:
             model = source.build() if isinstance(source, LandscapeOptions) else source
             examples = model.dataset.n if hasattr(model, "dataset") else 1
-            if nx * ny * examples > COARSE_ABOVE:
-                coarse = evaluate(model, extent, max(8, nx // 4), max(8, ny // 4),
-                                  cancelled=cancelled)
-                if coarse is None or worker.is_cancelled:
+            with _ONE_AT_A_TIME:  # a request replaced while it waited never starts
+                if worker.is_cancelled:
                     return
-                self.app.call_from_thread(self._ready, token, coarse, None)
-            grid = evaluate(model, extent, nx, ny, progress=progress, cancelled=cancelled)
+                if nx * ny * examples > COARSE_ABOVE:
+                    coarse = evaluate(model, extent, max(8, nx // 4), max(8, ny // 4),
+                                      cancelled=cancelled)
+                    if coarse is None or worker.is_cancelled:
+                        return
+                    self.app.call_from_thread(self._ready, token, coarse, None)
+                grid = evaluate(model, extent, nx, ny, progress=progress, cancelled=cancelled)
             if grid is None or worker.is_cancelled:
                 return
-            report = landmarks(model, extent)  # the landscape's own: no part of the display grid
+            used = getattr(model, "grid_examples", lambda *_: examples)(nx, ny)
+            sample = (f"map from a fixed sample of {used:,} of the {examples:,} examples; the "
+                      "walker and the minima use them all" if used < examples else "")
+            if sample != self.sample_note:  # (each call waits for the event loop)
+                self.app.call_from_thread(self._sampled, token, sample)
+            if examples > SEARCH_EXAMPLES:  # the landmarks take a while: show the map first
+                self.app.call_from_thread(self._ready, token, grid, None)
+            with _ONE_AT_A_TIME:
+                if worker.is_cancelled:
+                    return
+                report = landmarks(model, extent)  # the landscape's own, not the display grid's
         except Exception as error:  # any numeric failure: keep the old map, say why
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, token, error)
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._ready, token, grid, report)
+
+    def _sampled(self, token: int, sample: str) -> None:
+        if token == self._token:
+            self.sample_note = sample
 
     def _progress(self, token: int, fraction: float) -> None:
         if token == self._token:

@@ -28,6 +28,7 @@ from losswalk.core.drawing.palette import DEFAULT, GLOBAL_MIN, HIGHLIGHT, TRAIL,
 from losswalk.core.drawing.raster import (
     MODES,
     Raster,
+    TrailCells,
     View,
     contrast_ink,
     grid_shape_for,
@@ -131,6 +132,7 @@ class MapView(Widget):
         self._palette: Palette | None = None
         self._walker: tuple[float, float] | None = None
         self._trail: Sequence = ()
+        self._trail_cells = TrailCells()  # the trail's cells, kept up to date incrementally
         self._overlay: dict[Cell, Paint] = {}
         self._rows: dict[int, tuple[tuple[int, Paint], ...]] = {}  # overlay indexed by row
         self._line_cache: dict[int, tuple[tuple, Strip]] = {}
@@ -421,7 +423,7 @@ class MapView(Widget):
         glyphs = {name: marker_glyph(name, self.charset) for name in ("walker", "trail")}
         overlay: dict[Cell, Paint] = {}
         # segments to points off the map are drawn up to the map's edge
-        for row, col in view.trail_cells([(point.w1, point.w2) for point in self._trail]):
+        for row, col in self._trail_cells.update(view, self._trail):  # step by step
             if not self._base[row][col][3]:  # markers (bold) stay on top of the trail
                 overlay[row, col] = self._trail_paint(glyphs["trail"], self._base[row][col][2])
         for w1, w2, glyph in self._marks:

@@ -34,13 +34,16 @@ def landscape_title(model: Model, long: bool = True) -> str:
     return model.name
 
 
-def banner_text(explorer: Explorer) -> str:
-    """One standing fact above the map: blind mode, or that there is no minimum to find."""
+def banner_text(explorer: Explorer, sample: str = "") -> str:
+    """One standing fact above the map: blind mode, or that there is no minimum to find (or,
+    when nothing else needs saying, that the map scores a `sample` of the examples)."""
     if explorer.blind:
         return BLIND_NOTE
     report = explorer.report
-    if report is None or explorer.split:
+    if explorer.split:
         return ""
+    if report is None:
+        return sample
     if report.unbounded:
         return NO_MINIMUM if explorer.is_data else report.note
     if report.note:  # the global minimum is outside this view (g goes there)
@@ -51,7 +54,7 @@ def banner_text(explorer: Explorer) -> str:
                          for kind, count in marked.omitted)
         where = "" if marked.searched is None else " (searched near the default view only)"
         return f"only the lowest landmarks are marked: {left or 'none'} more not marked{where}"
-    return ""
+    return sample
 
 
 def keys_now(explorer: Explorer) -> str:
