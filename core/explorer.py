@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from losswalk.core.landscapes.curvature import Curvature, curvature_at, full_top_eigenvalue
 from losswalk.core.landscapes.landscape import centred_on, zoom
 from losswalk.core.landscapes.minima import MinimaReport
 from losswalk.core.landscapes.models import (
@@ -22,14 +21,15 @@ from losswalk.core.landscapes.models import (
     LandscapeOptions,
     Model,
 )
-from losswalk.core.walk.basins import BasinSettings
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, OptimizerSettings
-from losswalk.core.walk.race import DEFAULT_RACERS, Race, RacerSpec
 from losswalk.core.walk.walker import Walker, WalkerStatus
 
-if TYPE_CHECKING:  # the tour is read only when it is started
+if TYPE_CHECKING:  # the tour, race, basins and curvature are read only when first used
+    from losswalk.core.landscapes.curvature import Curvature
     from losswalk.core.lesson.tour import Slide, Tour
+    from losswalk.core.walk.basins import BasinSettings
+    from losswalk.core.walk.race import Race, RacerSpec
 
 Extent = tuple[float, float, float, float]
 
@@ -72,7 +72,7 @@ class Explorer:
         self.view3d = False  # the surface in 3-D replaces the map (key 3)
         self._before_tour: dict[str, object] = {}  # what the viewer had when the tour started
         self.race: Race | None = None  # the optimizer race (R), in place of the single walker
-        self.racers: tuple[RacerSpec, ...] = DEFAULT_RACERS  # who races next time
+        self._racers: tuple[RacerSpec, ...] | None = None  # who races next time (see racers)
         self.basins_shown = False  # A: the basin map of the current optimizer replaces the map
         self.curvature_shown = False  # i: the curvature at the walker, its axes on the map
         self._full_top: tuple[Model, float | None] | None = None  # a slice's full-net λmax
@@ -500,6 +500,8 @@ class Explorer:
 
     def basin_settings(self) -> BasinSettings:
         """How every start of the basin map walks: as the walker would from there, afresh."""
+        from losswalk.core.walk.basins import BasinSettings
+
         walker = self.walker
         return BasinSettings(walker.optimizer_name, walker.lr, walker.schedule_name,
                              total_steps=walker.total_steps, settings=self.settings)
@@ -513,6 +515,8 @@ class Explorer:
     def walker_curvature(self) -> Curvature:
         """The curvature where the walker stands (and, for a slice of a many-weight network,
         the full network's top Hessian eigenvalue, computed once per landscape)."""
+        from losswalk.core.landscapes.curvature import curvature_at, full_top_eigenvalue
+
         if self._full_top is None or self._full_top[0] is not self.model:
             self._full_top = (self.model, full_top_eigenvalue(self.model))
         return curvature_at(self.model, self.walker.position, self._full_top[1])
@@ -527,12 +531,27 @@ class Explorer:
         else:
             self.start_race()
 
+    @property
+    def racers(self) -> tuple[RacerSpec, ...]:
+        """Who races next time: the set last raced, or the default one."""
+        if self._racers is None:
+            from losswalk.core.walk.race import DEFAULT_RACERS
+
+            return DEFAULT_RACERS
+        return self._racers
+
+    @racers.setter
+    def racers(self, specs: tuple[RacerSpec, ...]) -> None:
+        self._racers = tuple(specs)
+
     def start_race(self, racers: tuple[RacerSpec, ...] | None = None) -> None:
         """Race `racers` (default: the last set) from where the walker stands, at its learning
         rate, schedule length, gradient and settings; ValueError if the set is not 2 to 4."""
         if self.blind or self.split or self.data_view or self.touring:
             raise ValueError("the race needs the map: leave blind mode, the split view, the data "
                              "view or the tour first")
+        from losswalk.core.walk.race import Race
+
         walker = self.walker
         try:
             race = Race(self.model, racers or self.racers, start=tuple(walker.position),

@@ -750,9 +750,10 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False)
     options = options.loaded()
     options.view_extent(options.build(strict=True))
     _need_a_terminal()
-    from losswalk.tui.key_config import keymap_with
+    if config.keys:  # an unknown action or a shared key: one line before the screen opens
+        from losswalk.tui.key_config import keymap_with
 
-    keymap_with(config)  # an unknown action or a shared key: one line before the screen opens
+        keymap_with(config)
     charset = args.charset or _charset(config.charset or "auto")
     _use_colours(args.color or config.color or "auto", os.environ)
     from losswalk.tui.app import run

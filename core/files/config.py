@@ -25,11 +25,6 @@ from losswalk.core.drawing.text import CHARSET_CHOICES, COLOR_CHOICES
 from losswalk.core.files.xdg import config_dir
 from losswalk.core.landscapes.models import LANDSCAPES
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 FILE_NAME = "config.toml"
 CHOICES: dict[str, tuple[str, ...]] = {
     "landscape": tuple(LANDSCAPES), "charset": CHARSET_CHOICES, "color": COLOR_CHOICES,
@@ -68,6 +63,10 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
 
 def parse_config(text: str, path: Path) -> Config:
     """The Config a file's text sets; ConfigError naming the file and the key otherwise."""
+    try:  # read only when there is a file: most starts have none
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from losswalk.core.drawing.text import safe_text
-from losswalk.core.landscapes.slices import slice_summary
+from losswalk.core.landscapes.models import MLP_LANDSCAPES
 
 
 class SliceNote(Static):
@@ -31,6 +31,10 @@ class SliceNote(Static):
         if key == self._shown:
             return
         self._shown = key
-        text = safe_text(slice_summary(model, charset), charset)
+        text = ""
+        if model.name in MLP_LANDSCAPES:  # (the slices' module is read only for them)
+            from losswalk.core.landscapes.slices import slice_summary
+
+            text = safe_text(slice_summary(model, charset), charset)
         self.update(text)
         self.set_class(bool(text), "-shown")
