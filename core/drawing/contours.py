@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from losswalk.core.landscapes.landscape import quantiles
+
 # Glyph per case 0..15. Case 1 (only BL above) crosses the left and bottom edges -> '╮', etc.
 # The saddles 5 and 10 are ambiguous (two crossing segments) and are drawn as a cross.
 CASE_GLYPHS: dict[str, str] = {
@@ -89,4 +91,4 @@ def quantile_levels(values: np.ndarray, n: int) -> np.ndarray:
     finite = finite[np.isfinite(finite)]
     if finite.size == 0 or n < 1:
         return np.empty(0)
-    return np.unique(np.quantile(finite, (np.arange(n) + 0.5) / n))
+    return np.unique(quantiles(finite, (np.arange(n) + 0.5) / n))

@@ -16,6 +16,7 @@ from losswalk.core.landscapes.landscape import (
     evaluate,
     pan,
     parse_extent,
+    quantiles,
     validate_extent,
     zoom,
 )
@@ -253,3 +254,18 @@ def test_an_extent_floats_cannot_grid_is_refused(extent):
     model = make_model("bowl")
     with pytest.raises(ModelError, match="coordinates within"):
         check_view(extent, model)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 2401])
+def test_quantiles_equal_numpys_linear_method(n):
+    # numpy's np.quantile is the independent, slow-to-start implementation
+    rng = np.random.default_rng(n)
+    values = rng.normal(size=n) * 10 ** rng.uniform(-3, 3)
+    qs = [0.0, 0.02, 0.25, 0.5, 0.75, 0.98, 1.0]
+    assert quantiles(values, qs) == pytest.approx(np.quantile(values, qs), rel=1e-12, abs=1e-300)
+
+
+def test_quantiles_by_hand():
+    # 1, 2, 3, 4: the 50% point lies half-way between 2 and 3; 1/3 falls on 2 exactly
+    assert list(quantiles(np.array([4.0, 1.0, 3.0, 2.0]), [0.0, 1 / 3, 0.5, 1.0])) == [
+        1.0, 2.0, 2.5, 4.0]
