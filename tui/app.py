@@ -22,20 +22,19 @@ from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from losswalk.core.drawing.text import check_charset, safe_text
 from losswalk.core.explorer import Explorer
 from losswalk.core.files.config import Config
 from losswalk.core.landscapes.datasets import Dataset
-from losswalk.core.landscapes.models import LandscapeOptions
-from losswalk.core.landscapes.slices import shown_trail
+from losswalk.core.landscapes.models import MLP_LANDSCAPES, LandscapeOptions
 from losswalk.core.landscapes.userdata import options_with_data
 from losswalk.core.walk.optimizers import OptimizerSettings
-from losswalk.tui.key_config import keymap_with
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
 from losswalk.tui.offloop import HEAVY_EXAMPLES, OffLoop
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
+from losswalk.tui.widgets.key_bar import KeyBar
 from losswalk.tui.widgets.landscape_map import LandscapeMap
 from losswalk.tui.widgets.map_view import MapView
 from losswalk.tui.widgets.slice_note import SliceNote
@@ -73,6 +72,8 @@ class LosswalkApp(App[None]):
         self.config = config or Config()  # the user's config.toml: palette and extra keys
         self.palette = self.config.palette or "viridis"  # the maps' heatmap colours
         if self.config.keys:  # ConfigError for an unknown action or a key two actions share
+            from losswalk.tui.key_config import keymap_with
+
             self._bindings = BindingsMap([*App.BINDINGS, *keymap_with(self.config)])
         # a resumed session hands its explorer over; otherwise a fresh one for the options
         self.explorer = explorer or Explorer(options, settings)
@@ -97,10 +98,11 @@ class LosswalkApp(App[None]):
                 yield LossHistoryChart(**look, id="history")
                 yield CrossSectionChart(**look, id="sections")
         yield Static(id="too-small")
-        yield Footer()
+        yield KeyBar()
 
     def get_key_display(self, binding: Binding) -> str:
-        """Footer key names; plain words in ASCII mode (Textual shows enter as a glyph)."""
+        """Key names in the key bar and help; plain words in ASCII mode (Textual shows enter as
+        a glyph)."""
         display = super().get_key_display(binding)
         return display if self.charset == "unicode" or display.isascii() else binding.key
 
@@ -170,7 +172,7 @@ class LosswalkApp(App[None]):
         self.map.mode, self.map.scale = explorer.mode, explorer.scale
         self.map.show_landscape(explorer.model, explorer.extent)
         walker = explorer.walker
-        self.map.set_walker(walker.position, shown_trail(explorer.model, walker.trail))
+        self.map.set_walker(walker.position, _map_trail(explorer.model, walker.trail))
         self.query_one(SliceNote).show(explorer.model, self.charset)
         if explorer.split:
             self._opened("split").show(explorer)
@@ -534,6 +536,16 @@ class LosswalkApp(App[None]):
         self.explorer.message = f"exported to {paths[0].parent}: {names}"
         self.notify(self.explorer.message)
         self._update_status()
+
+
+def _map_trail(model, trail):
+    """The trail the map draws: the walker's, and on the PCA plane the training run before it
+    (the slices' module is read only on the slices)."""
+    if model.name not in MLP_LANDSCAPES:
+        return trail
+    from losswalk.core.landscapes.slices import shown_trail
+
+    return shown_trail(model, trail)
 
 
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,

@@ -540,3 +540,18 @@ async def test_text_lines_repaint_only_up_to_the_last_change():
         refreshed.clear()
         widget.show(Text("step 10 loss 0.5\nkeys"))
         assert refreshed == []
+
+
+def test_key_bar_shows_whole_items_in_keymap_order():
+    from textual.binding import Binding
+
+    from losswalk.tui.widgets.key_bar import bar_items, bar_text
+
+    bindings = [Binding("space", "step", "step"), Binding("x", "zoom", "zoom", show=False),
+                Binding("enter", "run", "run"), Binding("question_mark", "help", "help")]
+    items = bar_items(bindings, lambda b: {"question_mark": "?"}.get(b.key, b.key))
+    assert items == [("space", "step"), ("enter", "run"), ("?", "help")]
+    assert bar_text(items, 80, None, None).plain == " space step  enter run  ? help "
+    # an item that does not fit whole is left out, never cut
+    assert bar_text(items, 25, None, None).plain == " space step  enter run "
+    assert bar_text(items, 10, None, None).plain == ""
