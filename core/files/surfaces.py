@@ -292,7 +292,8 @@ def _header(fields: list[str], path, number: int) -> list[int]:
 def surface_bytes(fmt: str, x: np.ndarray, y: np.ndarray, values: np.ndarray,
                   name: str = "train_loss") -> bytes:
     """A file's content holding values[j, i] at (x[i], y[j]) in format fmt; NaN cells are left
-    out of a CSV, written as -1 (not computed) in HDF5 and refused in npz."""
+    out of a CSV (refused when a whole row or column is NaN), written as -1 (not computed) in
+    HDF5 and refused in npz."""
     x, y, values = (np.asarray(a, dtype=float) for a in (x, y, values))
     if values.shape != (y.size, x.size):
         raise ValueError(f"values must have shape (len(y), len(x)), got {values.shape}")
@@ -305,6 +306,11 @@ def surface_bytes(fmt: str, x: np.ndarray, y: np.ndarray, values: np.ndarray,
         np.savez(buffer, x=x, y=y, loss=values)
         return buffer.getvalue()
     if fmt == "csv":
+        empty = [f"x = {x[i]:g}" for i in np.flatnonzero(gaps.all(axis=0))]
+        empty += [f"y = {y[j]:g}" for j in np.flatnonzero(gaps.all(axis=1))]
+        if empty:  # its coordinate would vanish from the file and the spline bridge the gap
+            raise SurfaceFileError(f"the surface has no computed point at {empty[0]}, which a "
+                                   "long CSV cannot hold (use --format h5)")
         xs, ys, rows = x.tolist(), y.tolist(), values.tolist()  # floats print in full (repr)
         lines = ["x,y,loss"]
         lines += [f"{xs[i]!r},{ys[j]!r},{rows[j][i]!r}" for j, i in np.argwhere(~gaps).tolist()]

@@ -234,6 +234,22 @@ def test_csv_export_leaves_out_points_that_are_not_numbers(tmp_path) -> None:
         surface_bytes("npz", XS, YS, values)
 
 
+
+@pytest.mark.parametrize("gap", [np.s_[0, :], np.s_[3, :], np.s_[-1, :], np.s_[:, 0],
+                                 np.s_[:, 5]], ids=["y0", "y3", "ylast", "x0", "x5"])
+def test_csv_export_refuses_a_row_or_column_with_no_point(tmp_path, gap) -> None:
+    """A long CSV has no place for a coordinate without a single computed point: its row would
+    vanish and the spline would bridge the gap, so the writer says so instead (h5 keeps it)."""
+    values = grid_values()
+    values[gap] = np.nan
+    with pytest.raises(SurfaceFileError, match=r"no computed point .* --format h5"):
+        surface_bytes("csv", XS, YS, values)
+    path = tmp_path / "gap.h5"
+    path.write_bytes(surface_bytes("h5", XS, YS, values))
+    data = read_surface_file(path)
+    assert data.x.tolist() == XS.tolist() and data.y.tolist() == YS.tolist()
+    np.testing.assert_array_equal(data.surfaces["train_loss"], values)
+
 WRITER = textwrap.dedent("""
     import os, sys, time
     from losswalk.core.files import atomic
