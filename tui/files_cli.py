@@ -182,12 +182,12 @@ def line_page(line, width: int, height: int, charset: str):
     from losswalk.core.drawing.lineplot import draw_line_plot
     from losswalk.core.drawing.palette import make_palette
     from losswalk.core.drawing.raster import Raster
-    from losswalk.core.drawing.text import cut_to_width, safe_text
+    from losswalk.core.drawing.text import clip, safe_text
 
     report = line_report(line)
     markers = [(p["w1"], p["loss"], "global" if p["global"] else p["kind"])
                for p in report["minima"]]
-    title = cut_to_width(safe_text(f"{line.name}: {line.description}", charset), width)
+    title = clip(safe_text(f"{line.name}: {line.description}", charset), width, charset)
     rows = draw_line_plot(line.loss, line.extent, width, height, title, charset, markers)
     page = Raster.blank(height, width, make_palette())
     for r, text in enumerate(rows):

@@ -239,3 +239,20 @@ def test_open_checks_the_file_before_asking_for_a_terminal(tmp_path) -> None:
                                 timeout=60)
         assert result.returncode == 2 and result.stdout == ""
         assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+@pytest.mark.parametrize("charset, dots", [("ascii", "..."), ("unicode", "…")])
+def test_a_cut_title_ends_in_an_ellipsis_not_half_a_number(capsys, tmp_path, charset,
+                                                            dots) -> None:
+    """'; 81 not computed' cut to '; 8' read as a wrong count: a cut title says it was cut."""
+    path = tmp_path / "surface.csv"
+    write_long_csv(path, skip={(0, 16), (22, 0)})
+    code, plain, _ = run(capsys, "render", str(path), "--charset", charset, "--width", "40",
+                         "--height", "12")
+    assert code == 0
+    title = plain.splitlines()[0].rstrip()
+    assert title.endswith(dots) and len(title) == 40
+    line = _line_file(tmp_path)
+    code, plain, _ = run(capsys, "render", line, "--charset", charset, "--width", "20",
+                         "--height", "12")
+    assert code == 0 and plain.splitlines()[0].rstrip().endswith(dots)
