@@ -256,3 +256,17 @@ def test_a_cut_title_ends_in_an_ellipsis_not_half_a_number(capsys, tmp_path, cha
     code, plain, _ = run(capsys, "render", line, "--charset", charset, "--width", "20",
                          "--height", "12")
     assert code == 0 and plain.splitlines()[0].rstrip().endswith(dots)
+
+
+async def test_the_line_plot_app_in_ascii_is_all_ascii(tmp_path) -> None:
+    """--charset ascii holds for the whole screen of a 1-D file, footer included (it showed
+    Textual's '▏^p palette', a command palette the main app does not offer either)."""
+    from losswalk.core.landscapes.gridsurface import load_line
+    from losswalk.tui.screens.line_surface import LineSurfaceApp
+
+    app = LineSurfaceApp(load_line(_line_file(tmp_path)), charset="ascii")
+    async with app.run_test(size=(60, 18)) as pilot:
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "q quit" in text and text.isascii(), text
+        await pilot.press("q")
