@@ -165,8 +165,8 @@ def _read_h5(path) -> SurfaceData:
         if "xcoordinates" not in f:
             raise SurfaceFileError(f"{path}: no 'xcoordinates' dataset (a loss-landscape "
                                    "surface file has xcoordinates, ycoordinates, train_loss)")
-        x = _axis(_dataset(f, "xcoordinates", path), path, "xcoordinates")
-        y = (_axis(_dataset(f, "ycoordinates", path), path, "ycoordinates")
+        x = _axis(_dataset(f, "xcoordinates", path, MAX_POINTS), path, "xcoordinates")
+        y = (_axis(_dataset(f, "ycoordinates", path, MAX_POINTS), path, "ycoordinates")
              if "ycoordinates" in f else None)
         _check_size(path, x, y)
         shape = (x.size,) if y is None else (y.size, x.size)
@@ -174,7 +174,8 @@ def _read_h5(path) -> SurfaceData:
         if not present:
             raise SurfaceFileError(f"{path}: no surface dataset (expected one of "
                                    f"{', '.join(LI_SURFACES)})")
-        raw = {name: _values(_dataset(f, name, path), path, name, shape) for name in present}
+        raw = {name: _values(_dataset(f, name, path, math.prod(shape)), path, name, shape)
+               for name in present}
     surfaces = {name: _with_gaps(v, NOT_COMPUTED.get(name, -1.0)) for name, v in raw.items()}
     if "min_eig" in raw and "max_eig" in raw:  # Li et al. mark a cell by both sentinels
         gap = (raw["min_eig"] == 1.0) & (raw["max_eig"] == -1.0)
@@ -183,11 +184,21 @@ def _read_h5(path) -> SurfaceData:
     return _all_gaps(SurfaceData(x, y, surfaces), path)
 
 
-def _dataset(f, name: str, path):
+def _dataset(f, name: str, path, limit: int):
+    """The dataset's values, read only when it holds at most `limit` of them."""
     item = f[name]
     if not hasattr(item, "shape") or item.dtype.kind not in "iuf":
         raise SurfaceFileError(f"{path}: {name} must be a dataset of numbers")
+    _check_count(path, name, item.shape, limit)
     return item[()]
+
+
+def _check_count(path, name: str, shape: tuple[int, ...], limit: int) -> None:
+    """Refuse an array from its header when it holds more than `limit` values (before a huge
+    one, stored small in chunks or compressed, is read whole)."""
+    if math.prod(shape) > limit:
+        raise SurfaceFileError(f"{path}: {name} has shape {shape}: {math.prod(shape):,} values, "
+                               f"more than the {limit:,} expected")
 
 
 # ----------------------------------------------------------------------------- npz
@@ -199,7 +210,10 @@ def _read_npz(path) -> SurfaceData:
             raise SurfaceFileError(f"{path}: not an .npz archive (np.savez writes one)")
     try:
         with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in ("x", "y", "loss") if name in archive}
+            names = [name for name in ("x", "y", "loss") if name in archive]
+            for name in names:
+                _check_count(path, name, _npz_shape(archive, name), MAX_POINTS)
+            arrays = {name: archive[name] for name in names}
     except ValueError as exc:
         if "pickle" not in str(exc).lower():
             raise SurfaceFileError(f"{path}: a damaged .npz archive ({exc})") from None
@@ -220,6 +234,15 @@ def _read_npz(path) -> SurfaceData:
         raise SurfaceFileError(f"{path}: loss has shape {loss.shape}, expected {shape} "
                                "(len(y), len(x)): loss[j, i] is at (x[i], y[j])")
     return SurfaceData(x, y, {"loss": _values(loss, path, "loss", shape)})
+
+
+def _npz_shape(archive, name: str) -> tuple[int, ...]:
+    """The shape of an array in an .npz archive, from its .npy header alone."""
+    with archive.zip.open(f"{name}.npy") as member:
+        version = np.lib.format.read_magic(member)
+        read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                else np.lib.format.read_array_header_2_0)
+        return read(member)[0]
 
 
 # ----------------------------------------------------------------------------- CSV

@@ -284,3 +284,32 @@ def test_a_kill_during_export_leaves_the_old_file_or_none(tmp_path, had_old) -> 
         read_surface_file(target)  # still a whole, readable file
     else:
         assert not target.exists()
+
+
+@pytest.mark.parametrize("fmt", ["h5", "npz"])
+def test_an_oversized_array_is_refused_before_it_is_read(tmp_path, fmt) -> None:
+    """A surface (or axis) with far more values than the limit, stored small (unwritten HDF5
+    chunks, a compressed npz), is refused from its header, not after reading it all."""
+    import tracemalloc
+
+    from losswalk.core.files.surfaces import MAX_POINTS
+
+    big = MAX_POINTS + 1000
+    cases = {"loss": (XS, YS, (big,)), "axis": (np.arange(big, dtype=float), YS, (2,))}
+    for what, (xs, ys, loss_shape) in cases.items():
+        path = tmp_path / f"{what}.{fmt}"
+        if fmt == "h5":
+            with h5py.File(path, "w") as f:
+                f.create_dataset("xcoordinates", data=xs, chunks=True, compression="gzip")
+                f["ycoordinates"] = ys
+                f.create_dataset("train_loss", shape=loss_shape, dtype="f8", chunks=True)
+        else:
+            np.savez_compressed(path, x=xs, y=ys, loss=np.zeros(loss_shape))
+        tracemalloc.start()
+        try:
+            with pytest.raises(SurfaceFileError, match=r"has shape|more than the"):
+                read_surface_file(path)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < big * 8 // 4, (what, peak)
