@@ -251,7 +251,7 @@ def _npz_shape(archive, name: str) -> tuple[int, ...]:
 def _read_csv(path) -> SurfaceData:
     if os.path.getsize(path) > MAX_BYTES:
         raise SurfaceFileError(f"{path}: larger than {MAX_BYTES // 2**20} MB")
-    with open(path, encoding="utf-8", errors="replace", newline="") as f:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
         lines = f.read().splitlines()
     order, rows, first = [0, 1, 2], [], 0
     for number, line in enumerate(lines, start=1):

@@ -313,3 +313,15 @@ def test_an_oversized_array_is_refused_before_it_is_read(tmp_path, fmt) -> None:
         finally:
             tracemalloc.stop()
         assert peak < big * 8 // 4, (what, peak)
+
+
+@pytest.mark.parametrize("header", ["x,y,loss\r\n", ""])
+def test_a_csv_with_a_byte_order_mark_reads_as_without(tmp_path, header) -> None:
+    """Excel's 'CSV UTF-8' (and pandas' utf-8-sig) starts with a BOM: the --data reader takes
+    it, and the surface reader read it as part of the first name or number."""
+    body = header + "0,0,1\r\n1,0,2\r\n0,1,3\r\n1,1,0.5\r\n"
+    plain, marked = tmp_path / "plain.csv", tmp_path / "marked.csv"
+    plain.write_text(body, newline="")
+    marked.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    np.testing.assert_array_equal(read_surface_file(marked).surfaces["loss"],
+                                  read_surface_file(plain).surfaces["loss"])
