@@ -270,3 +270,17 @@ async def test_the_line_plot_app_in_ascii_is_all_ascii(tmp_path) -> None:
         text = screen_text(pilot)
         assert "q quit" in text and text.isascii(), text
         await pilot.press("q")
+
+
+def test_open_has_its_own_help(capsys, monkeypatch) -> None:
+    """`losswalk open --help` printed the plain app's help ('usage: losswalk [-h] ... [name]'),
+    and a mistake after `open` pointed at 'losswalk --help'."""
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as done:
+        main(["open", "--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0 and out.startswith("usage: losswalk open FILE")
+    assert "--surface" in out and "plot_surface.py" in out
+    assert max(map(len, out.splitlines())) <= 80
+    code, _, err = run(capsys, "open", "x.h5", "--bogus")
+    assert code == 2 and err.rstrip().endswith("(see 'losswalk open --help')")
