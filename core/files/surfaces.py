@@ -35,6 +35,7 @@ DEFAULT_SURFACE = "train_loss"
 MAX_POINTS = 4_000_001  # grid points a file may hold (2001 x 2001 and a little more)
 MAX_BYTES = 200 * 2**20  # largest CSV file read
 INSTALL_HDF5 = "pip install 'losswalk[hdf5]'"
+SAME_LINE = 1e-9  # CSV coordinates this close (relative to the axis span) are one grid line
 
 
 class SurfaceFileError(ValueError):
@@ -277,8 +278,8 @@ def _read_csv(path) -> SurfaceData:
     if not rows:
         raise SurfaceFileError(f"{path}: no rows of x,y,loss")
     table = np.array(rows)
-    x, col = np.unique(table[:, 0], return_inverse=True)
-    y, row = np.unique(table[:, 1], return_inverse=True)
+    x, col = _grid_lines(table[:, 0])
+    y, row = _grid_lines(table[:, 1])
     x, y = _axis(x, path, "x"), _axis(y, path, "y")
     _check_size(path, x, y)
     flat = row * x.size + col
@@ -290,6 +291,14 @@ def _read_csv(path) -> SurfaceData:
     loss = np.full(y.size * x.size, np.nan)
     loss[flat] = table[:, 2]
     return SurfaceData(x, y, {"loss": loss.reshape(y.size, x.size)})
+
+
+def _grid_lines(coordinates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct coordinates (sorted) and each row's index among them; values closer than
+    SAME_LINE of the axis span are one grid line (linspace and arange differ in the last bits)."""
+    values, index = np.unique(coordinates, return_inverse=True)
+    fresh = np.concatenate([[True], np.diff(values) > SAME_LINE * (values[-1] - values[0])])
+    return values[fresh], (np.cumsum(fresh) - 1)[index.ravel()]
 
 
 def _is_number(text: str) -> bool:

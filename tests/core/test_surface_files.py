@@ -325,3 +325,22 @@ def test_a_csv_with_a_byte_order_mark_reads_as_without(tmp_path, header) -> None
     marked.write_bytes(b"\xef\xbb\xbf" + body.encode())
     np.testing.assert_array_equal(read_surface_file(marked).surfaces["loss"],
                                   read_surface_file(plain).surfaces["loss"])
+
+
+def test_csv_coordinates_that_differ_by_rounding_are_one_grid_line(tmp_path) -> None:
+    """Rows written from np.linspace and from np.arange (x differs by ~4e-16) made a 20x7 grid
+    with 63 points 'not computed' out of an 11x7 grid with none missing."""
+    xs, ys = np.linspace(-1, 1, 11), np.linspace(-1, 1, 7)
+    other = np.arange(-1, 1.0001, 0.2)
+    assert 0 < np.abs(xs - other).max() < 1e-15
+    lines = ["x,y,loss"]
+    for j, y in enumerate(ys):
+        for i, x in enumerate(xs if j % 2 == 0 else other):
+            lines.append(f"{float(x)!r},{float(y)!r},{float(10 * j + i)!r}")
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join(lines) + "\n")
+    data = read_surface_file(path)
+    np.testing.assert_allclose(data.x, xs, rtol=0, atol=1e-15)
+    assert data.y.tolist() == ys.tolist()
+    np.testing.assert_array_equal(data.surfaces["loss"], 10 * np.arange(7)[:, None]
+                                  + np.arange(11)[None, :])
