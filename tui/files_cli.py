@@ -154,10 +154,15 @@ def line_report(line) -> dict:
     finite = line.values[np.isfinite(line.values)]
     lowest = min((p[1] for p in minima), default=math.inf)
     edge = min(float(v) for v in line.loss(np.array(line.extent)))
+    known = float(finite.min())  # the lowest point the file gives
     note = ""
-    if edge < lowest:
+    if edge < lowest and edge <= known:
         where = line.extent[int(np.nanargmin(line.loss(np.array(line.extent))))]
         note = f"the loss is lowest at the end of the line, x = {where:.6g}, loss {edge:.6g}"
+    elif lowest > known:  # no minimum as low: the lowest point lies by points never computed
+        where = float(line.x[int(np.nanargmin(line.values))])
+        note = (f"the loss is lowest at x = {where:.6g}, loss {known:.6g}, beside points never "
+                "computed")
 
     def point(x, loss, kind, flags=True):
         is_low = kind == "minimum" and loss == lowest and not note

@@ -284,3 +284,27 @@ def test_open_has_its_own_help(capsys, monkeypatch) -> None:
     assert max(map(len, out.splitlines())) <= 80
     code, _, err = run(capsys, "open", "x.h5", "--bogus")
     assert code == 2 and err.rstrip().endswith("(see 'losswalk open --help')")
+
+
+def test_a_line_lowest_beside_a_gap_is_not_said_to_be_lowest_at_its_end(capsys, tmp_path) -> None:
+    """(x - 0.3)^2 + 0.5 with x = 0.2, 0.3, 0.4 never computed: the lowest known loss is 0.54
+    at x = 0.1 and 0.5, yet info said 'the loss is lowest at the end of the line, x = 1, loss
+    0.99'."""
+    import h5py
+
+    x = np.linspace(-1.0, 1.0, 21)
+    values = (x - 0.3) ** 2 + 0.5
+    values[12:15] = -1.0
+    path = tmp_path / "gap.h5"
+    with h5py.File(path, "w") as f:
+        f["xcoordinates"], f["train_loss"] = x, values
+    code, out, err = run(capsys, "info", str(path), "--json")
+    assert code == 0, err
+    info = json.loads(out)
+    assert "end of the line" not in info["note"] and info["global_minima"] == []
+    assert "x = 0.1, loss 0.54" in info["note"] and "never computed" in info["note"]
+    mirrored = tmp_path / "edge.h5"  # the end of the line really is lowest: still said
+    with h5py.File(mirrored, "w") as f:
+        f["xcoordinates"], f["train_loss"] = x, -x + 2.0
+    code, out, err = run(capsys, "info", str(mirrored), "--json")
+    assert json.loads(out)["note"] == "the loss is lowest at the end of the line, x = 1, loss 1"
