@@ -798,7 +798,7 @@ def _resumed(args: argparse.Namespace, options):
 
     given = _given_flags(args, options)
     if args.name is not None or given:
-        what = f"a NAME ({args.name!r})" if args.name is not None else given[0]
+        what = f"NAME ({args.name!r})" if args.name is not None else given[0]
         raise CliError(f"--resume reopens the last session's landscape and walker, so it takes "
                        f"no {what}")
     try:

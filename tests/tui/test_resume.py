@@ -99,3 +99,10 @@ def test_a_session_that_cannot_be_saved_says_why_in_words(monkeypatch, tmp_path,
     err = capsys.readouterr().err
     assert err == (f"losswalk: could not save the session for --resume: {blocker}/losswalk: "
                    "Not a directory\n")
+
+
+def test_resume_with_a_name_reads_as_english(capsys, opened) -> None:
+    """It said '... so it takes no a NAME ('himmelblau')'."""
+    assert main(["--resume", "himmelblau"]) == 2
+    assert capsys.readouterr().err == ("losswalk: --resume reopens the last session's landscape "
+                                       "and walker, so it takes no NAME ('himmelblau')\n")
