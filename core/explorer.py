@@ -298,7 +298,9 @@ class Explorer:
         elif report.unbounded:
             self.message = f"no global minimum: {report.note}"
         elif not report.global_minima:
-            self.message = f"{report.note or 'no minimum found'} - reset the view (0)"
+            at_home = tuple(self.extent) == tuple(self.options.view_extent(self.model))
+            reset = "" if at_home else " - reset the view (0)"  # no circle back to here
+            self.message = f"{report.note or 'no minimum found'}{reset}"
         else:
             best = report.global_minima[0]
             self.walking = False

@@ -570,8 +570,10 @@ def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = Fal
         try:
             save_session(app.explorer)
         except OSError as error:
+            why = (f"{error.filename}: {error.strerror}" if error.filename and error.strerror
+                   else error.strerror or str(error))
             print(f"losswalk: could not save the session for --resume: "
-                  f"{safe_text(str(error))}", file=sys.stderr)
+                  f"{safe_text(why)}", file=sys.stderr)
     if signals.status is not None:
         raise SystemExit(signals.status)
 

@@ -620,7 +620,7 @@ def _render_page(model, extent, report, trail, args, colour: str):
         render_legend,
         render_view,
     )
-    from losswalk.core.drawing.text import cut_to_width
+    from losswalk.core.drawing.text import clip
     from losswalk.core.landscapes.landscape import evaluate
 
     width, height = _page_size(args)
@@ -638,7 +638,7 @@ def _render_page(model, extent, report, trail, args, colour: str):
     )
     page = Raster.blank(height, width, view.raster.palette)
     title = f"{model.name}: {model.description}"
-    page.put(0, 0, cut_to_width(safe_text(title, args.charset), width))
+    page.put(0, 0, clip(safe_text(title, args.charset), width, args.charset))
     _paste(page, view.raster, 1, 0)
     if legend_w:
         _paste(page, render_legend(view, legend_w - 1, view_h), 1, view_w + 1)
@@ -721,12 +721,27 @@ def _need_a_terminal() -> None:
                        "xterm-256color), or use 'losswalk render'")
 
 
+def _open_help(parser: _Parser) -> None:
+    """The app's parser as `losswalk open` names and explains itself (--help, mistakes)."""
+    parser.prog = "losswalk open"
+    parser.usage = "losswalk open FILE [--surface NAME] [--charset CHARSET] [--color COLOR]"
+    parser.description = (
+        "Open the app on a loss surface computed elsewhere: the HDF5 file of Li et al.'s "
+        "loss-landscape code (plot_surface.py: xcoordinates, ycoordinates, train_loss, ...), "
+        "an .npz with x, y, loss, or a long-form .csv of x,y,loss rows. The walker steps on a "
+        "bicubic spline through the grid; a 1-D file opens as a line plot. 'losswalk info "
+        "FILE' and 'losswalk render FILE' work on the same files.")
+
+
 def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False) -> None:
     """Open the app (with the lesson tour running when `tour`; on a surface file for `open`),
     with the user's config.toml filling in what the command line leaves out."""
     from losswalk.core.files.config import load_config
 
-    args = _app_parser(tour).parse_args(list(argv))
+    parser = _app_parser(tour)
+    if open_file:
+        _open_help(parser)
+    args = parser.parse_args(list(argv))
     if open_file and (args.name is None or not os.path.isfile(args.name)):
         raise CliError("open needs a surface file: losswalk open FILE (.h5, .npz or .csv)"
                        + (f"; {args.name!r} is not a file" if args.name else ""))
@@ -784,7 +799,7 @@ def _resumed(args: argparse.Namespace, options):
 
     given = _given_flags(args, options)
     if args.name is not None or given:
-        what = f"a NAME ({args.name!r})" if args.name is not None else given[0]
+        what = f"NAME ({args.name!r})" if args.name is not None else given[0]
         raise CliError(f"--resume reopens the last session's landscape and walker, so it takes "
                        f"no {what}")
     try:

@@ -154,10 +154,15 @@ def line_report(line) -> dict:
     finite = line.values[np.isfinite(line.values)]
     lowest = min((p[1] for p in minima), default=math.inf)
     edge = min(float(v) for v in line.loss(np.array(line.extent)))
+    known = float(finite.min())  # the lowest point the file gives
     note = ""
-    if edge < lowest:
+    if edge < lowest and edge <= known:
         where = line.extent[int(np.nanargmin(line.loss(np.array(line.extent))))]
         note = f"the loss is lowest at the end of the line, x = {where:.6g}, loss {edge:.6g}"
+    elif lowest > known:  # no minimum as low: the lowest point lies by points never computed
+        where = float(line.x[int(np.nanargmin(line.values))])
+        note = (f"the loss is lowest at x = {where:.6g}, loss {known:.6g}, beside points never "
+                "computed")
 
     def point(x, loss, kind, flags=True):
         is_low = kind == "minimum" and loss == lowest and not note
@@ -182,12 +187,12 @@ def line_page(line, width: int, height: int, charset: str):
     from losswalk.core.drawing.lineplot import draw_line_plot
     from losswalk.core.drawing.palette import make_palette
     from losswalk.core.drawing.raster import Raster
-    from losswalk.core.drawing.text import cut_to_width, safe_text
+    from losswalk.core.drawing.text import clip, safe_text
 
     report = line_report(line)
     markers = [(p["w1"], p["loss"], "global" if p["global"] else p["kind"])
                for p in report["minima"]]
-    title = cut_to_width(safe_text(f"{line.name}: {line.description}", charset), width)
+    title = clip(safe_text(f"{line.name}: {line.description}", charset), width, charset)
     rows = draw_line_plot(line.loss, line.extent, width, height, title, charset, markers)
     page = Raster.blank(height, width, make_palette())
     for r, text in enumerate(rows):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -22,15 +23,21 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, mode: int = 0o
     """Write `data` to `path` through a temporary file in the same folder, then rename it over.
 
     The rename is atomic on POSIX, so readers (and a crash mid-write) see the old content or the
-    new, never a torn file. Text is written as UTF-8. The file gets `mode` less the umask, as
-    open() would give it (a temporary file starts private). Returns the path written.
+    new, never a torn file. Text is written as UTF-8. As open() would, a symlink is written
+    through (the file it names is replaced, the link stays) and a file that exists keeps its
+    mode; a new one gets `mode` less the umask. Either way no bit outside `mode` is set, so a
+    private write stays private (a temporary file starts private). Returns `path`.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        allowed = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:  # a new file (or one we cannot see): what open() would give it
+        allowed = ~_umask()
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode & ~_umask())
+            os.fchmod(handle.fileno(), mode & allowed)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
@@ -38,4 +45,4 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, mode: int = 0o
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return target
+    return Path(path)

@@ -18,7 +18,7 @@ from typing import Any
 from losswalk.core.explorer import MODES, Explorer
 from losswalk.core.files.atomic import write_atomic
 from losswalk.core.files.xdg import state_dir
-from losswalk.core.landscapes.models import LandscapeOptions, check_view
+from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions, check_view
 from losswalk.core.walk.optimizers import OptimizerSettings
 from losswalk.core.walk.walker import TrailPoint, Walker, standing_point
 
@@ -28,6 +28,7 @@ MAX_BYTES = 16 * 1024 * 1024  # a real session is at most ~1.5 MB (10,000 trail 
 LOSS_AGREEMENT = 1e-9  # the saved loss at the walker's point must match the landscape's now
 SCALES = ("linear", "log")
 OPTION_FIELDS = ("name", "dataset", "data", "loss", "l2", "condition")
+NETWORK_FIELDS = ("surface", "hidden", "direction_seed")  # absent from older files: defaults
 SETTING_FIELDS = ("mu", "b1", "b2", "eps")
 
 
@@ -50,7 +51,8 @@ def session_state(explorer: Explorer) -> dict[str, Any]:
     return {
         "version": VERSION,
         "landscape": {**{name: getattr(options, name) for name in OPTION_FIELDS},
-                      "extent": None if options.extent is None else list(options.extent)},
+                      "extent": None if options.extent is None else list(options.extent),
+                      **_network_options(options)},
         "view": {"extent": list(explorer.extent), "mode": explorer.mode, "scale": explorer.scale},
         "walker": {"start": [float(v) for v in walker.start], "optimizer": walker.optimizer_name,
                    "lr": walker.lr, "schedule": walker.schedule_name, "steps": walker.steps,
@@ -58,6 +60,17 @@ def session_state(explorer: Explorer) -> dict[str, Any]:
                               p.optimizer] for p in walker.trail]},
         "settings": {name: getattr(explorer.settings, name) for name in SETTING_FIELDS},
     }
+
+
+def _network_options(options: LandscapeOptions) -> dict[str, Any]:
+    """The surface picked from a file and the MLP's layers and seed, and the file paths made
+    absolute, so --resume typed in another folder finds the same files."""
+    files = {key: os.path.abspath(path) for key, path in (("name", options.name),
+                                                          ("data", options.data))
+             if path is not None and path not in LANDSCAPES and os.path.isfile(path)}
+    hidden = None if options.hidden is None else list(options.hidden)
+    return {"surface": options.surface, "hidden": hidden,
+            "direction_seed": options.direction_seed, **files}
 
 
 def save_session(explorer: Explorer, path: str | os.PathLike[str] | None = None) -> Path:
@@ -138,6 +151,12 @@ def restore_session(state: dict[str, Any]) -> Explorer:
             **{k: land.get(k) for k in ("dataset", "data") if land.get(k) is not None},
             loss=_get(land, "loss", str, "landscape"), l2=_get(land, "l2", float, "landscape"),
             condition=_get(land, "condition", float, "landscape"),
+            surface=None if land.get("surface") is None
+            else _get(land, "surface", str, "landscape"),
+            hidden=None if land.get("hidden") is None
+            else tuple(_get(land, "hidden", list, "landscape")),
+            direction_seed=_get(land, "direction_seed", int, "landscape")
+            if "direction_seed" in land else 0,
             extent=None if land.get("extent") is None
             else _floats(land["extent"], 4, "landscape.extent"))
         settings = OptimizerSettings(**{

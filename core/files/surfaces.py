@@ -35,6 +35,7 @@ DEFAULT_SURFACE = "train_loss"
 MAX_POINTS = 4_000_001  # grid points a file may hold (2001 x 2001 and a little more)
 MAX_BYTES = 200 * 2**20  # largest CSV file read
 INSTALL_HDF5 = "pip install 'losswalk[hdf5]'"
+SAME_LINE = 1e-9  # CSV coordinates this close (relative to the axis span) are one grid line
 
 
 class SurfaceFileError(ValueError):
@@ -165,8 +166,8 @@ def _read_h5(path) -> SurfaceData:
         if "xcoordinates" not in f:
             raise SurfaceFileError(f"{path}: no 'xcoordinates' dataset (a loss-landscape "
                                    "surface file has xcoordinates, ycoordinates, train_loss)")
-        x = _axis(_dataset(f, "xcoordinates", path), path, "xcoordinates")
-        y = (_axis(_dataset(f, "ycoordinates", path), path, "ycoordinates")
+        x = _axis(_dataset(f, "xcoordinates", path, MAX_POINTS), path, "xcoordinates")
+        y = (_axis(_dataset(f, "ycoordinates", path, MAX_POINTS), path, "ycoordinates")
              if "ycoordinates" in f else None)
         _check_size(path, x, y)
         shape = (x.size,) if y is None else (y.size, x.size)
@@ -174,7 +175,8 @@ def _read_h5(path) -> SurfaceData:
         if not present:
             raise SurfaceFileError(f"{path}: no surface dataset (expected one of "
                                    f"{', '.join(LI_SURFACES)})")
-        raw = {name: _values(_dataset(f, name, path), path, name, shape) for name in present}
+        raw = {name: _values(_dataset(f, name, path, math.prod(shape)), path, name, shape)
+               for name in present}
     surfaces = {name: _with_gaps(v, NOT_COMPUTED.get(name, -1.0)) for name, v in raw.items()}
     if "min_eig" in raw and "max_eig" in raw:  # Li et al. mark a cell by both sentinels
         gap = (raw["min_eig"] == 1.0) & (raw["max_eig"] == -1.0)
@@ -183,11 +185,21 @@ def _read_h5(path) -> SurfaceData:
     return _all_gaps(SurfaceData(x, y, surfaces), path)
 
 
-def _dataset(f, name: str, path):
+def _dataset(f, name: str, path, limit: int):
+    """The dataset's values, read only when it holds at most `limit` of them."""
     item = f[name]
     if not hasattr(item, "shape") or item.dtype.kind not in "iuf":
         raise SurfaceFileError(f"{path}: {name} must be a dataset of numbers")
+    _check_count(path, name, item.shape, limit)
     return item[()]
+
+
+def _check_count(path, name: str, shape: tuple[int, ...], limit: int) -> None:
+    """Refuse an array from its header when it holds more than `limit` values (before a huge
+    one, stored small in chunks or compressed, is read whole)."""
+    if math.prod(shape) > limit:
+        raise SurfaceFileError(f"{path}: {name} has shape {shape}: {math.prod(shape):,} values, "
+                               f"more than the {limit:,} expected")
 
 
 # ----------------------------------------------------------------------------- npz
@@ -199,7 +211,10 @@ def _read_npz(path) -> SurfaceData:
             raise SurfaceFileError(f"{path}: not an .npz archive (np.savez writes one)")
     try:
         with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in ("x", "y", "loss") if name in archive}
+            names = [name for name in ("x", "y", "loss") if name in archive]
+            for name in names:
+                _check_count(path, name, _npz_shape(archive, name), MAX_POINTS)
+            arrays = {name: archive[name] for name in names}
     except ValueError as exc:
         if "pickle" not in str(exc).lower():
             raise SurfaceFileError(f"{path}: a damaged .npz archive ({exc})") from None
@@ -222,13 +237,22 @@ def _read_npz(path) -> SurfaceData:
     return SurfaceData(x, y, {"loss": _values(loss, path, "loss", shape)})
 
 
+def _npz_shape(archive, name: str) -> tuple[int, ...]:
+    """The shape of an array in an .npz archive, from its .npy header alone."""
+    with archive.zip.open(f"{name}.npy") as member:
+        version = np.lib.format.read_magic(member)
+        read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                else np.lib.format.read_array_header_2_0)
+        return read(member)[0]
+
+
 # ----------------------------------------------------------------------------- CSV
 
 
 def _read_csv(path) -> SurfaceData:
     if os.path.getsize(path) > MAX_BYTES:
         raise SurfaceFileError(f"{path}: larger than {MAX_BYTES // 2**20} MB")
-    with open(path, encoding="utf-8", errors="replace", newline="") as f:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
         lines = f.read().splitlines()
     order, rows, first = [0, 1, 2], [], 0
     for number, line in enumerate(lines, start=1):
@@ -254,8 +278,8 @@ def _read_csv(path) -> SurfaceData:
     if not rows:
         raise SurfaceFileError(f"{path}: no rows of x,y,loss")
     table = np.array(rows)
-    x, col = np.unique(table[:, 0], return_inverse=True)
-    y, row = np.unique(table[:, 1], return_inverse=True)
+    x, col = _grid_lines(table[:, 0])
+    y, row = _grid_lines(table[:, 1])
     x, y = _axis(x, path, "x"), _axis(y, path, "y")
     _check_size(path, x, y)
     flat = row * x.size + col
@@ -267,6 +291,14 @@ def _read_csv(path) -> SurfaceData:
     loss = np.full(y.size * x.size, np.nan)
     loss[flat] = table[:, 2]
     return SurfaceData(x, y, {"loss": loss.reshape(y.size, x.size)})
+
+
+def _grid_lines(coordinates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct coordinates (sorted) and each row's index among them; values closer than
+    SAME_LINE of the axis span are one grid line (linspace and arange differ in the last bits)."""
+    values, index = np.unique(coordinates, return_inverse=True)
+    fresh = np.concatenate([[True], np.diff(values) > SAME_LINE * (values[-1] - values[0])])
+    return values[fresh], (np.cumsum(fresh) - 1)[index.ravel()]
 
 
 def _is_number(text: str) -> bool:
@@ -292,7 +324,8 @@ def _header(fields: list[str], path, number: int) -> list[int]:
 def surface_bytes(fmt: str, x: np.ndarray, y: np.ndarray, values: np.ndarray,
                   name: str = "train_loss") -> bytes:
     """A file's content holding values[j, i] at (x[i], y[j]) in format fmt; NaN cells are left
-    out of a CSV, written as -1 (not computed) in HDF5 and refused in npz."""
+    out of a CSV (refused when a whole row or column is NaN), written as -1 (not computed) in
+    HDF5 and refused in npz."""
     x, y, values = (np.asarray(a, dtype=float) for a in (x, y, values))
     if values.shape != (y.size, x.size):
         raise ValueError(f"values must have shape (len(y), len(x)), got {values.shape}")
@@ -305,6 +338,11 @@ def surface_bytes(fmt: str, x: np.ndarray, y: np.ndarray, values: np.ndarray,
         np.savez(buffer, x=x, y=y, loss=values)
         return buffer.getvalue()
     if fmt == "csv":
+        empty = [f"x = {x[i]:g}" for i in np.flatnonzero(gaps.all(axis=0))]
+        empty += [f"y = {y[j]:g}" for j in np.flatnonzero(gaps.all(axis=1))]
+        if empty:  # its coordinate would vanish from the file and the spline bridge the gap
+            raise SurfaceFileError(f"the surface has no computed point at {empty[0]}, which a "
+                                   "long CSV cannot hold (use --format h5)")
         xs, ys, rows = x.tolist(), y.tolist(), values.tolist()  # floats print in full (repr)
         lines = ["x,y,loss"]
         lines += [f"{xs[i]!r},{ys[j]!r},{rows[j][i]!r}" for j, i in np.argwhere(~gaps).tolist()]

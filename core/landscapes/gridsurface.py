@@ -17,7 +17,6 @@ import numpy as np
 
 from losswalk.core.files.surfaces import SurfaceFileError, pick_surface, read_surface_file
 
-INTERPOLANT_NOTE = "slope from a bicubic spline through the file's grid"
 FILL_ITERATIONS = 500  # neighbour-averaging sweeps that fill never-computed points for the fit
 
 

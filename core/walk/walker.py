@@ -283,7 +283,8 @@ class Walker:
         w = _point(np.add(self.position, (dw1, dw2)), "the position after a move")
         loss, grad = self._ground(w)
         if not math.isfinite(loss):
-            raise ValueError(f"can't move to ({w[0]:g}, {w[1]:g}): the loss there is not finite")
+            raise ValueError(f"can't move to ({w[0]:g}, {w[1]:g}): the loss there "
+                             f"{self._no_loss(w)}")
         self._arrive(w, loss, grad, 0.0)
         self._configure(self.optimizer_name, self.lr, self.schedule_name)
         self._begin_run(WalkerStatus.READY)
@@ -293,11 +294,17 @@ class Walker:
         start = self.start if start is None else _point(start, "start")
         loss, grad = self._ground(start)
         if not math.isfinite(loss):
-            raise ValueError(f"the loss at the start ({start[0]:g}, {start[1]:g}) is not finite")
+            raise ValueError(f"the loss at the start ({start[0]:g}, {start[1]:g}) "
+                             f"{self._no_loss(start)}")
         self.start, self.steps, self.trail = start, 0, []
         self._arrive(start.copy(), loss, grad, 0.0)
         self._configure(self.optimizer_name, self.lr, self.schedule_name)
         self._begin_run(WalkerStatus.READY)
+
+    def _no_loss(self, w: np.ndarray) -> str:
+        """'is not finite', or on a surface file why it is unknown ('off the file's grid')."""
+        reason = getattr(self.model, "why_no_loss", lambda w: None)(w)
+        return f"is unknown ({reason})" if reason else "is not finite"
 
     def restore(self, trail: list[TrailPoint], steps: int) -> None:
         """Stand at the trail's last point where the loss was finite (as after a divergence and

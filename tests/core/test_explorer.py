@@ -280,3 +280,18 @@ def test_the_data_view_stays_closed_on_the_network_slices():
     explorer.open(explorer.options.with_name("mlp-pca"), "landscape: mlp-pca")
     assert not explorer.data_view and "data view closed" in explorer.message
     assert explorer.model.dataset.name == "moons"  # the dataset carried over
+
+
+def test_g_with_no_minimum_asks_for_a_reset_only_away_from_home(tmp_path, monkeypatch) -> None:
+    """A surface with no minimum (a tilted plane) at its own view: 'reset the view (0)' would
+    send the user round in a circle; zoomed in, it is the right hint."""
+    xs, ys = np.linspace(0, 1, 5), np.linspace(0, 2, 4)
+    np.savez(tmp_path / "plane.npz", x=xs, y=ys, loss=xs[None, :] + ys[:, None])
+    monkeypatch.chdir(tmp_path)
+    explorer = explorer_with_report("plane.npz")
+    assert not explorer.go_to_global_min()
+    assert explorer.message == "no minimum found"
+    explorer.zoom(0.5)
+    explorer.set_report(landmarks(explorer.model, explorer.extent))
+    assert not explorer.go_to_global_min()
+    assert explorer.message == "no minimum found - reset the view (0)"

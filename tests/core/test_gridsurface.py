@@ -215,3 +215,18 @@ def test_a_step_off_the_grid_says_so(tmp_path) -> None:
         "into a grid cell never computed")
     assert holed.why_no_loss((-0.5, -0.5)) is None and holed.why_no_loss((9.0, 0.0)) == (
         "off the file's grid")
+
+
+def test_a_start_or_move_with_no_loss_says_why() -> None:
+    """--start off a file's grid, or a move into a cell never computed, is refused with the
+    reason (as a step is), not only 'the loss there is not finite'."""
+    values = grid_values()
+    values[8:12, 10:14] = np.nan
+    holed = GridSurface(XS, YS, values, name="t", description="t")
+    with pytest.raises(ValueError, match=r"at the start \(9, 0\) .*off the file's grid"):
+        Walker(holed, start=(9.0, 0.0))
+    walker = Walker(holed, start=(XS[9], YS[9]))
+    with pytest.raises(ValueError, match=r"can't move to .*into a grid cell never computed"):
+        walker.move(0.5 * (XS[11] - XS[9]), 0.0)
+    with pytest.raises(ValueError, match=r"move to \(1e\+300, .*\): the loss there is not finite"):
+        Walker(make_model("bowl")).move(1e300, 0.0)

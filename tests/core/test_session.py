@@ -197,3 +197,55 @@ def test_any_damage_is_a_session_error_or_a_valid_explorer(data) -> None:
 
 
 GOOD = _state()
+
+
+def _li_file(path) -> None:
+    """A small surface file (.npz): a bowl with its minimum at (0.3, 0.5)."""
+    xs, ys = np.linspace(-1, 1, 9), np.linspace(-1, 2, 7)
+    values = (xs[None, :] - 0.3) ** 2 + 2 * (ys[:, None] - 0.5) ** 2
+    np.savez(path, x=xs, y=ys, loss=values)
+
+
+@pytest.mark.parametrize("options", [
+    {"name": "mlp-random", "hidden": (8,), "direction_seed": 3},
+    {"name": "mlp-pca", "hidden": (4, 4)},
+], ids=["mlp-random", "mlp-pca"])
+def test_the_network_options_are_saved(options) -> None:
+    explorer = Explorer(LandscapeOptions(**options))
+    explorer.step()
+    state = json.loads(json.dumps(session_state(explorer)))
+    resumed = restore_session(state)
+    assert (resumed.options.hidden, resumed.options.direction_seed) == \
+        (explorer.options.hidden, explorer.options.direction_seed)
+    assert session_state(resumed) == state
+
+
+def test_the_surface_picked_from_a_file_is_saved(tmp_path, monkeypatch) -> None:
+    h5py = pytest.importorskip("h5py")
+    xs, ys = np.linspace(-1, 1, 5), np.linspace(-1, 1, 4)
+    W1, W2 = np.meshgrid(xs, ys)
+    with h5py.File(tmp_path / "s.h5", "w") as f:
+        f["xcoordinates"], f["ycoordinates"] = xs, ys
+        f["train_loss"] = (W1**2 + W2**2).ravel().reshape(xs.size, ys.size)
+        f["test_loss"] = ((W1 - 0.5) ** 2 + W2**2 + 1).ravel().reshape(xs.size, ys.size)
+    monkeypatch.chdir(tmp_path)
+    explorer = Explorer(LandscapeOptions(name="s.h5", surface="test_loss"))
+    explorer.step()
+    resumed = restore_session(json.loads(json.dumps(session_state(explorer))))
+    assert resumed.options.surface == "test_loss"
+    assert resumed.walker.feel().loss == explorer.walker.feel().loss
+
+
+def test_files_are_found_again_from_another_folder(tmp_path, monkeypatch) -> None:
+    (tmp_path / "run").mkdir()
+    _li_file(tmp_path / "run/surface.npz")
+    (tmp_path / "run/d.csv").write_text("x1,x2,y\n0,1,0\n1,0,1\n2,2,1\n-1,-1,0\n")
+    monkeypatch.chdir(tmp_path / "run")
+    states = []
+    for options in (LandscapeOptions(name="surface.npz"), LandscapeOptions(data="d.csv")):
+        explorer = Explorer(options)
+        explorer.step()
+        states.append(json.loads(json.dumps(session_state(explorer))))
+    monkeypatch.chdir(tmp_path)  # --resume typed in another folder
+    for state in states:
+        assert restore_session(state).walker.steps == 1

@@ -234,6 +234,22 @@ def test_csv_export_leaves_out_points_that_are_not_numbers(tmp_path) -> None:
         surface_bytes("npz", XS, YS, values)
 
 
+
+@pytest.mark.parametrize("gap", [np.s_[0, :], np.s_[3, :], np.s_[-1, :], np.s_[:, 0],
+                                 np.s_[:, 5]], ids=["y0", "y3", "ylast", "x0", "x5"])
+def test_csv_export_refuses_a_row_or_column_with_no_point(tmp_path, gap) -> None:
+    """A long CSV has no place for a coordinate without a single computed point: its row would
+    vanish and the spline would bridge the gap, so the writer says so instead (h5 keeps it)."""
+    values = grid_values()
+    values[gap] = np.nan
+    with pytest.raises(SurfaceFileError, match=r"no computed point .* --format h5"):
+        surface_bytes("csv", XS, YS, values)
+    path = tmp_path / "gap.h5"
+    path.write_bytes(surface_bytes("h5", XS, YS, values))
+    data = read_surface_file(path)
+    assert data.x.tolist() == XS.tolist() and data.y.tolist() == YS.tolist()
+    np.testing.assert_array_equal(data.surfaces["train_loss"], values)
+
 WRITER = textwrap.dedent("""
     import os, sys, time
     from losswalk.core.files import atomic
@@ -268,3 +284,63 @@ def test_a_kill_during_export_leaves_the_old_file_or_none(tmp_path, had_old) -> 
         read_surface_file(target)  # still a whole, readable file
     else:
         assert not target.exists()
+
+
+@pytest.mark.parametrize("fmt", ["h5", "npz"])
+def test_an_oversized_array_is_refused_before_it_is_read(tmp_path, fmt) -> None:
+    """A surface (or axis) with far more values than the limit, stored small (unwritten HDF5
+    chunks, a compressed npz), is refused from its header, not after reading it all."""
+    import tracemalloc
+
+    from losswalk.core.files.surfaces import MAX_POINTS
+
+    big = MAX_POINTS + 1000
+    cases = {"loss": (XS, YS, (big,)), "axis": (np.arange(big, dtype=float), YS, (2,))}
+    for what, (xs, ys, loss_shape) in cases.items():
+        path = tmp_path / f"{what}.{fmt}"
+        if fmt == "h5":
+            with h5py.File(path, "w") as f:
+                f.create_dataset("xcoordinates", data=xs, chunks=True, compression="gzip")
+                f["ycoordinates"] = ys
+                f.create_dataset("train_loss", shape=loss_shape, dtype="f8", chunks=True)
+        else:
+            np.savez_compressed(path, x=xs, y=ys, loss=np.zeros(loss_shape))
+        tracemalloc.start()
+        try:
+            with pytest.raises(SurfaceFileError, match=r"has shape|more than the"):
+                read_surface_file(path)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < big * 8 // 4, (what, peak)
+
+
+@pytest.mark.parametrize("header", ["x,y,loss\r\n", ""])
+def test_a_csv_with_a_byte_order_mark_reads_as_without(tmp_path, header) -> None:
+    """Excel's 'CSV UTF-8' (and pandas' utf-8-sig) starts with a BOM: the --data reader takes
+    it, and the surface reader read it as part of the first name or number."""
+    body = header + "0,0,1\r\n1,0,2\r\n0,1,3\r\n1,1,0.5\r\n"
+    plain, marked = tmp_path / "plain.csv", tmp_path / "marked.csv"
+    plain.write_text(body, newline="")
+    marked.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    np.testing.assert_array_equal(read_surface_file(marked).surfaces["loss"],
+                                  read_surface_file(plain).surfaces["loss"])
+
+
+def test_csv_coordinates_that_differ_by_rounding_are_one_grid_line(tmp_path) -> None:
+    """Rows written from np.linspace and from np.arange (x differs by ~4e-16) made a 20x7 grid
+    with 63 points 'not computed' out of an 11x7 grid with none missing."""
+    xs, ys = np.linspace(-1, 1, 11), np.linspace(-1, 1, 7)
+    other = np.arange(-1, 1.0001, 0.2)
+    assert 0 < np.abs(xs - other).max() < 1e-15
+    lines = ["x,y,loss"]
+    for j, y in enumerate(ys):
+        for i, x in enumerate(xs if j % 2 == 0 else other):
+            lines.append(f"{float(x)!r},{float(y)!r},{float(10 * j + i)!r}")
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join(lines) + "\n")
+    data = read_surface_file(path)
+    np.testing.assert_allclose(data.x, xs, rtol=0, atol=1e-15)
+    assert data.y.tolist() == ys.tolist()
+    np.testing.assert_array_equal(data.surfaces["loss"], 10 * np.arange(7)[:, None]
+                                  + np.arange(11)[None, :])

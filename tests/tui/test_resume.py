@@ -87,3 +87,22 @@ def test_a_session_that_cannot_be_saved_is_one_line(monkeypatch, tmp_path, capsy
     err = capsys.readouterr().err
     assert err.startswith("losswalk: could not save the session for --resume: ")
     assert err.count("\n") == 1
+
+
+def test_a_session_that_cannot_be_saved_says_why_in_words(monkeypatch, tmp_path, capsys) -> None:
+    """As every other file message: 'PATH: Not a directory', not Python's '[Errno 20] ...'."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    monkeypatch.setattr(app.LosswalkApp, "run", lambda self: None)
+    app.run(LandscapeOptions(), save=True)
+    err = capsys.readouterr().err
+    assert err == (f"losswalk: could not save the session for --resume: {blocker}/losswalk: "
+                   "Not a directory\n")
+
+
+def test_resume_with_a_name_reads_as_english(capsys, opened) -> None:
+    """It said '... so it takes no a NAME ('himmelblau')'."""
+    assert main(["--resume", "himmelblau"]) == 2
+    assert capsys.readouterr().err == ("losswalk: --resume reopens the last session's landscape "
+                                       "and walker, so it takes no NAME ('himmelblau')\n")

@@ -239,3 +239,72 @@ def test_open_checks_the_file_before_asking_for_a_terminal(tmp_path) -> None:
                                 timeout=60)
         assert result.returncode == 2 and result.stdout == ""
         assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+@pytest.mark.parametrize("charset, dots", [("ascii", "..."), ("unicode", "…")])
+def test_a_cut_title_ends_in_an_ellipsis_not_half_a_number(capsys, tmp_path, charset,
+                                                            dots) -> None:
+    """'; 81 not computed' cut to '; 8' read as a wrong count: a cut title says it was cut."""
+    path = tmp_path / "surface.csv"
+    write_long_csv(path, skip={(0, 16), (22, 0)})
+    code, plain, _ = run(capsys, "render", str(path), "--charset", charset, "--width", "40",
+                         "--height", "12")
+    assert code == 0
+    title = plain.splitlines()[0].rstrip()
+    assert title.endswith(dots) and len(title) == 40
+    line = _line_file(tmp_path)
+    code, plain, _ = run(capsys, "render", line, "--charset", charset, "--width", "20",
+                         "--height", "12")
+    assert code == 0 and plain.splitlines()[0].rstrip().endswith(dots)
+
+
+async def test_the_line_plot_app_in_ascii_is_all_ascii(tmp_path) -> None:
+    """--charset ascii holds for the whole screen of a 1-D file, footer included (it showed
+    Textual's '▏^p palette', a command palette the main app does not offer either)."""
+    from losswalk.core.landscapes.gridsurface import load_line
+    from losswalk.tui.screens.line_surface import LineSurfaceApp
+
+    app = LineSurfaceApp(load_line(_line_file(tmp_path)), charset="ascii")
+    async with app.run_test(size=(60, 18)) as pilot:
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "q quit" in text and text.isascii(), text
+        await pilot.press("q")
+
+
+def test_open_has_its_own_help(capsys, monkeypatch) -> None:
+    """`losswalk open --help` printed the plain app's help ('usage: losswalk [-h] ... [name]'),
+    and a mistake after `open` pointed at 'losswalk --help'."""
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as done:
+        main(["open", "--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0 and out.startswith("usage: losswalk open FILE")
+    assert "--surface" in out and "plot_surface.py" in out
+    assert max(map(len, out.splitlines())) <= 80
+    code, _, err = run(capsys, "open", "x.h5", "--bogus")
+    assert code == 2 and err.rstrip().endswith("(see 'losswalk open --help')")
+
+
+def test_a_line_lowest_beside_a_gap_is_not_said_to_be_lowest_at_its_end(capsys, tmp_path) -> None:
+    """(x - 0.3)^2 + 0.5 with x = 0.2, 0.3, 0.4 never computed: the lowest known loss is 0.54
+    at x = 0.1 and 0.5, yet info said 'the loss is lowest at the end of the line, x = 1, loss
+    0.99'."""
+    import h5py
+
+    x = np.linspace(-1.0, 1.0, 21)
+    values = (x - 0.3) ** 2 + 0.5
+    values[12:15] = -1.0
+    path = tmp_path / "gap.h5"
+    with h5py.File(path, "w") as f:
+        f["xcoordinates"], f["train_loss"] = x, values
+    code, out, err = run(capsys, "info", str(path), "--json")
+    assert code == 0, err
+    info = json.loads(out)
+    assert "end of the line" not in info["note"] and info["global_minima"] == []
+    assert "x = 0.1, loss 0.54" in info["note"] and "never computed" in info["note"]
+    mirrored = tmp_path / "edge.h5"  # the end of the line really is lowest: still said
+    with h5py.File(mirrored, "w") as f:
+        f["xcoordinates"], f["train_loss"] = x, -x + 2.0
+    code, out, err = run(capsys, "info", str(mirrored), "--json")
+    assert json.loads(out)["note"] == "the loss is lowest at the end of the line, x = 1, loss 1"

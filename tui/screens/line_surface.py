@@ -33,6 +33,7 @@ class LineSurfaceApp(App[None]):
     """The plot of a 1-D surface file, and a key to quit."""
 
     CSS = "LinePlot { width: 1fr; height: 1fr; }"
+    ENABLE_COMMAND_PALETTE = False  # as the main app: nothing to offer, and '▏^p' is not ASCII
     BINDINGS: ClassVar = [Binding("q", "quit", "quit"), Binding("ctrl+c", "quit", show=False)]
 
     def __init__(self, line, charset: str = "unicode") -> None:
