@@ -533,6 +533,9 @@ class Explorer:
         if self.blind or self.split or self.data_view or self.touring:
             raise ValueError("the race needs the map: leave blind mode, the split view, the data "
                              "view or the tour first")
+        if self.view3d or self.basins_shown:  # they would hide the racers (and A is refused)
+            hiding = "3 closes the 3-D view" if self.view3d else "A closes the basin map"
+            raise ValueError(f"the race needs the map: {hiding} first")
         walker = self.walker
         try:
             race = Race(self.model, racers or self.racers, start=tuple(walker.position),
