@@ -40,3 +40,16 @@ async def test_blind_on_a_slice_keeps_the_loss_chart():
         assert any(row.rstrip().endswith("loss 0.3566") or " loss 0.3566" in row[40:]
                    for row in rows), "\n".join(rows)
         assert not any(row.rstrip().endswith("mark") for row in rows)
+
+
+def test_the_banner_counts_unmarked_landmarks_in_plain_english():
+    """qa10: rastrigin's banner read '60 minimums, 220 saddles, 100 maximums'; info and the
+    README say minima and maxima."""
+    from losswalk.core.explorer import Explorer
+    from losswalk.core.landscapes.minima import landmarks
+    from losswalk.tui.widgets.status_bar import banner_text
+
+    explorer = Explorer(LandscapeOptions(name="rastrigin"))
+    explorer.set_report(landmarks(explorer.model, explorer.extent))
+    text = banner_text(explorer)
+    assert "minima" in text and "maxima" in text and "mums" not in text, text
