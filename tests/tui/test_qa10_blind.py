@@ -53,3 +53,25 @@ def test_the_banner_counts_unmarked_landmarks_in_plain_english():
     explorer.set_report(landmarks(explorer.model, explorer.extent))
     text = banner_text(explorer)
     assert "minima" in text and "maxima" in text and "mums" not in text, text
+
+
+async def test_3d_notes_line_drops_a_part_that_does_not_fit_whole():
+    """qa10: at 80x24 rastrigin's 3-D notes line ended 'points hidden · ←→' (the key hint cut
+    mid-way); a part that does not fit whole is left out."""
+    from losswalk.tui.widgets.surface_view import KEYS_HINT, SurfaceView
+
+    app = LosswalkApp(LandscapeOptions(name="rastrigin"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("3")
+        await wait_for_map(pilot)
+        view = app.query_one("#surface", SurfaceView)
+        row = [" "] * 80
+        for (r, col), paint in view._overlay.items():
+            if r == len(view._base) - 1:
+                row[col] = paint[0]
+        line = "".join(row).rstrip()
+        parts = line.split(" · ")
+        assert "points hidden" in line
+        assert all(part.strip() for part in parts)
+        assert parts[-1].endswith("hidden") or parts[-1] == KEYS_HINT["unicode"], line
