@@ -620,7 +620,7 @@ def _render_page(model, extent, report, trail, args, colour: str):
         render_legend,
         render_view,
     )
-    from losswalk.core.drawing.text import cut_to_width
+    from losswalk.core.drawing.text import clip
     from losswalk.core.landscapes.landscape import evaluate
 
     width, height = _page_size(args)
@@ -638,7 +638,7 @@ def _render_page(model, extent, report, trail, args, colour: str):
     )
     page = Raster.blank(height, width, view.raster.palette)
     title = f"{model.name}: {model.description}"
-    page.put(0, 0, cut_to_width(safe_text(title, args.charset), width))
+    page.put(0, 0, clip(safe_text(title, args.charset), width, args.charset))
     _paste(page, view.raster, 1, 0)
     if legend_w:
         _paste(page, render_legend(view, legend_w - 1, view_h), 1, view_w + 1)

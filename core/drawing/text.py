@@ -80,6 +80,15 @@ def cut_to_width(text: str, width: int) -> str:
     return text
 
 
+def clip(line: str, width: int, charset: str) -> str:
+    """line cut to width terminal cells, ending in an ellipsis when cut (status lines and
+    render's title never wrap)."""
+    if cell_width(line) <= width:
+        return line
+    dots = "…" if charset == "unicode" else "..."
+    return cut_to_width(line, max(width - len(dots), 0)) + dots
+
+
 CHARSETS = ("unicode", "ascii")
 CHARSET_CHOICES = ("auto", *CHARSETS)  # what --charset takes; auto follows the locale
 COLOR_CHOICES = ("auto", "truecolor", "256", "16", "none")  # what --color takes

@@ -12,7 +12,7 @@ import math
 from rich.text import Text
 from textual.widgets import Static
 
-from losswalk.core.drawing.text import cell_width, cut_to_width, safe_text
+from losswalk.core.drawing.text import cell_width, clip, safe_text
 from losswalk.core.explorer import Explorer
 from losswalk.core.landscapes.models import DATA_LANDSCAPES, LOSS_NAMES, Model
 from losswalk.core.walk.walker import WalkerStatus
@@ -77,15 +77,6 @@ def keys_now(explorer: Explorer) -> str:
         return "arrows turn  space step  enter run  3 map"
     return "arrows/hjkl move  space step  enter run  ? help"
 
-
-
-def clip(line: str, width: int, charset: str) -> str:
-    """line cut to width terminal cells, ending in an ellipsis when cut (status lines never
-    wrap)."""
-    if cell_width(line) <= width:
-        return line
-    dots = "…" if charset == "unicode" else "..."
-    return cut_to_width(line, max(width - len(dots), 0)) + dots
 
 
 def _fmt(value: float) -> str:
