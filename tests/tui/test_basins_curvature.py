@@ -235,3 +235,16 @@ def test_legend_rounds_a_long_position_to_fit_never_cuts_its_digits():
             w1, w2 = (float(v) for v in text.split(","))
             digits = len(text.split(",")[0].lstrip("-0.").rstrip("0")) or 1
             assert w1 == float(f"{p.w1:.{digits}g}") and w2 == float(f"{p.w2:.{digits}g}"), text
+
+
+def test_eigen_directions_read_to_two_decimals_without_rounding_noise():
+    """qa10: on a surface file (finite differences) the panel read 'along (1, 4.4e-11)' for the
+    direction (1, 0): a unit vector's components are shown to two decimals."""
+    from losswalk.core.landscapes.curvature import Curvature
+
+    c = Curvature(w1=0.0, w2=0.0, hessian=np.array([[43.0, 1e-9], [1e-9, 39.0]]),
+                  eigenvalues=np.array([43.0, 39.0]),
+                  eigenvectors=np.array([[1.0, 4.4e-11], [4.4e-11, -1.0]]),
+                  source="finite differences")
+    lines = curvature_lines(c, 0.01)
+    assert "1 λ1 43 along (1, 0)" in lines and "2 λ2 39 along (0, -1)" in lines, lines
