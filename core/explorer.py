@@ -337,12 +337,16 @@ class Explorer:
         if on:
             self.split = False
             self.view3d = False  # the 3-D surface shows the landscape too
+            self.basins_shown = False  # and so does the basin map
         self.blind = on
 
     def toggle_data(self) -> None:
         """Show or hide the data view (examples, boundary, costliest points)."""
         if self.split:
             self.message = "the split view fills the screen - v closes it first"
+            return
+        if not self.data_view and self.basins_shown:
+            self.message = BASINS_FILL_THE_SCREEN
             return
         if not self.data_view and self.model.name in MLP_LANDSCAPES:
             self.message = f"no data view here: {NO_SLICE_DATA_VIEW}"
@@ -358,6 +362,8 @@ class Explorer:
             self.message = "split view closed"
         elif self.blind:
             self.message = "blind mode hides the maps - press b to look first"
+        elif self.basins_shown:
+            self.message = BASINS_FILL_THE_SCREEN
         elif not self.is_data:
             self.message = (f"v compares BCE with MSE on data; {self.model.name} has no data "
                             f"(try {' or '.join(DATA_LANDSCAPES)})")
@@ -376,6 +382,8 @@ class Explorer:
         elif self.split or self.data_view:
             self.message = f"the {'split' if self.split else 'data'} view fills the screen - " \
                            f"{'v' if self.split else 'd'} closes it first"
+        elif self.basins_shown:
+            self.message = BASINS_FILL_THE_SCREEN
         else:
             self.view3d = True
             self.message = "3-D view: the arrows turn and tilt it; 3 or escape returns to the map"
@@ -493,6 +501,8 @@ class Explorer:
             self.message = "basin map closed"
         elif self.blind or self.split or self.data_view:
             self.message = "A needs the map: close blind (b), split (v) or data (d) first"
+        elif self.view3d:
+            self.message = "A needs the map: 3 closes the 3-D view first"
         else:
             self.walking = False
             self.basins_shown = True
@@ -552,6 +562,9 @@ class Explorer:
         if self.blind or self.split or self.data_view or self.touring:
             raise ValueError("the race needs the map: leave blind mode, the split view, the data "
                              "view or the tour first")
+        if self.view3d or self.basins_shown:  # they would hide the racers (and A is refused)
+            hiding = "3 closes the 3-D view" if self.view3d else "A closes the basin map"
+            raise ValueError(f"the race needs the map: {hiding} first")
         from losswalk.core.walk.race import Race
 
         walker = self.walker
@@ -603,6 +616,7 @@ RACE_OPERATIONS = frozenset({  # what works during a race: the race's clock and 
     "step", "toggle_run", "start_walk", "reset_walker", "cycle_mode", "toggle_scale", "zoom",
     "reset_view", "toggle_race", "start_race", "end_race"})
 RACE_ONLY = "racing: R (or escape) returns to the single walker first"
+BASINS_FILL_THE_SCREEN = "the basin map fills the screen - A closes it first"
 
 
 def _spans(extent) -> tuple[float, float]:

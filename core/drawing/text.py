@@ -80,7 +80,6 @@ def cut_to_width(text: str, width: int) -> str:
     return text
 
 
-
 def clip(line: str, width: int, charset: str) -> str:
     """line cut to width terminal cells, ending in an ellipsis when cut (status lines and
     titles never wrap, and a cut never passes for the whole: '; 81 ...' is not '; 8')."""
@@ -88,6 +87,7 @@ def clip(line: str, width: int, charset: str) -> str:
         return line
     dots = "…" if charset == "unicode" else "..."
     return cut_to_width(line, max(width - len(dots), 0)) + dots
+
 
 CHARSETS = ("unicode", "ascii")
 CHARSET_CHOICES = ("auto", *CHARSETS)  # what --charset takes; auto follows the locale

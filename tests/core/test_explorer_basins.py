@@ -69,3 +69,29 @@ def test_gradients_fall_back_to_one_call_a_row():
 
     W = np.array([[1.0, 2.0], [3.0, -4.0]])
     np.testing.assert_array_equal(gradients(Plain(), W), [[2.0, -2.0], [6.0, 4.0]])
+
+
+SCREEN_MODES = ("toggle_view3d", "toggle_split", "toggle_data", "toggle_blind")
+
+
+def _screen_modes(explorer: Explorer) -> list[str]:
+    flags = ("basins_shown", "view3d", "split", "data_view", "blind")
+    return [flag for flag in flags if getattr(explorer, flag)]
+
+
+def test_the_basin_map_and_the_other_full_views_never_show_together():
+    """qa10: A then 3, v, d or b showed the basin map beside the 3-D surface, the split or data
+    view, or in blind mode (revealing the landscape); 3 then A drew both over each other."""
+    for mode in SCREEN_MODES:
+        explorer = Explorer(LandscapeOptions(name="logistic"))
+        explorer.toggle_basins()
+        getattr(explorer, mode)()
+        assert len(_screen_modes(explorer)) == 1, (mode, _screen_modes(explorer))
+        if mode == "toggle_blind":  # blind hides the landscape: the basin map goes
+            assert explorer.blind and not explorer.basins_shown
+        else:
+            assert explorer.basins_shown and "A closes it first" in explorer.message
+    explorer = Explorer(LandscapeOptions(name="logistic"))
+    explorer.toggle_view3d()
+    explorer.toggle_basins()
+    assert _screen_modes(explorer) == ["view3d"] and "3-D" in explorer.message

@@ -85,3 +85,14 @@ def test_no_race_from_where_the_loss_overflowed():
     with pytest.raises(ValueError, match=r"cannot race from here: .* not finite - r resets"):
         explorer.start_race()
     assert explorer.race is None
+
+
+@pytest.mark.parametrize("view", ["toggle_view3d", "toggle_basins"])
+def test_no_race_behind_the_3d_view_or_the_basin_map(view):
+    """qa10: R in the 3-D view raced unseen (the surface showed the hidden walker, not the
+    racers), and R over the basin map raced behind it while A was refused: stuck."""
+    explorer = explorer_on("himmelblau")
+    getattr(explorer, view)()
+    with pytest.raises(ValueError, match="the race needs the map"):
+        explorer.start_race()
+    assert explorer.race is None

@@ -213,3 +213,38 @@ async def test_curvature_of_a_slice_shows_the_full_networks_top_eigenvalue(monke
         await pilot.pause()
         text = screen_text(pilot)
         assert "full network λmax 123" in text and "flatter than the sharpest" in text
+
+
+def test_legend_rounds_a_long_position_to_fit_never_cuts_its_digits():
+    """qa10: a minimum at (0.00417108, 0.00649243) read '0.00417,0.0064' in the legend (the
+    line was cut mid-number, showing a wrong value); it must round to fewer digits instead."""
+    from losswalk.core.landscapes.minima import CriticalPoint
+
+    minima = (CriticalPoint(0.00417108, 0.00649243, 0.1, "minimum", True),
+              CriticalPoint(-0.00417108, -0.00649243, 0.2, "minimum"))
+    labels = np.zeros((10, 10), dtype=int)
+    labels[:, 5:] = 1
+    labels[0, 9] = UNSETTLED  # basin a (the larger) is the first minimum
+    result = basins_module.BasinMap((-1.0, 1.0, -1.0, 1.0), np.linspace(-1, 1, 10),
+                                    np.linspace(-1, 1, 10), labels, minima,
+                                    BasinSettings(lr=0.01))
+    for charset in ("unicode", "ascii"):
+        rows = basin_text(result, 34, 12, charset, False, "t").plain.split("\n")
+        where = [row[10:].split()[2] for row in rows[1:3]]
+        for text, p in zip(where, minima, strict=True):
+            w1, w2 = (float(v) for v in text.split(","))
+            digits = len(text.split(",")[0].lstrip("-0.").rstrip("0")) or 1
+            assert w1 == float(f"{p.w1:.{digits}g}") and w2 == float(f"{p.w2:.{digits}g}"), text
+
+
+def test_eigen_directions_read_to_two_decimals_without_rounding_noise():
+    """qa10: on a surface file (finite differences) the panel read 'along (1, 4.4e-11)' for the
+    direction (1, 0): a unit vector's components are shown to two decimals."""
+    from losswalk.core.landscapes.curvature import Curvature
+
+    c = Curvature(w1=0.0, w2=0.0, hessian=np.array([[43.0, 1e-9], [1e-9, 39.0]]),
+                  eigenvalues=np.array([43.0, 39.0]),
+                  eigenvectors=np.array([[1.0, 4.4e-11], [4.4e-11, -1.0]]),
+                  source="finite differences")
+    lines = curvature_lines(c, 0.01)
+    assert "1 λ1 43 along (1, 0)" in lines and "2 λ2 39 along (0, -1)" in lines, lines

@@ -67,3 +67,28 @@ async def test_d_on_a_slice_says_why_instead_of_failing():
         await pilot.pause()
         assert app.is_running and not app.explorer.data_view
         assert "no data view here" in screen_text(pilot)
+
+
+@pytest.mark.parametrize("charset", ["unicode", "ascii"])
+async def test_a_note_too_long_for_its_rows_says_so(charset):
+    """qa10: at 80x24 the PCA note stopped at 'the run leaves the' with nothing to say more was
+    cut; its last row must end in an ellipsis when the rows run out."""
+    app = LosswalkApp(LandscapeOptions(name="mlp-pca"), charset=charset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        text = note_text(app)
+        assert text.endswith("minima marked are the slice's") or \
+            text.endswith("…" if charset == "unicode" else "...")
+
+
+async def test_curvature_panel_is_not_squeezed_out_by_the_note():
+    """qa10: with i on mlp-pca at 80x24 the curvature panel showed only its title, the slice
+    note taking its rows; the panel must show the stability limit beside the learning rate."""
+    app = LosswalkApp(LandscapeOptions(name="mlp-pca"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        await pilot.press("i")
+        await wait_for_map(pilot)
+        side = [row.split("│")[-1] for row in screen_text(pilot).split("\n")]
+        side = " ".join(" ".join(side).split())
+        assert "2/λmax" in side and "plain descent is" in side, side

@@ -70,7 +70,7 @@ def legend(result: BasinMap, rows: int, charset: str) -> tuple[list[Entry], dict
     for letter, k in zip(LETTERS, shown, strict=False):
         p = result.minima[k]
         mark = marker_glyph("global" if p.is_global else "minimum", charset)
-        where = f"{format_number(p.w1, 3)},{format_number(p.w2, 3)}"
+        where = _position(p.w1, p.w2, LEGEND_WIDTH - 6 - len(share_text(shares[k])))
         entries.append(Entry(letter, f"{mark} {where}", shares[k],
                              BASIN_COLOURS[len(entries) % len(BASIN_COLOURS)]))
         glyph_of[k] = letter
@@ -81,6 +81,16 @@ def legend(result: BasinMap, rows: int, charset: str) -> tuple[list[Entry], dict
     entries.append(Entry(glyphs[DIVERGED], "diverged", shares[DIVERGED], DIVERGED_COLOUR))
     entries.append(Entry(glyphs[UNSETTLED], "not settled", shares[UNSETTLED], None))
     return entries, glyph_of
+
+
+def _position(w1: float, w2: float, room: int) -> str:
+    """'w1,w2' in at most `room` characters: 3 significant digits, fewer when they do not fit
+    (rounded, never cut mid-number: a cut 0.00649 read 0.0064)."""
+    for digits in (3, 2, 1):
+        where = f"{format_number(w1, digits)},{format_number(w2, digits)}"
+        if len(where) <= room:
+            break
+    return where
 
 
 def basin_text(result: BasinMap, width: int, height: int, charset: str, colour: bool,

@@ -64,7 +64,7 @@ def curvature_lines(c: Curvature, lr: float) -> list[str]:
     lines.append(f"{SHAPES[c.kind]}; condition {condition}")
     for k, glyph in enumerate(AXIS_GLYPHS):
         value = format_number(c.eigenvalues[k], 3)
-        v1, v2 = (format_number(x, 2) for x in c.eigenvectors[k])
+        v1, v2 = (format_number(round(x, 2)) for x in c.eigenvectors[k])  # unit: 2 decimals
         lines.append(f"{glyph} λ{k + 1} {value} along ({v1}, {v2})")
     (a, b), (_, d) = c.hessian
     h11, h12, h22 = (format_number(v, 3) for v in (a, b, d))

@@ -34,6 +34,9 @@ def landscape_title(model: Model, long: bool = True) -> str:
     return model.name
 
 
+PLURALS = {"minimum": "minima", "maximum": "maxima"}  # as info and the README spell them
+
+
 def banner_text(explorer: Explorer, sample: str = "") -> str:
     """One standing fact above the map: blind mode, or that there is no minimum to find (or,
     when nothing else needs saying, that the map scores a `sample` of the examples)."""
@@ -50,7 +53,7 @@ def banner_text(explorer: Explorer, sample: str = "") -> str:
         return f"{report.note} - g goes there"
     marked = report.limited()  # what the map marks
     if marked.truncated:
-        left = ", ".join(f"{count} {kind}{'s' if count > 1 else ''}"
+        left = ", ".join(f"{count} {kind if count == 1 else PLURALS.get(kind, kind + 's')}"
                          for kind, count in marked.omitted)
         where = "" if marked.searched is None else " (searched near the default view only)"
         return f"only the lowest landmarks are marked: {left or 'none'} more not marked{where}"

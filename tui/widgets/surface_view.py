@@ -189,7 +189,8 @@ class SurfaceView(MapView):
         notes = {"hidden": ["you: behind the surface"],
                  "outside": ["you: outside the view"]}.get(placed.walker, [])
         last = len(self._base) - 1
-        for col, paint in enumerate(self._text_row(self._notes_line(notes), self.size.width)):
+        for col, paint in enumerate(self._text_row(self._notes_line(notes, self.size.width),
+                                                        self.size.width)):
             if paint != BLANK:
                 overlay[last, col] = paint
         return overlay
@@ -219,9 +220,17 @@ class SurfaceView(MapView):
             notes.append(f"{hidden} point{'s' if hidden > 1 else ''} hidden")
         return notes
 
-    def _notes_line(self, walker_notes: list[str]) -> str:
-        return SEPARATOR[self.charset].join([*walker_notes, *self._notes,
-                                             KEYS_HINT[self.charset]])
+    def _notes_line(self, walker_notes: list[str], width: int) -> str:
+        """The notes, most needed first, then the key hint: each later part only when it fits
+        whole in `width` (a hint cut to '←→' says nothing)."""
+        first, *rest = [*walker_notes, *self._notes, KEYS_HINT[self.charset]]
+        line = first
+        for part in rest:
+            longer = SEPARATOR[self.charset].join((line, part))
+            if len(for_charset(longer, self.charset)) > width:
+                break
+            line = longer
+        return line
 
     def _text_row(self, text: str, width: int) -> list[Paint]:
         """One caption row: the text in the app's charset, cut to the width."""
