@@ -22,6 +22,7 @@ from losswalk.core.landscapes.models import (
     LandscapeOptions,
     Model,
 )
+from losswalk.core.memo import last_result
 from losswalk.core.walk.basins import BasinSettings
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, OptimizerSettings
@@ -515,7 +516,7 @@ class Explorer:
         the full network's top Hessian eigenvalue, computed once per landscape)."""
         if self._full_top is None or self._full_top[0] is not self.model:
             self._full_top = (self.model, full_top_eigenvalue(self.model))
-        return curvature_at(self.model, self.walker.position, self._full_top[1])
+        return _curvature_at(self.model, self.walker.position, self._full_top[1])
 
 
     # ------------------------------------------------------------------ optimizer race
@@ -577,6 +578,9 @@ class Explorer:
         self.message = ""
         return True
 
+
+# the walker's curvature, remembered: on big data a worker computes it and the screen reads it
+_curvature_at = last_result(curvature_at)
 
 RACE_OPERATIONS = frozenset({  # what works during a race: the race's clock and the view
     "step", "toggle_run", "start_walk", "reset_walker", "cycle_mode", "toggle_scale", "zoom",
