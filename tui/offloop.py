@@ -34,9 +34,13 @@ class OffLoop:
         self.busy = False  # an operation is queued or running
 
     def wanted(self) -> bool:
-        """True when the current landscape has so many examples that keys must not wait."""
-        dataset = getattr(self.app.explorer.model, "dataset", None)
-        return self.busy or getattr(dataset, "n", 0) > HEAVY_EXAMPLES
+        """True when the current landscape, or the data the session carries (n/p build a
+        landscape on it from any other), has so many examples that keys must not wait."""
+        explorer = self.app.explorer
+        dataset = getattr(explorer.model, "dataset", None)
+        carried = explorer.options.examples
+        return self.busy or max(getattr(dataset, "n", 0),
+                                getattr(carried, "n", 0)) > HEAVY_EXAMPLES
 
     def take(self, operation: Callable[..., object], args: tuple, then: Callable[[], None],
              charts: Callable[[], bool], skip_if_busy: bool = False,

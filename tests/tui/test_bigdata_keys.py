@@ -85,3 +85,28 @@ async def test_heavy_keys_run_in_the_worker_and_show_the_same_screen(blobs, monk
     assert "BCE" in off[2] and "MSE" in off[2]
     assert "global minimum" in off[4] and "[" in off[4]  # the flash around it
     assert "race" in off[8]
+
+
+async def test_p_back_to_a_big_data_landscape_is_built_in_the_worker(blobs, monkeypatch):
+    """Regression: from tiny-net on a big file, n went to a landscape without data, and p back
+    built tiny-net over every example on the event loop (3.2 s for 1M rows): the OffLoop only
+    looked at the current landscape, not at the data the session carries."""
+    monkeypatch.setattr(offloop, "HEAVY_EXAMPLES", 1000)
+    where: list[tuple[str, bool]] = []
+    real = Explorer.next_landscape
+
+    def spy(self, delta):
+        real(self, delta)
+        where.append((self.model.name, threading.current_thread() is threading.main_thread()))
+
+    monkeypatch.setattr(Explorer, "next_landscape", spy)
+    app = LosswalkApp(LandscapeOptions.from_user(name="tiny-net", data=str(blobs)).loaded())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert not hasattr(app.explorer.model, "dataset")  # (a landscape without data)
+        await pilot.press("p")
+        await settle(pilot, app)
+    assert where[-1] == ("tiny-net", False), where
+    assert all(not on_loop for _, on_loop in where), where
