@@ -10,6 +10,7 @@ for the user and leave the state as it was.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import TYPE_CHECKING
 
 from losswalk.core.landscapes.landscape import centred_on, zoom
@@ -21,6 +22,7 @@ from losswalk.core.landscapes.models import (
     LandscapeOptions,
     Model,
 )
+from losswalk.core.memo import last_result
 from losswalk.core.walk.minibatch import BATCH_SIZES, MinibatchGradient
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES, OptimizerSettings
 from losswalk.core.walk.walker import Walker, WalkerStatus
@@ -527,11 +529,11 @@ class Explorer:
     def walker_curvature(self) -> Curvature:
         """The curvature where the walker stands (and, for a slice of a many-weight network,
         the full network's top Hessian eigenvalue, computed once per landscape)."""
-        from losswalk.core.landscapes.curvature import curvature_at, full_top_eigenvalue
+        from losswalk.core.landscapes.curvature import full_top_eigenvalue
 
         if self._full_top is None or self._full_top[0] is not self.model:
             self._full_top = (self.model, full_top_eigenvalue(self.model))
-        return curvature_at(self.model, self.walker.position, self._full_top[1])
+        return _remembered_curvature()(self.model, self.walker.position, self._full_top[1])
 
 
     # ------------------------------------------------------------------ optimizer race
@@ -611,6 +613,14 @@ class Explorer:
         self.message = ""
         return True
 
+
+@functools.cache
+def _remembered_curvature():
+    """curvature_at, remembering its last result: on big data a worker computes it and the
+    screen reads it (the curvature module is read only when first used)."""
+    from losswalk.core.landscapes.curvature import curvature_at
+
+    return last_result(curvature_at)
 
 RACE_OPERATIONS = frozenset({  # what works during a race: the race's clock and the view
     "step", "toggle_run", "start_walk", "reset_walker", "cycle_mode", "toggle_scale", "zoom",

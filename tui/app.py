@@ -349,10 +349,19 @@ class LosswalkApp(App[None]):
 
     def action_global_min(self) -> None:
         """Put the walker on the global minimum (the map flashes it) or say why not."""
-        moved = self.explorer.go_to_global_min()
-        self._sync()
-        if moved:  # the walker stands on it now (in a new view when it lay outside the old one)
-            self.map.flash(*self.explorer.walker.position)
+        moved: list[bool] = []  # (big data: go there and compute the screen in a worker first)
+
+        def go() -> None:
+            moved.append(self.explorer.go_to_global_min())
+
+        def shown() -> None:
+            self._sync()
+            if moved and moved[0]:  # it stands on it now (in a new view when it lay outside)
+                self.map.flash(*self.explorer.walker.position)
+
+        if not self._offloop.take(go, (), shown, lambda: True):
+            go()
+            shown()
 
     def action_reset(self) -> None:
         self._do(self.explorer.reset_walker)

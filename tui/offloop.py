@@ -4,7 +4,8 @@ On a landscape with many examples every loss or gradient reads them all (a milli
 0.1 s a pass here), and a key may need a dozen passes (a step, the rose, the cross-sections, a
 new model for λ or n/p). The app hands such operations to an OffLoop: one worker thread runs them
 in the order the keys came, then computes what the screen will read (the walker's feel and the
-cross-sections, both remembered), and the app redraws from the finished state. Frames of the
+cross-sections, and the data view's accuracy and costliest examples or the curvature when
+they are shown, all remembered), and the app redraws from the finished state. Frames of the
 animated walk that arrive while it is busy are skipped, not queued.
 """
 
@@ -33,9 +34,13 @@ class OffLoop:
         self.busy = False  # an operation is queued or running
 
     def wanted(self) -> bool:
-        """True when the current landscape has so many examples that keys must not wait."""
-        dataset = getattr(self.app.explorer.model, "dataset", None)
-        return self.busy or getattr(dataset, "n", 0) > HEAVY_EXAMPLES
+        """True when the current landscape, or the data the session carries (n/p build a
+        landscape on it from any other), has so many examples that keys must not wait."""
+        explorer = self.app.explorer
+        dataset = getattr(explorer.model, "dataset", None)
+        carried = explorer.options.examples
+        return self.busy or max(getattr(dataset, "n", 0),
+                                getattr(carried, "n", 0)) > HEAVY_EXAMPLES
 
     def take(self, operation: Callable[..., object], args: tuple, then: Callable[[], None],
              charts: Callable[[], bool], skip_if_busy: bool = False,
@@ -87,6 +92,12 @@ class OffLoop:
         walker.feel()
         if sections:
             slices(explorer.model, tuple(float(c) for c in walker.position), explorer.extent)
+            if explorer.data_view and hasattr(explorer.model, "dataset"):
+                from losswalk.tui.widgets.data_view import data_numbers  # (opened: imported)
+
+                data_numbers(explorer.model, walker.position)  # accuracy, costliest examples
+        if explorer.curvature_shown:  # the Hessian over every example
+            explorer.walker_curvature()
 
     def _finish(self, error: Exception | None, then: Callable[[], None]) -> None:
         """On the event loop: say what went wrong, if anything, and redraw."""

@@ -14,6 +14,7 @@ import numpy as np
 
 from losswalk.core.landscapes.losses import sigmoid, softplus
 from losswalk.core.landscapes.models import LogisticModel, ModelError, TinyNet
+from losswalk.core.memo import last_result
 
 if TYPE_CHECKING:
     from losswalk.core.landscapes.models import Model
@@ -86,6 +87,13 @@ def costliest(model: Model, w, k: int = 3) -> list[Example]:
     order = candidates[np.argsort(-losses[candidates], kind="stable")][:k]
     return [Example(int(i), float(X[i, 0]), float(X[i, 1]) if X.shape[1] > 1 else None,
                     float(y[i]), float(p[i]), float(losses[i])) for i in order]
+
+
+@last_result
+def data_summary(model: Model, w, k: int = 3) -> tuple[float, list[Example]]:
+    """(accuracy, the k costliest examples) at w, remembered for the last model and point: on big
+    data the app computes them in a worker and the data view then reads them at once."""
+    return accuracy(model, w), costliest(model, w, k)
 
 
 Segment = tuple[tuple[float, float], tuple[float, float]]

@@ -16,8 +16,8 @@ from losswalk.core.landscapes.losses import sigmoid
 from losswalk.core.lesson.inspect import (
     FLAT_WEIGHTS,
     NO_DATA,
-    accuracy,
-    costliest,
+    Example,
+    data_summary,
     decision_boundary,
     logits,
 )
@@ -48,11 +48,16 @@ def _box(v: np.ndarray) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+def data_numbers(model, w) -> tuple[float, list[Example]]:
+    """The view's accuracy and COSTLY costliest examples at w (remembered for the last point)."""
+    return data_summary(model, w, COSTLY)
+
+
 def costliest_text(model, w, charset: str = "unicode", k: int = COSTLY) -> str:
     """"these 3 points cost the most:" and one line per point, marked as on the plot."""
     if not hasattr(model, "dataset"):
         return NO_DATA
-    worst = costliest(model, w, k)
+    _, worst = data_summary(model, w, k)
     if not worst:
         return "no losses to rank: the weights are not finite"
     mark = COSTLY_MARKERS[charset]
@@ -91,7 +96,7 @@ class DataView(PlotextPlot):
         # the tiny net reads only x1: on 2-D data its p is a curve over x1 too, not a line in x1, x2
         one_d = data.X.shape[1] == 1 or model.name == "tiny-net"
         X = data.X[:, 0] if one_d else data.X
-        acc = accuracy(model, w)
+        acc, worst = data_numbers(model, w)
         acc_text = f"acc {acc:.0%}" if math.isfinite(acc) else "acc -"
         shown = np.unique(np.linspace(0, data.n - 1, min(data.n, MAX_SHOWN)).astype(int))
         of = f" ({len(shown)} of {data.n} shown)" if len(shown) < data.n else ""
@@ -113,7 +118,7 @@ class DataView(PlotextPlot):
             if pick.size:
                 plt.scatter(xs[pick], ys[pick], marker=LABEL_MARKERS[self.charset][label],
                             color=LABEL_COLOURS[label], label=f"y={label}")
-        worst = [e.index for e in costliest(model, w, COSTLY)]
+        worst = [e.index for e in worst]
         if worst:
             plt.scatter(xs[worst], ys[worst], marker=COSTLY_MARKERS[self.charset],
                         color=COSTLY_COLOUR, label="costliest")
