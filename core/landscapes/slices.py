@@ -16,6 +16,7 @@ network's gradient g (the chain rule). The picture is a slice: what it hides is 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import threading
 from collections.abc import Sequence
@@ -43,7 +44,7 @@ PCA_MARGIN = 0.25  # the PCA view is the run's bounding box plus this share of i
 GRID_BUDGET = 20_000_000  # a slice's map scores at most this many (example, cell) pairs
 GRID_WORK = 5e10  # ... and at most about this many (example, cell, weight) multiply-adds
 GRID_SEED = 0  # seed of the fixed sample of examples used above that budget
-CHUNK_ELEMENTS = 500_000  # hidden activations held at once while scoring a grid (float32)
+CHUNK_ELEMENTS = 350_000  # hidden activations held at once while scoring a grid (float32, in L2)
 TRAINING_SEED = 0
 CACHED_TRAININGS = 8
 
@@ -226,66 +227,91 @@ class SliceModel:
 
     def loss_grid(self, w1s: np.ndarray, w2s: np.ndarray) -> np.ndarray:
         """values[j, i] = loss at (w1s[i], w2s[j]), batched over grid points in float32 (relative
-        error about 1e-5, tested against the per-point loss). Each layer's weights are affine in
-        (a, b), M* + a M1 + b M2: along a grid row the b part is added once, and a few points
-        at a time go through the network as one stacked product per layer."""
+        error about 1e-5, tested against the per-point loss). Every layer is affine in (a, b): the
+        first layer's pre-activations P* + a P1 + b P2 for all examples are computed once, and
+        along a grid row a few points at a time go through the later layers as one stacked
+        product per layer. Each example is multiplied by its label's sign s = 1 - 2y through the
+        whole network (tanh is odd, the layers linear: the constant unit carrying the biases is
+        s), so the output is u = s z and the loss softplus(u), with no cancellation near 0."""
         w1s, w2s = np.asarray(w1s, dtype=float), np.asarray(w2s, dtype=float)
         X, y = self.dataset.X, self.dataset.y
         n = self.grid_examples(w1s.size, w2s.size)
         if n < len(y):
             keep = np.sort(np.random.default_rng(GRID_SEED).choice(len(y), n, replace=False))
             X, y = X[keep], y[keep]
-        stacks = self._augmented_layers()
-        # examples in `blocks` equal blocks, each product small enough for one BLAS thread;
-        # padding rows are zeros whose loss (log 2 each) is taken off below
-        widest = max(M.shape[0] for M, _M1, _M2 in stacks)
-        blocks = math.ceil(n * widest * widest / ONE_THREAD_WORK)
+        first, later = self._plane_layers()
+        # examples in `blocks` equal blocks, each later product small enough for one BLAS
+        # thread; padding examples have s = 0, so u = 0 and their loss log 2 is taken off below
+        widest = max(M.shape[0] * M.shape[1] for M, _M1, _M2 in later)
+        blocks = math.ceil(n * widest / ONE_THREAD_WORK)
         rows = math.ceil(n / blocks)
         padded = rows * blocks
-        inputs = np.zeros((padded, X.shape[1] + 1), np.float32)
-        inputs[:n, :-1], inputs[:n, -1] = X, 1.0
-        inputs = inputs.reshape(blocks, rows, -1).transpose(0, 2, 1).copy()  # examples last
-        sign = np.zeros(padded, np.float32)  # BCE = softplus(sign z): no cancellation near 0
+        sign = np.zeros(padded)
         sign[:n] = 1.0 - 2.0 * y
-        per_chunk = max(1, min(w1s.size, CHUNK_ELEMENTS // (padded * widest)))
-        buffers = [np.empty((per_chunk, blocks, M.shape[0], rows), np.float32)
-                   for M, _M1, _M2 in stacks]
+        inputs = np.zeros((padded, 1 + X.shape[1]))
+        inputs[:n, 0], inputs[:n, 1:] = 1.0, X
+        inputs *= sign[:, None]
+        hidden = [first[0].shape[0], *(M.shape[0] for M, _M1, _M2 in later[:-1])]
+        # the first layer's pre-activations, (blocks, units * rows) each
+        P = [(M @ inputs.T).reshape(hidden[0], blocks, rows).transpose(1, 0, 2)
+             .reshape(blocks, -1).astype(np.float32) for M in first]
+        per_chunk = max(1, min(w1s.size, CHUNK_ELEMENTS // (padded * max(hidden))))
+        # activations (points, blocks, 1 + units, examples): the first unit is the constant s
+        acts = [np.empty((per_chunk, blocks, 1 + h, rows), np.float32) for h in hidden]
+        for h in acts:
+            h[:, :, 0] = sign.reshape(blocks, rows)
+        first_units = acts[0].reshape(per_chunk, blocks, -1)[:, :, rows:]
+        coefficients = np.ones((per_chunk, 2), np.float32)  # (a, 1) against (P1, P* + b P2)
+        along_row = np.empty((2, *P[0].shape), np.float32)
+        along_row[0] = P[1]
+        width = ONE_THREAD_WORK // (2 * per_chunk)  # columns of one first-layer product
+        u = np.empty((per_chunk, padded), np.float32)
+        terms = np.empty_like(u)
+        a_all = w1s.astype(np.float32)
         values = np.empty((w2s.size, w1s.size))
         for j, b in enumerate(w2s.astype(np.float32)):
-            along_row = [M + b * M2 for M, _M1, M2 in stacks]
+            np.add(P[0], b * P[2], out=along_row[1])
+            mats = [(M + b * M2) + a_all[:, None, None] * M1 for M, M1, M2 in later]
             for s in range(0, w1s.size, per_chunk):
-                a = w1s[s:s + per_chunk].astype(np.float32)[:, None, None]
-                h = inputs
-                for k, (row_part, (_M, M1, _M2), out) in enumerate(
-                        zip(along_row, stacks, buffers, strict=True)):
-                    h = np.matmul((row_part + a * M1)[:, None], h, out=out[:len(a)])
-                    if k < len(stacks) - 1:
-                        np.tanh(h, out=h)
-                u = h.reshape(len(a), padded) * sign
-                loss = np.maximum(u, 0) + np.log1p(np.exp(-np.abs(u)))
-                values[j, s:s + len(a)] = (loss.sum(axis=1, dtype=np.float64)
-                                           - (padded - n) * math.log(2.0)) / n
+                c = min(per_chunk, w1s.size - s)
+                coefficients[:c, 0] = a_all[s:s + c]
+                for block, e in itertools.product(range(blocks), range(0, P[0].shape[1], width)):
+                    np.matmul(coefficients[:c], along_row[:, block, e:e + width],
+                              out=first_units[:c, block, e:e + width])
+                np.tanh(acts[0][:c, :, 1:], out=acts[0][:c, :, 1:])
+                for k, W in enumerate(mats[:-1]):
+                    out = acts[k + 1][:c, :, 1:]
+                    np.matmul(W[s:s + c, None], acts[k][:c], out=out)
+                    np.tanh(out, out=out)
+                np.matmul(mats[-1][s:s + c, None], acts[-1][:c],
+                          out=u[:c].reshape(c, blocks, 1, rows))
+                values[j, s:s + c] = _mean_softplus(u[:c], terms[:c], padded - n)
         return values
 
-    def _augmented_layers(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Each layer as (out + 1, in + 1) float32 matrices for theta*, d1 and d2: the last input
-        column carries the biases, and a hidden layer's last output row is a constant unit
-        (pre-activation 1, so tanh(1) after it; the next layer's biases are divided by tanh(1))."""
-        shapes = self.network.shapes
-        out = []
-        for k, (fan_out, fan_in) in enumerate(shapes):
-            hidden = k < len(shapes) - 1
-            scale = 1.0 if k == 0 else 1.0 / math.tanh(1.0)  # the constant input: 1 or tanh(1)
+    def _plane_layers(self) -> tuple[list[np.ndarray], list[tuple[np.ndarray, ...]]]:
+        """The network's layers for theta*, d1 and d2, each as W with its biases as a first column:
+        the first layer's three (float64) and every later layer's three (float32)."""
+        stacks = []
+        for k in range(len(self.network.shapes)):
             mats = []
             for v in (self.theta, *self.directions):
                 W, c = self.network.layers(v)[k]
-                M = np.zeros((fan_out + hidden, fan_in + 1))
-                M[:fan_out, :-1], M[:fan_out, -1] = W, c * scale
-                if hidden and v is self.theta:
-                    M[-1, -1] = scale
-                mats.append(M.astype(np.float32))
-            out.append(tuple(mats))
-        return out
+                mats.append(np.hstack([c[:, None], W]))
+            stacks.append(mats)
+        return stacks[0], [tuple(M.astype(np.float32) for M in mats) for mats in stacks[1:]]
+
+
+def _mean_softplus(u: np.ndarray, terms: np.ndarray, padding: int) -> np.ndarray:
+    """The mean of softplus(u) = max(u, 0) + log1p(exp(-|u|)) over each row of u (overwritten, as
+    is terms), less `padding` entries of u = 0 (log 2 each), summed pairwise: 2 max(u, 0) is
+    u + |u|, exact in floating point."""
+    np.abs(u, out=terms)
+    u += terms
+    np.negative(terms, out=terms)
+    np.exp(terms, out=terms)
+    np.log1p(terms, out=terms)
+    total = 0.5 * u.sum(axis=1).astype(np.float64) + terms.sum(axis=1).astype(np.float64)
+    return (total - padding * math.log(2.0)) / (u.shape[1] - padding)
 
 
 def _around(points: np.ndarray) -> Extent:

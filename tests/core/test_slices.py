@@ -272,3 +272,23 @@ def test_default_learning_rate_walks_downhill_from_the_start(which, request):
     losses = [walker.step().loss for _ in range(200)]
     assert walker.status is not WalkerStatus.DIVERGED and not walker.off_map
     assert losses[-1] < 0.25 * walker.trail[0].loss
+
+
+def test_grid_with_uneven_example_blocks_matches_the_loop():
+    """64,64 cuts 130 examples into 3 blocks of 44 (2 padding examples, which carry sign 0)."""
+    m = SliceModel("random", make_dataset("moons", n=130), hidden=(64, 64))
+    widest = 64 * 65
+    assert 130 % -(-130 * widest // slices.ONE_THREAD_WORK) != 0  # the blocks need padding
+    w1s, w2s = np.linspace(-1, 1, 5), np.linspace(-1, 1, 3)
+    loop = np.array([[m.loss([a, b]) for a in w1s] for b in w2s])
+    np.testing.assert_allclose(m.loss_grid(w1s, w2s), loop, rtol=2e-5)
+
+
+def test_grid_keeps_tiny_losses_relative_accuracy():
+    """At theta* on separable data almost every example is far from the boundary (|z| large):
+    softplus(-|z|) must be kept, not rounded to 0, or the tiny loss would lose its digits."""
+    m = SliceModel("random", make_dataset("separable", n=200), hidden=(16, 16))
+    small = np.array([-1e-3, 0.0, 1e-3])
+    loop = np.array([[m.loss([a, b]) for a in small] for b in small])
+    assert loop.max() < 1e-3
+    np.testing.assert_allclose(m.loss_grid(small, small), loop, rtol=2e-5)
