@@ -2,15 +2,16 @@
 
 The interpolant is shape-preserving: bicubic Hermite patches (once continuously differentiable)
 whose slopes at the grid nodes are limited per axis as in PCHIP / Fritsch-Carlson (zero at a
-node that is a local extremum of its row or column, and on flat stretches) and whose
-cross-derivatives are zero. The limit is half of Fritsch-Carlson's (|slope| <= 1.5 x the
-neighbouring secants) so that every Bezier control point of every cell lies between the cell's
-lowest and highest corner: by the convex-hull property the interpolant never goes below the
-lowest or above the highest of its cell's four corners (no invented minima below the grid, a
-constant grid stays constant). It passes through the grid points, and its gradient is exact for
-the interpolant, so the minima finder's Newton steps and Hessians work on it as on a formula. Points outside the grid, and grid
+node that is a local extremum of its row or column, and on flat stretches) and whose cross-
+derivatives are the cells' bilinear twists, cut where needed. The slope limit is half of
+Fritsch-Carlson's (|slope| <= 1.5 x the neighbouring secants) and the twist cut is chosen so
+that every Bezier control point of every cell lies between the cell's lowest and highest corner:
+by the convex-hull property the interpolant never goes below the lowest or above the highest of
+its cell's four corners (no invented minima below the grid, a constant grid stays constant). It
+passes through the grid points, and its gradient is exact for the interpolant, so the minima
+finder's Newton steps and Hessians work on it as on a formula. Points outside the grid, and grid
 cells with a corner that was never computed, have no loss: NaN, never a made-up value (missing
-corners are filled by neighbour averaging only to fit the spline around them).
+corners are filled by neighbour averaging only to fit the interpolant around them).
 """
 
 from __future__ import annotations
@@ -87,6 +88,34 @@ def limited_slopes(nodes: np.ndarray, values: np.ndarray) -> np.ndarray:
     return D
 
 
+def limited_twists(x, y, V, Dx, Dy) -> np.ndarray:
+    """Cross-derivatives d2/dxdy [j, i] at the nodes: the mean of the adjacent cells' bilinear
+    twists (exact on a + b x + c y + d x y), cut to the largest interval (always holding 0) in
+    which every interior Bezier control point of the four cells around the node stays between
+    that cell's lowest and highest corner."""
+    hx, hy = np.diff(x), np.diff(y)
+    cell = (V[1:, 1:] - V[1:, :-1] - V[:-1, 1:] + V[:-1, :-1]) / np.outer(hy, hx)
+    ny, nx = V.shape
+    total, count = np.zeros_like(V), np.zeros_like(V)
+    lo, hi = np.full_like(V, -np.inf), np.full_like(V, np.inf)
+    corners = np.stack([V[:-1, :-1], V[:-1, 1:], V[1:, :-1], V[1:, 1:]])
+    m, M = corners.min(axis=0), corners.max(axis=0)
+    k = np.outer(hy, hx) / 9.0
+    for dj, sy in ((0, 1.0), (1, -1.0)):  # the node at the cell's bottom (sy=+1) or top
+        for di, sx in ((0, 1.0), (1, -1.0)):
+            rows, cols = slice(dj, ny - 1 + dj), slice(di, nx - 1 + di)
+            total[rows, cols] += cell
+            count[rows, cols] += 1.0
+            base = (V[rows, cols] + sx * hx[np.newaxis, :] * Dx[rows, cols] / 3.0
+                    + sy * hy[:, np.newaxis] * Dy[rows, cols] / 3.0)
+            a, b = (m - base) / k, (M - base) / k
+            if sx * sy < 0:
+                a, b = -b, -a
+            lo[rows, cols] = np.maximum(lo[rows, cols], np.minimum(a, 0.0))
+            hi[rows, cols] = np.minimum(hi[rows, cols], np.maximum(b, 0.0))
+    return np.clip(total / np.maximum(count, 1.0), lo, hi)
+
+
 def _fill(values: np.ndarray) -> np.ndarray:
     """values with NaN points replaced by repeated averages of their grid neighbours (starting
     from the mean), so a spline can pass through them; computed points are kept exactly."""
@@ -138,7 +167,11 @@ class GridSurface:
         V = _fill(self.values)
         Dx = limited_slopes(self.x, V.T).T
         Dy = limited_slopes(self.y, V)
-        self._tables = (V, Dx, Dy, np.zeros_like(V))  # zero cross-derivatives
+        if self.x.size > 1 and self.y.size > 1:
+            Dxy = limited_twists(self.x, self.y, V, Dx, Dy)
+        else:
+            Dxy = np.zeros_like(V)
+        self._tables = (V, Dx, Dy, Dxy)
         # a cell is usable when its 4 corners were computed: [j, i] for the cell right/up of it
         c = self.computed
         self.cell_ok = c[:-1, :-1] & c[1:, :-1] & c[:-1, 1:] & c[1:, 1:]
@@ -217,13 +250,24 @@ class GridSurface:
             for p, (cols, xc) in enumerate(((i, False), (i + 1, False), (i, True), (i + 1, True))):
                 table = (Mxy if yc else Mx) if xc else (My if yc else V)
                 corner[q, p] = table[rows, cols]
-        loss = sum(by[q] * bx[p] * corner[q, p] for q in range(4) for p in range(4))
+        # as in _point: the value weights on (f_k, f_k+1) act as f_k + w (f_k+1 - f_k), so the
+        # interpolant is exactly flat where a cell's corners tie
+        def along(w, q, value=True):  # row group q along x; the value or (not) its slope
+            return ((corner[q, 0] if value else 0.0) + w[1] * (corner[q, 1] - corner[q, 0])
+                    + w[2] * corner[q, 2] + w[3] * corner[q, 3])
+
+        def across(w, rows, value=True):  # the four row results along y
+            return ((rows[0] if value else 0.0) + w[1] * (rows[1] - rows[0])
+                    + w[2] * rows[2] + w[3] * rows[3])
+
+        rows = [along(bx, q) for q in range(4)]
+        loss = across(by, rows)
         ok = in_x & in_y & self.cell_ok[j, i]
         nan = np.where(ok, 0.0, np.nan)
         if not slopes:
             return loss + nan, None, None
-        g1 = sum(by[q] * dx[p] * corner[q, p] for q in range(4) for p in range(4))
-        g2 = sum(dy[q] * bx[p] * corner[q, p] for q in range(4) for p in range(4))
+        g1 = across(by, [along(dx, q, False) for q in range(4)])
+        g2 = across(dy, rows, False)
         return loss + nan, g1 + nan, g2 + nan
 
     def _at(self, w) -> tuple[float, float, float]:
@@ -262,12 +306,12 @@ class GridSurface:
                 return math.nan, math.nan, math.nan
             hx, hy = xs[i + 1] - xs[i], ys[j + 1] - ys[j]
         ax, ay = 1.0 - bx, 1.0 - by  # _hermite, written out for speed
-        wx0, wx1 = ax * ax * (1.0 + 2.0 * bx), bx * bx * (3.0 - 2.0 * bx)
-        wy0, wy1 = ay * ay * (1.0 + 2.0 * by), by * by * (3.0 - 2.0 * by)
+        # written as f_k + w1 (f_k+1 - f_k): exactly flat where the corners tie (no rounding
+        # ripples for the minima finder to read as minima)
+        wx1, wy1 = bx * bx * (3.0 - 2.0 * bx), by * by * (3.0 - 2.0 * by)
         cx, ex = hx * bx * ax * ax, -hx * bx * bx * ax
         cy, ey = hy * by * ay * ay, -hy * by * by * ay
         dbx, dby = 6.0 * bx * ax / hx, 6.0 * by * ay / hy
-        dax, day = -dbx, -dby
         dcx, dex = ax * (1.0 - 3.0 * bx), bx * (3.0 * bx - 2.0)
         dcy, dey = ay * (1.0 - 3.0 * by), by * (3.0 * by - 2.0)
         V, Mx, My, Mxy = self._rows
@@ -277,12 +321,11 @@ class GridSurface:
         rows = []
         for vals, curv in ((v0, x0), (v1, x1), (m0, n0), (m1, n1)):
             a, b, c, e = vals[i], vals[i + 1], curv[i], curv[i + 1]
-            rows.append((wx0 * a + wx1 * b + cx * c + ex * e,
-                         dax * a + dbx * b + dcx * c + dex * e))
+            rows.append((a + wx1 * (b - a) + cx * c + ex * e, dbx * (b - a) + dcx * c + dex * e))
         (f0, g0), (f1, g1), (k0, l0), (k1, l1) = rows
-        loss = wy0 * f0 + wy1 * f1 + cy * k0 + ey * k1
-        d1 = wy0 * g0 + wy1 * g1 + cy * l0 + ey * l1
-        d2 = day * f0 + dby * f1 + dcy * k0 + dey * k1
+        loss = f0 + wy1 * (f1 - f0) + cy * k0 + ey * k1
+        d1 = g0 + wy1 * (g1 - g0) + cy * l0 + ey * l1
+        d2 = dby * (f1 - f0) + dcy * k0 + dey * k1
         return loss, d1, d2
 
     # --- defaults ------------------------------------------------------------------------
