@@ -170,10 +170,79 @@ def landmarks(model: Model, extent) -> MinimaReport:
             need = np.ceil(_spans(window) / step).astype(int)
             nx, ny = np.clip(need, MIN_VIEW_CELLS, cells) + 1
             found.append(_cached_search(model, window, (int(nx), int(ny)), home=False))
-        return _report(found, view, None if window == view else window, home_extent)
+        report = _report(found, view, None if window == view else window, home_extent)
+        return _one_per_flat_region(model, report, step)
 
 
 _SAMPLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> its search sample
+
+
+FLAT_SAMPLES_PER_CELL = 4  # loss samples per search cell on the path between two tied points
+
+
+def _one_per_flat_region(model: Model, report: MinimaReport, cell: np.ndarray) -> MinimaReport:
+    """The report with the critical points that lie on one flat region (a plateau or floor of a
+    surface file, a constant landscape) shown as one: points whose losses tie and are joined by
+    a straight path on which the loss stays tied (sampled FLAT_SAMPLES_PER_CELL times a search
+    cell). The one kept is of the group's most telling kind (a minimum if any, else a maximum,
+    else a saddle), the first of that kind in the report's order; the note names each point
+    that stands for a flat region."""
+    scale = report.loss_scale
+    merged: list[tuple[str, float]] = []
+
+    def flat_path(a: CriticalPoint, b: CriticalPoint) -> bool:
+        if abs(a.loss - b.loss) > _tie_tol(a.loss, scale):
+            return False
+        wa, wb = np.array([a.w1, a.w2]), np.array([b.w1, b.w2])
+        n = int(np.ceil(FLAT_SAMPLES_PER_CELL * np.max(np.abs(wb - wa) / cell))) + 1
+        ts = np.linspace(0.0, 1.0, max(n, 3))[1:-1]
+        ts = ts[np.argsort(np.abs(ts - 0.5), kind="stable")]  # the middle first: fails fastest
+        return all(abs(float(model.loss(wa + t * (wb - wa))) - a.loss) <= _tie_tol(a.loss, scale)
+                   for t in ts)
+
+    def flat_around(p: CriticalPoint) -> bool:
+        """The loss ties at half a search cell all round p: p lies on a flat region."""
+        w = np.array([p.w1, p.w2])
+        steps = [np.array([sx * cell[0], sy * cell[1]]) / 2 for sx, sy in
+                 ((1, 0), (-1, 0), (0, 1), (0, -1))]
+        return all(abs(float(model.loss(w + d)) - p.loss) <= _tie_tol(p.loss, scale)
+                   for d in steps)
+
+    def one_per_region(points: Sequence[CriticalPoint]) -> tuple[CriticalPoint, ...]:
+        parent = list(range(len(points)))
+
+        def root(k: int) -> int:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        for a in range(len(points)):
+            for b in range(a + 1, len(points)):
+                if root(a) != root(b) and flat_path(points[a], points[b]):
+                    parent[root(b)] = root(a)
+        groups: dict[int, list[CriticalPoint]] = {}
+        for k, p in enumerate(points):
+            groups.setdefault(root(k), []).append(p)
+        kept = []
+        for group in groups.values():
+            kinds = {p.kind for p in group}
+            kind = next(k for k in ("minimum", "maximum", "saddle") if k in kinds)
+            first = next(p for p in group if p.kind == kind)
+            kept.append(first)
+            if points is report.points and (len(group) > 1 or flat_around(first)):
+                merged.append((first.kind, first.loss))
+        return tuple(p for p in points if p in kept)
+
+    with np.errstate(all="ignore"):
+        points = one_per_region(report.points)
+        global_minima = one_per_region(report.global_minima)
+    if not merged:
+        return report
+    words = "; ".join(f"the {kind} at loss {f:.5g} is a flat region (one point shown for all "
+                      "of it)" for kind, f in merged)
+    note = ". ".join(part for part in (report.note, words) if part)
+    return replace(report, points=points, global_minima=global_minima, note=note)
 
 
 def _search_sample(model: Model) -> Model:
