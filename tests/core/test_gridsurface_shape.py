@@ -98,3 +98,60 @@ def test_bilinear_data_is_reproduced_exactly() -> None:
     for w in np.random.default_rng(1).uniform([-1, 0], [2, 3], size=(50, 2)):
         assert model.loss(w) == pytest.approx(0.7 - 1.3 * w[0] + 2.1 * w[1] + 0.4 * w[0] * w[1],
                                               abs=1e-12)
+
+
+def _disc(n: int = 51):
+    x = np.linspace(-1.0, 1.0, n)
+    return x, x[np.newaxis, :] ** 2 + x[:, np.newaxis] ** 2
+
+
+def test_flat_floor_is_one_minimum_at_the_grids_lowest_loss_with_a_note() -> None:
+    """Issue 11 §1: a 51x51 surface with a flat floor at 0.001 (the natural spline found 96
+    minima, 184 saddles and a loss of -0.0022 below every grid value)."""
+    x, r2 = _disc()
+    V = np.maximum(r2 - 0.3, 0.0) + 0.001
+    model = GridSurface(x, x, V, name="floor", description="")
+    fine = model.loss_grid(np.linspace(-1, 1, 401), np.linspace(-1, 1, 401))
+    assert fine.min() >= V.min() - 1e-15  # nothing below the grid's lowest value
+    report = landmarks(model, model.extent)
+    assert report.counts() == {"minimum": 1, "saddle": 0, "maximum": 0}
+    (best,) = report.global_minima
+    assert best.loss == pytest.approx(0.001, abs=1e-15) and best.is_global
+    assert V.min() == 0.001 and r2[np.isclose(V, 0.001)].max() <= 0.3 + 1e-12
+    assert best.w1 ** 2 + best.w2 ** 2 <= 0.3  # on the floor
+    assert "the minimum at loss 0.001 is a flat region" in report.note
+
+
+def test_constant_surface_is_one_global_minimum() -> None:
+    """The natural spline's rounding ripples made 197 'global minima' of a constant."""
+    x, _ = _disc()
+    model = GridSurface(x, x, np.full((51, 51), 0.7), name="c", description="")
+    assert model.loss((0.123, -0.456)) == 0.7 and tuple(model.grad((0.123, -0.456))) == (0, 0)
+    report = landmarks(model, model.extent)
+    assert report.counts() == {"minimum": 1, "saddle": 0, "maximum": 0}
+    assert len(report.global_minima) == 1 and report.global_minima[0].loss == 0.7
+    assert "flat region" in report.note
+
+
+def test_saturated_accuracy_plateau_is_one_maximum_and_no_spurious_minima() -> None:
+    """train_acc saturating at 100 in the middle: one flat maximum, no minimum inside (the
+    lowest accuracies are on the grid's corners, not critical points)."""
+    x, r2 = _disc()
+    V = np.minimum(100.0, 120.0 - 50.0 * r2)
+    model = GridSurface(x, x, V, name="acc", description="")
+    fine = model.loss_grid(np.linspace(-1, 1, 301), np.linspace(-1, 1, 301))
+    assert fine.max() <= 100.0 + 1e-12 and fine.min() >= V.min() - 1e-12
+    report = landmarks(model, model.extent)
+    assert report.counts() == {"minimum": 0, "saddle": 0, "maximum": 1}
+    assert report.points[0].loss == 100.0
+    assert "the maximum at loss 100 is a flat region" in report.note
+
+
+def test_a_bowl_on_the_grid_keeps_its_minimum_without_a_flat_note() -> None:
+    x, r2 = _disc(21)
+    model = GridSurface(x, x, r2 + 0.5, name="bowl", description="")
+    report = landmarks(model, model.extent)
+    assert report.counts() == {"minimum": 1, "saddle": 0, "maximum": 0}
+    (best,) = report.global_minima
+    assert (best.w1, best.w2, best.loss) == pytest.approx((0.0, 0.0, 0.5), abs=1e-12)
+    assert report.note == ""
