@@ -182,9 +182,10 @@ FLAT_SAMPLES_PER_CELL = 4  # loss samples per search cell on the path between tw
 
 def _one_per_flat_region(model: Model, report: MinimaReport, cell: np.ndarray) -> MinimaReport:
     """The report with the critical points that lie on one flat region (a plateau or floor of a
-    surface file, a constant landscape) shown as one: points whose losses tie and are joined by
-    a straight path on which the loss stays tied (sampled FLAT_SAMPLES_PER_CELL times a search
-    cell). The one kept is of the group's most telling kind (a minimum if any, else a maximum,
+    surface file, a constant landscape) shown as one: points with the loss tied half a search
+    cell away along both axes (not a flat line, like tiny-net's w2 = 0, where isolated saddles
+    sit) whose losses tie and are joined by a straight path on which the loss stays tied
+    (sampled FLAT_SAMPLES_PER_CELL times a search cell). The one kept is of the group's most telling kind (a minimum if any, else a maximum,
     else a saddle), the first of that kind in the report's order; the note names each point
     that stands for a flat region."""
     scale = report.loss_scale
@@ -201,12 +202,15 @@ def _one_per_flat_region(model: Model, report: MinimaReport, cell: np.ndarray) -
                    for t in ts)
 
     def flat_around(p: CriticalPoint) -> bool:
-        """The loss ties at half a search cell all round p: p lies on a flat region."""
+        """The loss ties half a search cell from p along w1 (one way or the other) and along w2:
+        p lies on (or on the rim of) a flat region, not on a flat line."""
         w = np.array([p.w1, p.w2])
-        steps = [np.array([sx * cell[0], sy * cell[1]]) / 2 for sx, sy in
-                 ((1, 0), (-1, 0), (0, 1), (0, -1))]
-        return all(abs(float(model.loss(w + d)) - p.loss) <= _tie_tol(p.loss, scale)
-                   for d in steps)
+
+        def ties(dw: np.ndarray) -> bool:
+            return abs(float(model.loss(w + dw)) - p.loss) <= _tie_tol(p.loss, scale)
+
+        dx, dy = np.array([cell[0] / 2, 0.0]), np.array([0.0, cell[1] / 2])
+        return (ties(dx) or ties(-dx)) and (ties(dy) or ties(-dy))
 
     def one_per_region(points: Sequence[CriticalPoint]) -> tuple[CriticalPoint, ...]:
         parent = list(range(len(points)))
@@ -217,22 +221,24 @@ def _one_per_flat_region(model: Model, report: MinimaReport, cell: np.ndarray) -
                 k = parent[k]
             return k
 
+        flat = [flat_around(p) for p in points]
         for a in range(len(points)):
             for b in range(a + 1, len(points)):
-                if root(a) != root(b) and flat_path(points[a], points[b]):
+                if (flat[a] and flat[b] and root(a) != root(b)
+                        and flat_path(points[a], points[b])):
                     parent[root(b)] = root(a)
-        groups: dict[int, list[CriticalPoint]] = {}
-        for k, p in enumerate(points):
-            groups.setdefault(root(k), []).append(p)
-        kept = []
+        groups: dict[int, list[int]] = {}
+        for k in range(len(points)):
+            groups.setdefault(root(k), []).append(k)
+        kept = set()
         for group in groups.values():
-            kinds = {p.kind for p in group}
-            kind = next(k for k in ("minimum", "maximum", "saddle") if k in kinds)
-            first = next(p for p in group if p.kind == kind)
-            kept.append(first)
-            if points is report.points and (len(group) > 1 or flat_around(first)):
-                merged.append((first.kind, first.loss))
-        return tuple(p for p in points if p in kept)
+            kinds = {points[k].kind for k in group}
+            kind = next(name for name in ("minimum", "maximum", "saddle") if name in kinds)
+            first = next(k for k in group if points[k].kind == kind)
+            kept.add(first)
+            if points is report.points and flat[first]:
+                merged.append((kind, points[first].loss))
+        return tuple(p for k, p in enumerate(points) if k in kept)
 
     with np.errstate(all="ignore"):
         points = one_per_region(report.points)
