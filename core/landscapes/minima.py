@@ -185,9 +185,9 @@ def _one_per_flat_region(model: Model, report: MinimaReport, cell: np.ndarray) -
     surface file, a constant landscape) shown as one: points with the loss tied half a search
     cell away along both axes (not a flat line, like tiny-net's w2 = 0, where isolated saddles
     sit) whose losses tie and are joined by a straight path on which the loss stays tied
-    (sampled FLAT_SAMPLES_PER_CELL times a search cell). The one kept is of the group's most telling kind (a minimum if any, else a maximum,
-    else a saddle), the first of that kind in the report's order; the note names each point
-    that stands for a flat region."""
+    (sampled FLAT_SAMPLES_PER_CELL times a search cell). The one kept is of the group's most
+    telling kind (a minimum if any, else a maximum, else a saddle), the first of that kind in
+    the report's order; the note names each point that stands for a flat region."""
     scale = report.loss_scale
     merged: list[tuple[str, float]] = []
 

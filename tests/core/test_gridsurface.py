@@ -17,7 +17,6 @@ from losswalk.core.walk.walker import Walker
 from tests.core.surface_fixtures import (
     GRID_MIN,
     TEST_GRID_MIN,
-    TEST_SHIFT,
     X0,
     XS,
     Y0,
