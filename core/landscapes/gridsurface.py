@@ -1,10 +1,17 @@
 """A landscape known only on a grid (a surface file): a smooth interpolant stands in for a model.
 
-The interpolant is the tensor-product natural cubic spline of the grid (bicubic, twice
-continuously differentiable), so its gradient is exact for the interpolant and the minima
+The interpolant is shape-preserving: bicubic Hermite patches (once continuously differentiable)
+whose slopes at the grid nodes are limited per axis as in PCHIP / Fritsch-Carlson (zero at a
+node that is a local extremum of its row or column, and on flat stretches) and whose cross-
+derivatives are the cells' bilinear twists, cut where needed. The slope limit is half of
+Fritsch-Carlson's (|slope| <= 1.5 x the neighbouring secants) and the twist cut is chosen so
+that every Bezier control point of every cell lies between the cell's lowest and highest corner:
+by the convex-hull property the interpolant never goes below the lowest or above the highest of
+its cell's four corners (no invented minima below the grid, a constant grid stays constant). It
+passes through the grid points, and its gradient is exact for the interpolant, so the minima
 finder's Newton steps and Hessians work on it as on a formula. Points outside the grid, and grid
 cells with a corner that was never computed, have no loss: NaN, never a made-up value (missing
-corners are filled by neighbour averaging only to fit the spline around them).
+corners are filled by neighbour averaging only to fit the interpolant around them).
 """
 
 from __future__ import annotations
@@ -44,6 +51,71 @@ def spline_curvature(nodes: np.ndarray, values: np.ndarray) -> np.ndarray:
     return M
 
 
+SLOPE_LIMIT = 1.5  # |node slope| <= SLOPE_LIMIT x each neighbouring secant (see the docstring)
+
+
+def limited_slopes(nodes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """First derivatives (same shape as values) at nodes[k] of values[k, ...] along axis 0, for
+    every column at once: the PCHIP (Fritsch-Butland weighted harmonic mean) slope, zero where
+    the secants on either side differ in sign or one is zero, and at most SLOPE_LIMIT times
+    either secant. At the ends: the one-sided three-point slope, limited the same way."""
+    values = np.asarray(values, dtype=float)
+    n = nodes.size
+    D = np.zeros_like(values)
+    if n < 2:
+        return D
+    h = np.diff(nodes).reshape(-1, *[1] * (values.ndim - 1))
+    delta = np.diff(values, axis=0) / h
+    if n == 2:
+        return np.broadcast_to(delta[0] * 0.0, values.shape).copy()  # one interval: flat ends
+    d0, d1 = delta[:-1], delta[1:]
+    h0, h1 = h[:-1], h[1:]
+    w0, w1 = 2.0 * h1 + h0, h1 + 2.0 * h0
+    same = (d0 * d1) > 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inner = np.where(same, (w0 + w1) / (w0 / np.where(same, d0, 1.0)
+                                            + w1 / np.where(same, d1, 1.0)), 0.0)
+    bound = SLOPE_LIMIT * np.minimum(np.abs(d0), np.abs(d1))
+    D[1:-1] = np.clip(inner, -bound, bound)
+
+    def end(ha, hb, da, db):
+        d = ((2.0 * ha + hb) * da - ha * db) / (ha + hb)
+        d = np.where(d * da > 0.0, d, 0.0)
+        return np.clip(d, -SLOPE_LIMIT * np.abs(da), SLOPE_LIMIT * np.abs(da))
+
+    D[0] = end(h[0], h[1], delta[0], delta[1])
+    D[-1] = end(h[-1], h[-2], delta[-1], delta[-2])
+    return D
+
+
+def limited_twists(x, y, V, Dx, Dy) -> np.ndarray:
+    """Cross-derivatives d2/dxdy [j, i] at the nodes: the mean of the adjacent cells' bilinear
+    twists (exact on a + b x + c y + d x y), cut to the largest interval (always holding 0) in
+    which every interior Bezier control point of the four cells around the node stays between
+    that cell's lowest and highest corner."""
+    hx, hy = np.diff(x), np.diff(y)
+    cell = (V[1:, 1:] - V[1:, :-1] - V[:-1, 1:] + V[:-1, :-1]) / np.outer(hy, hx)
+    ny, nx = V.shape
+    total, count = np.zeros_like(V), np.zeros_like(V)
+    lo, hi = np.full_like(V, -np.inf), np.full_like(V, np.inf)
+    corners = np.stack([V[:-1, :-1], V[:-1, 1:], V[1:, :-1], V[1:, 1:]])
+    m, M = corners.min(axis=0), corners.max(axis=0)
+    k = np.outer(hy, hx) / 9.0
+    for dj, sy in ((0, 1.0), (1, -1.0)):  # the node at the cell's bottom (sy=+1) or top
+        for di, sx in ((0, 1.0), (1, -1.0)):
+            rows, cols = slice(dj, ny - 1 + dj), slice(di, nx - 1 + di)
+            total[rows, cols] += cell
+            count[rows, cols] += 1.0
+            base = (V[rows, cols] + sx * hx[np.newaxis, :] * Dx[rows, cols] / 3.0
+                    + sy * hy[:, np.newaxis] * Dy[rows, cols] / 3.0)
+            a, b = (m - base) / k, (M - base) / k
+            if sx * sy < 0:
+                a, b = -b, -a
+            lo[rows, cols] = np.maximum(lo[rows, cols], np.minimum(a, 0.0))
+            hi[rows, cols] = np.minimum(hi[rows, cols], np.maximum(b, 0.0))
+    return np.clip(total / np.maximum(count, 1.0), lo, hi)
+
+
 def _fill(values: np.ndarray) -> np.ndarray:
     """values with NaN points replaced by repeated averages of their grid neighbours (starting
     from the mean), so a spline can pass through them; computed points are kept exactly."""
@@ -61,11 +133,21 @@ def _fill(values: np.ndarray) -> np.ndarray:
 
 def _basis(s, h):
     """Cubic-spline weights on (f_k, f_k+1, M_k, M_k+1) at s = (w - node_k) / h in [0, 1], and
-    their derivatives with respect to w."""
+    their derivatives with respect to w (the natural spline of a 1-D file)."""
     a, b = 1.0 - s, s
     h6 = h * h / 6.0
     weights = (a, b, (a**3 - a) * h6, (b**3 - b) * h6)
     slopes = (-1.0 / h, 1.0 / h, -(3 * a * a - 1) * h / 6.0, (3 * b * b - 1) * h / 6.0)
+    return weights, slopes
+
+
+def _hermite(s, h):
+    """Cubic Hermite weights on (f_k, f_k+1, f'_k, f'_k+1) at s = (w - node_k) / h in [0, 1],
+    and their derivatives with respect to w."""
+    a = 1.0 - s
+    weights = (a * a * (1.0 + 2.0 * s), s * s * (3.0 - 2.0 * s), h * s * a * a, -h * s * s * a)
+    six = 6.0 * s * a / h
+    slopes = (-six, six, a * (1.0 - 3.0 * s), s * (3.0 * s - 2.0))
     return weights, slopes
 
 
@@ -83,10 +165,13 @@ class GridSurface:
         self.extent = (float(self.x[0]), float(self.x[-1]), float(self.y[0]), float(self.y[-1]))
         self.computed = np.isfinite(self.values)
         V = _fill(self.values)
-        Mx = spline_curvature(self.x, V.T).T
-        My = spline_curvature(self.y, V)
-        Mxy = spline_curvature(self.y, Mx)
-        self._tables = (V, Mx, My, Mxy)
+        Dx = limited_slopes(self.x, V.T).T
+        Dy = limited_slopes(self.y, V)
+        if self.x.size > 1 and self.y.size > 1:
+            Dxy = limited_twists(self.x, self.y, V, Dx, Dy)
+        else:
+            Dxy = np.zeros_like(V)
+        self._tables = (V, Dx, Dy, Dxy)
         # a cell is usable when its 4 corners were computed: [j, i] for the cell right/up of it
         c = self.computed
         self.cell_ok = c[:-1, :-1] & c[1:, :-1] & c[:-1, 1:] & c[1:, 1:]
@@ -95,7 +180,9 @@ class GridSurface:
         self._xs, self._ys = self.x.tolist(), self.y.tolist()
         self._last: tuple[float, float, float, float, float] | None = None
         self.start = self._pick_start()
-        self.default_lr = self._pick_lr(Mx, My)
+        # a curvature scale for the default rate: the natural spline's (as before the change)
+        self.default_lr = self._pick_lr(spline_curvature(self.x, V.T).T,
+                                        spline_curvature(self.y, V))
 
     @property
     def not_computed(self) -> int:
@@ -154,22 +241,33 @@ class GridSurface:
             i, j = np.where(move, i - di, i), np.where(move, j - dj, j)
             s, t = np.where(move & (di == 1), 1.0, s), np.where(move & (dj == 1), 1.0, t)
         hx, hy = self.x[i + 1] - self.x[i], self.y[j + 1] - self.y[j]
-        bx, dx = _basis(s, hx)
-        by, dy = _basis(t, hy)
-        V, Mx, My, Mxy = self._tables
+        bx, dx = _hermite(s, hx)
+        by, dy = _hermite(t, hy)
+        V, Mx, My, Mxy = self._tables  # values, d/dx, d/dy, d2/dxdy at the nodes
         # x-weights act on (V or My) at columns i, i+1 then (Mx or Mxy); y-weights likewise
         corner = {}
         for q, (rows, yc) in enumerate(((j, False), (j + 1, False), (j, True), (j + 1, True))):
             for p, (cols, xc) in enumerate(((i, False), (i + 1, False), (i, True), (i + 1, True))):
                 table = (Mxy if yc else Mx) if xc else (My if yc else V)
                 corner[q, p] = table[rows, cols]
-        loss = sum(by[q] * bx[p] * corner[q, p] for q in range(4) for p in range(4))
+        # as in _point: the value weights on (f_k, f_k+1) act as f_k + w (f_k+1 - f_k), so the
+        # interpolant is exactly flat where a cell's corners tie
+        def along(w, q, value=True):  # row group q along x; the value or (not) its slope
+            return ((corner[q, 0] if value else 0.0) + w[1] * (corner[q, 1] - corner[q, 0])
+                    + w[2] * corner[q, 2] + w[3] * corner[q, 3])
+
+        def across(w, rows, value=True):  # the four row results along y
+            return ((rows[0] if value else 0.0) + w[1] * (rows[1] - rows[0])
+                    + w[2] * rows[2] + w[3] * rows[3])
+
+        rows = [along(bx, q) for q in range(4)]
+        loss = across(by, rows)
         ok = in_x & in_y & self.cell_ok[j, i]
         nan = np.where(ok, 0.0, np.nan)
         if not slopes:
             return loss + nan, None, None
-        g1 = sum(by[q] * dx[p] * corner[q, p] for q in range(4) for p in range(4))
-        g2 = sum(dy[q] * bx[p] * corner[q, p] for q in range(4) for p in range(4))
+        g1 = across(by, [along(dx, q, False) for q in range(4)])
+        g2 = across(dy, rows, False)
         return loss + nan, g1 + nan, g2 + nan
 
     def _at(self, w) -> tuple[float, float, float]:
@@ -195,7 +293,7 @@ class GridSurface:
         i = min(bisect.bisect_right(xs, w1) - 1, len(xs) - 2)
         j = min(bisect.bisect_right(ys, w2) - 1, len(ys) - 2)
         hx, hy = xs[i + 1] - xs[i], ys[j + 1] - ys[j]
-        bx, by = (w1 - xs[i]) / hx, (w2 - ys[j]) / hy  # _basis, written out for speed
+        bx, by = (w1 - xs[i]) / hx, (w2 - ys[j]) / hy
         if not self._ok_rows[j][i]:  # on a grid line: the usable cell across it, if any
             ok = self._ok_rows
             for di, dj in ((1, 0), (0, 1), (1, 1)):
@@ -207,25 +305,27 @@ class GridSurface:
             else:
                 return math.nan, math.nan, math.nan
             hx, hy = xs[i + 1] - xs[i], ys[j + 1] - ys[j]
-        ax, ay = 1.0 - bx, 1.0 - by
-        cx, ex = (ax * ax - 1.0) * ax * hx * hx / 6.0, (bx * bx - 1.0) * bx * hx * hx / 6.0
-        cy, ey = (ay * ay - 1.0) * ay * hy * hy / 6.0, (by * by - 1.0) * by * hy * hy / 6.0
-        dax, dbx = -1.0 / hx, 1.0 / hx
-        dcx, dex = -(3.0 * ax * ax - 1.0) * hx / 6.0, (3.0 * bx * bx - 1.0) * hx / 6.0
-        day, dby = -1.0 / hy, 1.0 / hy
-        dcy, dey = -(3.0 * ay * ay - 1.0) * hy / 6.0, (3.0 * by * by - 1.0) * hy / 6.0
+        ax, ay = 1.0 - bx, 1.0 - by  # _hermite, written out for speed
+        # written as f_k + w1 (f_k+1 - f_k): exactly flat where the corners tie (no rounding
+        # ripples for the minima finder to read as minima)
+        wx1, wy1 = bx * bx * (3.0 - 2.0 * bx), by * by * (3.0 - 2.0 * by)
+        cx, ex = hx * bx * ax * ax, -hx * bx * bx * ax
+        cy, ey = hy * by * ay * ay, -hy * by * by * ay
+        dbx, dby = 6.0 * bx * ax / hx, 6.0 * by * ay / hy
+        dcx, dex = ax * (1.0 - 3.0 * bx), bx * (3.0 * bx - 2.0)
+        dcy, dey = ay * (1.0 - 3.0 * by), by * (3.0 * by - 2.0)
         V, Mx, My, Mxy = self._rows
         v0, v1, m0, m1 = V[j], V[j + 1], My[j], My[j + 1]
         x0, x1, n0, n1 = Mx[j], Mx[j + 1], Mxy[j], Mxy[j + 1]
-        # along x at rows j, j+1 (values and their y-curvatures), then along y
+        # along x at rows j, j+1 (values and their y-slopes), then along y
         rows = []
         for vals, curv in ((v0, x0), (v1, x1), (m0, n0), (m1, n1)):
             a, b, c, e = vals[i], vals[i + 1], curv[i], curv[i + 1]
-            rows.append((ax * a + bx * b + cx * c + ex * e, dax * a + dbx * b + dcx * c + dex * e))
+            rows.append((a + wx1 * (b - a) + cx * c + ex * e, dbx * (b - a) + dcx * c + dex * e))
         (f0, g0), (f1, g1), (k0, l0), (k1, l1) = rows
-        loss = ay * f0 + by * f1 + cy * k0 + ey * k1
-        d1 = ay * g0 + by * g1 + cy * l0 + ey * l1
-        d2 = day * f0 + dby * f1 + dcy * k0 + dey * k1
+        loss = f0 + wy1 * (f1 - f0) + cy * k0 + ey * k1
+        d1 = g0 + wy1 * (g1 - g0) + cy * l0 + ey * l1
+        d2 = dby * (f1 - f0) + dcy * k0 + dey * k1
         return loss, d1, d2
 
     # --- defaults ------------------------------------------------------------------------

@@ -170,10 +170,85 @@ def landmarks(model: Model, extent) -> MinimaReport:
             need = np.ceil(_spans(window) / step).astype(int)
             nx, ny = np.clip(need, MIN_VIEW_CELLS, cells) + 1
             found.append(_cached_search(model, window, (int(nx), int(ny)), home=False))
-        return _report(found, view, None if window == view else window, home_extent)
+        report = _report(found, view, None if window == view else window, home_extent)
+        return _one_per_flat_region(model, report, step)
 
 
 _SAMPLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> its search sample
+
+
+FLAT_SAMPLES_PER_CELL = 4  # loss samples per search cell on the path between two tied points
+
+
+def _one_per_flat_region(model: Model, report: MinimaReport, cell: np.ndarray) -> MinimaReport:
+    """The report with the critical points that lie on one flat region (a plateau or floor of a
+    surface file, a constant landscape) shown as one: points with the loss tied half a search
+    cell away along both axes (not a flat line, like tiny-net's w2 = 0, where isolated saddles
+    sit) whose losses tie and are joined by a straight path on which the loss stays tied
+    (sampled FLAT_SAMPLES_PER_CELL times a search cell). The one kept is of the group's most
+    telling kind (a minimum if any, else a maximum, else a saddle), the first of that kind in
+    the report's order; the note names each point that stands for a flat region."""
+    scale = report.loss_scale
+    merged: list[tuple[str, float]] = []
+
+    def flat_path(a: CriticalPoint, b: CriticalPoint) -> bool:
+        if abs(a.loss - b.loss) > _tie_tol(a.loss, scale):
+            return False
+        wa, wb = np.array([a.w1, a.w2]), np.array([b.w1, b.w2])
+        n = int(np.ceil(FLAT_SAMPLES_PER_CELL * np.max(np.abs(wb - wa) / cell))) + 1
+        ts = np.linspace(0.0, 1.0, max(n, 3))[1:-1]
+        ts = ts[np.argsort(np.abs(ts - 0.5), kind="stable")]  # the middle first: fails fastest
+        return all(abs(float(model.loss(wa + t * (wb - wa))) - a.loss) <= _tie_tol(a.loss, scale)
+                   for t in ts)
+
+    def flat_around(p: CriticalPoint) -> bool:
+        """The loss ties half a search cell from p along w1 (one way or the other) and along w2:
+        p lies on (or on the rim of) a flat region, not on a flat line."""
+        w = np.array([p.w1, p.w2])
+
+        def ties(dw: np.ndarray) -> bool:
+            return abs(float(model.loss(w + dw)) - p.loss) <= _tie_tol(p.loss, scale)
+
+        dx, dy = np.array([cell[0] / 2, 0.0]), np.array([0.0, cell[1] / 2])
+        return (ties(dx) or ties(-dx)) and (ties(dy) or ties(-dy))
+
+    def one_per_region(points: Sequence[CriticalPoint]) -> tuple[CriticalPoint, ...]:
+        parent = list(range(len(points)))
+
+        def root(k: int) -> int:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        flat = [flat_around(p) for p in points]
+        for a in range(len(points)):
+            for b in range(a + 1, len(points)):
+                if (flat[a] and flat[b] and root(a) != root(b)
+                        and flat_path(points[a], points[b])):
+                    parent[root(b)] = root(a)
+        groups: dict[int, list[int]] = {}
+        for k in range(len(points)):
+            groups.setdefault(root(k), []).append(k)
+        kept = set()
+        for group in groups.values():
+            kinds = {points[k].kind for k in group}
+            kind = next(name for name in ("minimum", "maximum", "saddle") if name in kinds)
+            first = next(k for k in group if points[k].kind == kind)
+            kept.add(first)
+            if points is report.points and flat[first]:
+                merged.append((kind, points[first].loss))
+        return tuple(p for k, p in enumerate(points) if k in kept)
+
+    with np.errstate(all="ignore"):
+        points = one_per_region(report.points)
+        global_minima = one_per_region(report.global_minima)
+    if not merged:
+        return report
+    words = "; ".join(f"the {kind} at loss {f:.5g} is a flat region (one point shown for all "
+                      "of it)" for kind, f in merged)
+    note = ". ".join(part for part in (report.note, words) if part)
+    return replace(report, points=points, global_minima=global_minima, note=note)
 
 
 def _search_sample(model: Model) -> Model:

@@ -74,3 +74,16 @@ def write_long_csv(path, x=XS, y=YS, skip=(), header: str = "loss,x,y", seed: in
         lines.append(",".join(field[c] for c in columns))
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def grid_minimum(x=XS, y=YS, f=bowl) -> tuple[float, float, float]:
+    """(x, y, loss) of the lowest grid point: where the file interpolant's minimum is, since it
+    never goes below the lowest corner of a cell (it cannot find a bowl's bottom between grid
+    points, only the grid's lowest point, within a cell of the true one)."""
+    values = grid_values(x, y, f)
+    j, i = np.unravel_index(int(np.argmin(values)), values.shape)
+    return float(x[i]), float(y[j]), float(values[j, i])
+
+
+GRID_MIN = grid_minimum()  # (x, y, loss) for train_loss
+TEST_GRID_MIN = grid_minimum(f=lambda a, b: bowl(a, b, *TEST_SHIFT))  # ... for test_loss

@@ -15,7 +15,8 @@ from losswalk.core.landscapes.minima import landmarks
 from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions, ModelError, make_model
 from losswalk.core.walk.walker import Walker
 from tests.core.surface_fixtures import (
-    TEST_SHIFT,
+    GRID_MIN,
+    TEST_GRID_MIN,
     X0,
     XS,
     Y0,
@@ -65,7 +66,8 @@ def test_interpolant_passes_through_the_grid_points() -> None:
 
 
 def test_interpolant_reproduces_bilinear_surfaces_exactly() -> None:
-    """A natural spline is exact on linear data, so on a + b x + c y + d x y everywhere."""
+    """The limited slopes keep a straight line's slope and the limited twists a bilinear cell's
+    twist, so the interpolant is exact on a + b x + c y + d x y everywhere."""
     def f(x, y):
         return 0.7 - 1.3 * x + 2.1 * y + 0.4 * x * y
 
@@ -108,8 +110,9 @@ def test_minimum_is_found_where_the_file_puts_it(tmp_path, writer) -> None:
     assert model.extent == (XS[0], XS[-1], YS[0], YS[-1])
     report = landmarks(model, model.extent)
     (best,) = report.global_minima
-    assert (best.w1, best.w2) == pytest.approx((X0, Y0), abs=2e-4)
-    assert best.loss == pytest.approx(0.5, abs=1e-5)
+    assert (best.w1, best.w2) == pytest.approx(GRID_MIN[:2], abs=2e-4)
+    assert best.loss == pytest.approx(GRID_MIN[2], abs=1e-12)
+    assert abs(best.w1 - X0) <= XS[1] - XS[0] and abs(best.w2 - Y0) <= YS[1] - YS[0]
     assert [p.kind for p in report.points] == ["minimum"]
 
 
@@ -118,7 +121,7 @@ def test_surface_flag_picks_the_test_loss(tmp_path) -> None:
     write_li_h5(path)
     model = LandscapeOptions.from_user(str(path), surface="test_loss").build(strict=True)
     (best,) = landmarks(model, model.extent).global_minima
-    assert (best.w1, best.w2) == pytest.approx(TEST_SHIFT, abs=2e-4)
+    assert (best.w1, best.w2) == pytest.approx(TEST_GRID_MIN[:2], abs=2e-4)
     with pytest.raises(ModelError, match="--surface applies only to surface files"):
         LandscapeOptions.from_user("bowl", surface="test_loss").build(strict=True)
     with pytest.raises(SurfaceFileError, match="no surface 'min_eig'"):
@@ -159,7 +162,7 @@ def test_walker_steps_on_the_interpolant_gradient(tmp_path) -> None:
             break
         walker.step()
     assert walker.status.value == "converged"
-    assert tuple(walker.position) == pytest.approx((X0, Y0), abs=2e-4)
+    assert tuple(walker.position) == pytest.approx(GRID_MIN[:2], abs=2e-4)
 
 
 def test_explorer_opens_a_file_and_moves_on_to_the_landscapes(tmp_path) -> None:

@@ -16,7 +16,13 @@ from losswalk.core.landscapes.landscape import evaluate
 from losswalk.core.landscapes.models import LandscapeOptions, make_model
 from losswalk.tui.app import LosswalkApp
 from losswalk.tui.cli import main
-from tests.core.surface_fixtures import TEST_SHIFT, X0, Y0, write_li_h5, write_long_csv, write_npz
+from tests.core.surface_fixtures import (
+    GRID_MIN,
+    TEST_GRID_MIN,
+    write_li_h5,
+    write_long_csv,
+    write_npz,
+)
 from tests.tui.conftest import screen_text, wait_for_map
 
 pytest.importorskip("h5py")
@@ -47,7 +53,7 @@ def test_info_reports_the_files_minimum(capsys, surface_file) -> None:
     info = json.loads(out)
     assert info["landscape"] == "surface." + surface_file.rsplit(".", 1)[1]
     (best,) = info["global_minima"]
-    assert (best["w1"], best["w2"]) == pytest.approx((X0, Y0), abs=2e-4)
+    assert (best["w1"], best["w2"]) == pytest.approx(GRID_MIN[:2], abs=2e-4)
     assert info["counts"] == {"minimum": 1, "saddle": 0, "maximum": 0}
     code, out, _ = run(capsys, "info", surface_file)
     assert code == 0 and "grid, spline between points" in out
@@ -59,7 +65,7 @@ def test_info_surface_flag(capsys, tmp_path) -> None:
     code, out, err = run(capsys, "info", path, "--surface", "test_loss", "--json")
     assert code == 0, err
     (best,) = json.loads(out)["global_minima"]
-    assert (best["w1"], best["w2"]) == pytest.approx(TEST_SHIFT, abs=2e-4)
+    assert (best["w1"], best["w2"]) == pytest.approx(TEST_GRID_MIN[:2], abs=2e-4)
 
 
 def test_render_formats_draw_the_same_picture(capsys, tmp_path, surface_file) -> None:
@@ -175,7 +181,7 @@ async def test_app_opens_a_file_and_g_finds_its_minimum(tmp_path) -> None:
         assert "surface.h5" in screen_text(pilot)
         assert "slope: spline of grid" in screen_text(pilot)
         await pilot.press("g")
-        assert tuple(app.explorer.walker.position) == pytest.approx((X0, Y0), abs=2e-4)
+        assert tuple(app.explorer.walker.position) == pytest.approx(GRID_MIN[:2], abs=2e-4)
         await pilot.press("space")
         assert app.explorer.walker.steps == 0 or app.explorer.walker.status.value != "diverged"
 
