@@ -31,8 +31,7 @@ from dataclasses import dataclass
 
 QUIET = 0.4  # seconds without output that end a burst
 TARGETS = {"first_frame_s": 1.0, "settled_s": 1.0, "frame_kb": 20.0, "repaint_kb": 20.0,
-           "step_kb": 1.5, "rss_mb": 120.0, "first_frame_ratio": 2.0, "settled_ratio": 1.6,
-           "cpu_ratio": 1.6}
+           "step_kb": 1.5, "rss_mb": 120.0, "first_frame_ratio": 2.0, "settled_ratio": 1.6}
 APP = ["-c", "import sys; from losswalk.tui.cli import main; sys.exit(main(sys.argv[1:]))"]
 MINIMAL = ["-m", "bench.minimal_app"]
 
@@ -198,6 +197,9 @@ def main() -> None:
     print(f"  {'losswalk, start-up CPU (s)':<30} "
           f"{statistics.median(r.startup_cpu_s for r in runs):8.3f}")
     for key, label in labels.items():
+        if key not in TARGETS:  # a figure to read beside the others, with no target of its own
+            print(f"  {label:<30} {figures[key]:8.3f}")
+            continue
         verdict = "ok" if figures[key] <= TARGETS[key] else "OVER TARGET"
         print(f"  {label:<30} {figures[key]:8.3f}   target <= {TARGETS[key]:<5g} {verdict}")
     print(f"  {'largest walker step (KB)':<30} {max(steps) / 1024:8.3f}")

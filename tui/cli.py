@@ -759,12 +759,13 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False)
         return
     if tour:
         _refuse_for_tour(args, options)
-    explorer = _resumed(args, options) if resume else None
     # report a bad landscape, data file or extent before the screen opens; the file is read
     # here, once: the app gets its data with the options
     options = options.loaded()
     options.view_extent(options.build(strict=True))
     _need_a_terminal()
+    # (after the terminal check: without one, its one line is all that is said)
+    explorer = _resumed(args, options) if resume else None
     if config.keys:  # an unknown action or a shared key: one line before the screen opens
         from losswalk.tui.key_config import keymap_with
 

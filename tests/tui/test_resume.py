@@ -106,3 +106,11 @@ def test_resume_with_a_name_reads_as_english(capsys, opened) -> None:
     assert main(["--resume", "himmelblau"]) == 2
     assert capsys.readouterr().err == ("losswalk: --resume reopens the last session's landscape "
                                        "and walker, so it takes no NAME ('himmelblau')\n")
+
+
+def test_resume_without_a_terminal_is_one_line(capsys, monkeypatch) -> None:
+    # found by the CLI fuzzer: the "no saved session" note came before the terminal's refusal
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["--resume"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("losswalk: the app needs a terminal")
