@@ -53,11 +53,13 @@ class Explorer:
     """The explorer's state: landscape, view, walker, teaching modes and the latest message."""
 
     def __init__(self, options: LandscapeOptions | None = None,
-                 settings: OptimizerSettings | None = None) -> None:
+                 settings: OptimizerSettings | None = None, model: Model | None = None) -> None:
+        """`model` is the options' model when the caller has built it already (the command line
+        does, to refuse a bad landscape before the screen opens): it is not built twice."""
         self.options = (options or LandscapeOptions()).loaded()  # a --data file is read once
         self.settings = settings or OptimizerSettings()  # μ, β1, β2, ε of every walker built
         self.batch_size: int | None = None  # minibatch size of the walker's gradient (B)
-        self.model: Model = self.options.build()
+        self.model: Model = model or self.options.build()
         self.extent: Extent = self.options.view_extent(self.model)
         self.walker = self._new_walker(self.model, self.options)
         self.mode = "heatmap"

@@ -762,10 +762,13 @@ def cmd_app(argv: Sequence[str], *, tour: bool = False, open_file: bool = False)
     # report a bad landscape, data file or extent before the screen opens; the file is read
     # here, once: the app gets its data with the options
     options = options.loaded()
-    options.view_extent(options.build(strict=True))
+    model = options.build(strict=True)
+    options.view_extent(model)
     _need_a_terminal()
     # (after the terminal check: without one, its one line is all that is said)
-    explorer = _resumed(args, options) if resume else None
+    from losswalk.core.explorer import Explorer
+
+    explorer = _resumed(args, options) if resume else Explorer(options, _settings(args), model)
     if config.keys:  # an unknown action or a shared key: one line before the screen opens
         from losswalk.tui.key_config import keymap_with
 
