@@ -18,3 +18,15 @@ def private_user_dirs(monkeypatch, tmp_path_factory):
     base = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_STATE_HOME", str(base / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+
+
+def _finer_idle_checks() -> None:
+    """Textual's Pilot sleeps in 20 ms slices, twice per key, to guess the app is idle; these
+    tests wait for the app's own work explicitly (`wait_for_map`), so 4 ms slices suffice."""
+    from textual import _wait
+
+    _wait.SLEEP_GRANULARITY = 0.004
+    _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
+
+
+_finer_idle_checks()

@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 
 from losswalk.core.lesson.practice import PROBLEMS, fmt_loss
 from losswalk.tui.screens.practice import NOT_A_NUMBER, CostChart, PracticeScreen
-from tests.tui.conftest import screen_text
+from tests.tui.conftest import screen_text, wait_until
 
 SIZE = (80, 24)
 
@@ -147,6 +147,7 @@ async def test_single_keys_work_from_the_solution_pane_and_type_in_inputs():
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
+        await wait_until(pilot, lambda: app.focused is screen.query_one("#answer", Input))
         await pilot.press("3")  # the answer field has the focus: "3" is typed, not a switch
         assert screen.problem == 0 and screen.query_one("#answer", Input).value == "3"
         screen.query_one("#solution").focus()

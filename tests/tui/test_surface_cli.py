@@ -23,7 +23,7 @@ from tests.core.surface_fixtures import (
     write_long_csv,
     write_npz,
 )
-from tests.tui.conftest import screen_text, wait_for_map
+from tests.tui.conftest import screen_text, wait_for_map, wait_until
 
 pytest.importorskip("h5py")
 SGR = re.compile(r"\x1b\[[0-9;]*m")
@@ -272,7 +272,7 @@ async def test_the_line_plot_app_in_ascii_is_all_ascii(tmp_path) -> None:
 
     app = LineSurfaceApp(load_line(_line_file(tmp_path)), charset="ascii")
     async with app.run_test(size=(60, 18)) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: "q quit" in screen_text(pilot))
         text = screen_text(pilot)
         assert "q quit" in text and text.isascii(), text
         await pilot.press("q")
