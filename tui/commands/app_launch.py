@@ -1,5 +1,4 @@
-"""Opening the app: `losswalk [NAME]`, `losswalk tour`, `losswalk open FILE`, `--resume`, with
-the user's config.toml filling in what the command line leaves out."""
+"""Opening the app: `losswalk [NAME]`, tour, open FILE and --resume, config.toml filling gaps."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Argument types and option groups the subcommands share, and the parser that reports one line.
-
-No Textual here (nor in any headless subcommand): they start fast and work in pipes and scripts.
-"""
+"""Argument types, option groups and the one-line-error parser that the subcommands share."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""What the subcommands print and write: JSON numbers, table numbers, the one-line message, files.
-
-Every file is written atomically (losswalk.core.files.atomic.write_atomic): a crash or a kill
-leaves the old file or none, never half of one.
-"""
+"""What the subcommands print and write: JSON and table numbers, the one-line message, files."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""`losswalk render`: the map as text on stdout, or as a picture file (--format/--output: svg,
-txt, ansi; the SVG comes from rich's own console export, as Textual's screenshots). No event loop.
-"""
+"""`losswalk render`: the map as text on stdout, or a picture file (svg, txt, ansi)."""
 
 from __future__ import annotations
 

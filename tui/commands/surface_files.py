@@ -1,5 +1,4 @@
-"""Surface files on the command line: `losswalk export-surface` writes one; 1-D files (a line,
-not a map) are read here for info, render and the app's line plot."""
+"""Surface files on the command line: export-surface, and 1-D files for info, render, the app."""
 
 from __future__ import annotations
 
