@@ -26,6 +26,7 @@ from losswalk.core.landscapes.datasets import BUILTIN_DATASETS
 from losswalk.core.landscapes.models import LANDSCAPES
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
 from losswalk.tui import cli
+from losswalk.tui.commands import app_launch
 from tests.fuzz.budget import fuzz_settings, no_hang
 
 # subcommands that are not headless: they open the app (in-process it would take over the
@@ -199,7 +200,7 @@ def test_a_subcommand_exits_0_with_valid_output_or_2_with_one_safe_line(
 def test_the_app_refuses_in_one_safe_line_without_a_terminal(in_a_directory_of_files, data):
     """The app's own options (no subcommand) go through the same checks before it would open;
     here stdout is no terminal, so it ends with one line either way."""
-    argv = data.draw(command_lines("", cli._app_parser()))[1:]
+    argv = data.draw(command_lines("", app_launch.app_parser()))[1:]
     if argv and argv[0] in NOT_HEADLESS:
         argv[0] = "logistic"
     check(argv)

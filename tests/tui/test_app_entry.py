@@ -9,7 +9,7 @@ from losswalk.tui.cli import main
 
 
 def test_the_checked_model_is_the_one_the_app_gets(monkeypatch) -> None:
-    monkeypatch.setattr("losswalk.tui.cli._need_a_terminal", lambda: None)
+    monkeypatch.setattr("losswalk.tui.commands.app_launch._need_a_terminal", lambda: None)
     calls: list[dict] = []
     monkeypatch.setattr(app, "run", lambda *args, **kwargs: calls.append(kwargs))
     built = []

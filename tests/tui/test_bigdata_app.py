@@ -191,7 +191,7 @@ def test_the_cli_reads_data_once_and_hands_it_to_the_app(tmp_path, monkeypatch):
     reads, calls = [], []
     real = models.load_csv
     monkeypatch.setattr(models, "load_csv", lambda p, *a, **k: reads.append(p) or real(p))
-    monkeypatch.setattr("losswalk.tui.cli._need_a_terminal", lambda: None)
+    monkeypatch.setattr("losswalk.tui.commands.app_launch._need_a_terminal", lambda: None)
     monkeypatch.setattr(app, "run", lambda options, **kwargs: calls.append(options))
     assert main(["tiny-net", "--data", str(path)]) == 0
     (options,) = calls

@@ -449,7 +449,7 @@ NOT_APPLICABLE = [  # (landscape, option, value, what the message says)
 @pytest.fixture
 def in_a_terminal(monkeypatch):
     """As if run in a terminal: the app refuses to open anywhere else (tested on its own)."""
-    monkeypatch.setattr("losswalk.tui.cli._need_a_terminal", lambda: None)
+    monkeypatch.setattr("losswalk.tui.commands.app_launch._need_a_terminal", lambda: None)
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def test_walk_on_the_slice_follows_the_plane_gradient(capsys):
 
 def test_render_draws_the_training_run_on_the_pca_plane(capsys, monkeypatch):
     drawn = []
-    import losswalk.tui.cli as cli
+    from losswalk.tui.commands import render as cli
 
     original = cli._render_page
 

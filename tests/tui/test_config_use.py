@@ -11,7 +11,8 @@ from losswalk.core.drawing.palette import make_palette
 from losswalk.core.files.config import Config, ConfigError, config_path, parse_config
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.tui import app
-from losswalk.tui.cli import _use_colours, main
+from losswalk.tui.cli import main
+from losswalk.tui.commands.app_launch import _use_colours
 from losswalk.tui.key_config import keymap_with
 from losswalk.tui.keymap import KEYMAP
 from losswalk.tui.screens.help import HelpScreen
@@ -27,9 +28,9 @@ def write_config(text: str) -> None:
 
 @pytest.fixture
 def opened(monkeypatch):
-    monkeypatch.setattr("losswalk.tui.cli._need_a_terminal", lambda: None)
-    monkeypatch.setattr("losswalk.tui.cli._use_colours", lambda color, environ: calls.append(
-        {"color": color}))
+    monkeypatch.setattr("losswalk.tui.commands.app_launch._need_a_terminal", lambda: None)
+    monkeypatch.setattr("losswalk.tui.commands.app_launch._use_colours",
+                        lambda color, environ: calls.append({"color": color}))
     calls: list[dict] = []
     monkeypatch.setattr(app, "run", lambda options, **kwargs: calls.append(
         {"options": options, **kwargs}))

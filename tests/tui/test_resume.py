@@ -18,7 +18,7 @@ from losswalk.tui.cli import main
 @pytest.fixture
 def opened(monkeypatch):
     """The app's entry point replaced: each call's keyword arguments are recorded."""
-    monkeypatch.setattr("losswalk.tui.cli._need_a_terminal", lambda: None)
+    monkeypatch.setattr("losswalk.tui.commands.app_launch._need_a_terminal", lambda: None)
     calls: list[dict] = []
     monkeypatch.setattr(app, "run", lambda *args, **kwargs: calls.append(kwargs))
     return calls

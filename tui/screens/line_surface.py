@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from losswalk.tui.files_cli import line_page
+from losswalk.tui.commands.surface_files import line_page
 
 TOO_SMALL = "terminal too small"
 

@@ -1,38 +1,19 @@
-"""Pictures and surfaces into files, headless: `render --format/--output` and `export-surface`.
-
-Every file is written atomically (losswalk.core.files.atomic.write_atomic): a crash or a kill
-leaves the old file or none, never half of one. No Textual here; the SVG comes from rich's own
-console export, the same machinery Textual's screenshots use.
-"""
+"""Surface files on the command line: export-surface, and 1-D files for info, render, the app."""
 
 from __future__ import annotations
 
 import argparse
-import io
 import math
 import os
 from pathlib import Path
 
-RENDER_FORMATS = ("svg", "txt", "ansi")
-RENDER_SUFFIXES = {".svg": "svg", ".txt": "txt", ".ans": "ansi", ".ansi": "ansi"}
+from losswalk.tui.commands.arguments import count, landscape_arguments, landscape_options
+from losswalk.tui.commands.output import OutputError, write_file
+
 DEFAULT_RESOLUTION = 201
-DEFAULT_FILE_SIZE = (80, 24)  # --width/--height of a picture written to a file
 
 
-class OutputError(ValueError):
-    """A file that cannot be written as asked; one line for the user."""
-
-
-def add_render_output_arguments(render: argparse.ArgumentParser) -> None:
-    """render's --format and --output."""
-    render.add_argument("--format", choices=RENDER_FORMATS,
-                        help="svg (a picture, as the app's screenshot), txt (plain text) or "
-                        "ansi (text with colour codes); default: from --output's suffix")
-    render.add_argument("--output", metavar="FILE",
-                        help="write the picture to FILE (atomically) instead of stdout")
-
-
-def add_export_parser(sub, landscape_arguments, count) -> None:
+def add_export_parser(sub) -> None:
     """The export-surface subcommand: a computed landscape as a surface file."""
     export = sub.add_parser("export-surface",
                             help="write a landscape's loss grid as a surface file (npz, csv, h5)")
@@ -44,85 +25,20 @@ def add_export_parser(sub, landscape_arguments, count) -> None:
                         metavar="N", help=f"N x N grid points (default {DEFAULT_RESOLUTION})")
 
 
-def render_format(args: argparse.Namespace) -> str | None:
-    """The picture format asked for (None: print to stdout as before)."""
-    if args.format or args.output is None:
-        return args.format
-    fmt = RENDER_SUFFIXES.get(Path(args.output).suffix.lower())
-    if fmt is None:
-        raise OutputError(f"--output {args.output}: say --format svg, txt or ansi (or name "
-                          "the file .svg, .txt or .ans)")
-    return fmt
-
-
-def file_size_defaults(args: argparse.Namespace) -> None:
-    """A picture for a file is 80x24 unless --width/--height say otherwise (not the terminal's)."""
-    if args.output is not None:
-        args.width = args.width or DEFAULT_FILE_SIZE[0]
-        args.height = args.height or DEFAULT_FILE_SIZE[1]
-
-
-def picture_colour(fmt: str, requested: str) -> str:
-    """Colours of each format: txt none; svg and ansi truecolor unless --color says otherwise."""
-    if fmt == "txt":
-        return "none"
-    return "truecolor" if requested == "auto" else requested
-
-
-def picture_text(page, fmt: str, colour: str, title: str) -> str:
-    """The picture in format fmt: plain lines, ANSI lines, or an SVG document."""
-    from losswalk.core.drawing.ansi import to_ansi
-
-    if fmt == "svg":
-        return raster_svg(page, title, colour != "none")
-    return "\n".join(to_ansi(page, color=colour)) + "\n"
-
-
-def raster_svg(raster, title: str, colour: bool = True) -> str:
-    """The raster's cells as an SVG, drawn by rich's console export (as Textual screenshots)."""
-    from rich.color import Color
-    from rich.console import Console
-    from rich.style import Style
-    from rich.text import Text
-
-    def rich_colour(code):
-        rgb = raster.palette.rgb(code) if colour else None
-        return None if rgb is None else Color.from_rgb(*rgb)
-
-    console = Console(record=True, width=raster.width, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", legacy_windows=False)
-    for row in range(raster.height):
-        line = Text(no_wrap=True, overflow="crop", end="")
-        for text, fg, bg, bold in raster.runs(row):
-            line.append(text, Style(color=rich_colour(fg), bgcolor=rich_colour(bg), bold=bold))
-        console.print(line, soft_wrap=False, crop=True)
-    return console.export_svg(title=title)
-
-
-def write_file(output: str, text: str | bytes) -> None:
-    """Write atomically; a folder that does not exist or cannot be written is one line."""
-    from losswalk.core.files.atomic import write_atomic
-
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
-
-
-def export_surface(args: argparse.Namespace, model, extent) -> None:
+def cmd_export_surface(args: argparse.Namespace) -> None:
     """Evaluate the landscape on an N x N grid over the view and write it as a surface file."""
     from losswalk.core.files.surfaces import SUFFIXES, surface_bytes
     from losswalk.core.landscapes.landscape import evaluate
 
+    options = landscape_options(args)
+    model = options.build(strict=True)
+    extent = options.view_extent(model)
     fmt = args.format or SUFFIXES.get(Path(args.output).suffix.lower())
     if fmt is None:
         raise OutputError(f"--output {args.output}: say --format npz, csv or h5 (or name the "
                           "file .npz, .csv or .h5)")
     grid = evaluate(model, extent, args.resolution, args.resolution)
     write_file(args.output, surface_bytes(fmt, grid.w1s, grid.w2s, grid.values))
-
-
-# ----------------------------------------------------------------------------- 1-D files
 
 
 def line_file(args: argparse.Namespace):
