@@ -160,36 +160,38 @@ def test_picked_racers_by_hand():
     assert picker.racers[-1] == RacerSpec("momentum") and picker.row == 2  # first default unused
 
 
-@pytest.mark.parametrize("size", [(60, 18), (80, 24), (200, 50)])
 @pytest.mark.parametrize("mode", list(MODES))
-async def test_every_racer_reads_apart_in_every_mode(monkeypatch, mode, size):
+async def test_every_racer_reads_apart_in_every_mode(monkeypatch, mode):
     """Heads are the digits 1-4 (bold reverse video) and trails their own glyphs, in every
-    colour mode and charset; the table names each racer by its head and the chart draws each
-    racer's line in its digit."""
+    colour mode and charset, at every supported size (the race run once, the terminal resized);
+    the table names each racer by its head and the chart draws each racer's line in its digit."""
     charset = set_mode(monkeypatch, mode)
     app = app_on("two-dip", charset)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(60, 18)) as pilot:
         await wait_for_map(pilot)
         await pilot.press("R", *["space"] * 12)
-        await wait_for_map(pilot)
-        await pilot.pause()
-        view, shown = app.map.view, shown_cells(app, app.map)
-        on_map = {shown[r, c] for r in range(view.y0, view.y0 + view.map_h)
-                  for c in range(view.x0, view.x0 + view.map_w)}
-        heads = {glyph for glyph, style in on_map if glyph in HEADS}
-        assert heads >= {"1", "2"}  # sgd and momentum have parted by step 12
-        for glyph, style in on_map:
-            if glyph in HEADS:
-                assert style.bold and style.reverse
-        trails = {glyph for glyph, _ in on_map} & set(TRAILS[charset])
-        assert len(trails) >= 2
-        text = screen_text(pilot)
-        for k, spec in enumerate(app.explorer.race.specs):
-            assert f"{HEADS[k]} {spec.label}" in text
-        chart = app.query_one(RaceChart)
-        chart_text = "\n".join(strip.text for strip in chart._lines)
-        if chart.size.height >= 4:
-            assert {"1", "2"} <= set(chart_text)
-        if charset == "ascii":
-            assert text.isascii()
-        assert "terminal too small" not in text
+        for size in [(60, 18), (80, 24), (200, 50)]:
+            await pilot.resize_terminal(*size)
+            await wait_for_map(pilot)
+            await pilot.pause()
+            assert app.size == size
+            view, shown = app.map.view, shown_cells(app, app.map)
+            on_map = {shown[r, c] for r in range(view.y0, view.y0 + view.map_h)
+                      for c in range(view.x0, view.x0 + view.map_w)}
+            heads = {glyph for glyph, style in on_map if glyph in HEADS}
+            assert heads >= {"1", "2"}, size  # sgd and momentum have parted by step 12
+            for glyph, style in on_map:
+                if glyph in HEADS:
+                    assert style.bold and style.reverse
+            trails = {glyph for glyph, _ in on_map} & set(TRAILS[charset])
+            assert len(trails) >= 2, size
+            text = screen_text(pilot)
+            for k, spec in enumerate(app.explorer.race.specs):
+                assert f"{HEADS[k]} {spec.label}" in text, size
+            chart = app.query_one(RaceChart)
+            chart_text = "\n".join(strip.text for strip in chart._lines)
+            if chart.size.height >= 4:
+                assert {"1", "2"} <= set(chart_text), size
+            if charset == "ascii":
+                assert text.isascii()
+            assert "terminal too small" not in text
