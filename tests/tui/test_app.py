@@ -47,18 +47,19 @@ MOVES = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("key", list(MOVES))
-async def test_move_keys_move_by_map_cells(key):
+async def test_move_keys_move_by_map_cells():
     app = bowl()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
         w1_min, w1_max, w2_min, w2_max = app.explorer.extent
         map_w, map_h = app.map.map_cells()
-        before = app.explorer.walker.position.copy()
-        await pilot.press(key)
-        cells = np.array(MOVES[key])
-        expected = before + cells * [(w1_max - w1_min) / map_w, (w2_max - w2_min) / map_h]
-        np.testing.assert_allclose(app.explorer.walker.position, expected, rtol=1e-12)
+        for key, cells in MOVES.items():  # each key, one after the other
+            before = app.explorer.walker.position.copy()
+            await pilot.press(key)
+            expected = before + np.array(cells) * [(w1_max - w1_min) / map_w,
+                                                    (w2_max - w2_min) / map_h]
+            np.testing.assert_allclose(app.explorer.walker.position, expected, rtol=1e-12,
+                                       err_msg=key)
 
 
 async def test_space_steps_downhill_on_the_bowl():
@@ -339,13 +340,15 @@ def test_help_lists_every_bound_key():
             assert short in listed.split(), key
 
 
-@pytest.mark.parametrize("size", [(60, 18), (80, 24)])
-async def test_the_footer_shows_help_and_quit_at_every_supported_size(size):
+async def test_the_footer_shows_help_and_quit_at_every_supported_size():
     app = LosswalkApp()
-    async with app.run_test(size=size) as pilot:
-        await wait_for_map(pilot)
-        footer = screen_text(pilot).splitlines()[-1]
-        assert "? help" in footer and "q quit" in footer and "space step" in footer
+    async with app.run_test(size=(60, 18)) as pilot:
+        for size in [(60, 18), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await wait_for_map(pilot)
+            footer = screen_text(pilot).splitlines()[-1]
+            assert app.size == size
+            assert "? help" in footer and "q quit" in footer and "space step" in footer, size
 
 
 async def test_ctrl_c_quits_even_from_the_practice_screen():
