@@ -21,11 +21,13 @@ def private_user_dirs(monkeypatch, tmp_path_factory):
 
 
 def _finer_idle_checks() -> None:
-    """Textual's Pilot sleeps in 20 ms slices, twice per key, to guess the app is idle; these
-    tests wait for the app's own work explicitly (`wait_for_map`), so 4 ms slices suffice."""
-    from textual import _wait
+    """Textual's Pilot sleeps in 20 ms slices, twice per key, to guess the app is idle: longer
+    than a frame (1/60 s), so a key's repaint is on screen when the test reads it. These tests
+    wait for the app's own work explicitly (`wait_for_map`), so 4 ms slices, with frames of
+    4 ms, keep that promise at a fifth of the wait."""
+    from textual import _wait, screen
 
-    _wait.SLEEP_GRANULARITY = 0.004
+    _wait.SLEEP_GRANULARITY = screen.UPDATE_PERIOD = 0.004
     _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
 
 
