@@ -335,9 +335,6 @@ class LosswalkApp(App[None]):
     def action_reset_view(self) -> None:
         self._do(self.explorer.reset_view)
 
-    def action_global_min(self) -> None:
-        self.controller("global_min").go()
-
     def action_reset(self) -> None:
         self._do(self.explorer.reset_walker)
 
@@ -356,6 +353,26 @@ class LosswalkApp(App[None]):
     def action_batch(self) -> None:
         self._do(self.explorer.next_batch, charts=False)
 
+    def action_help(self) -> None:
+        from losswalk.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(charset=self.charset, overrides=self.config.keys))
+
+    # ------------------------------------------------------------------ features
+    # each feature's keys call its controller (tui/features/), which holds what they do
+
+    def action_race(self) -> None:
+        self.controller("race").toggle()
+
+    def action_end_race(self) -> None:
+        self.controller("race").end()
+
+    def action_basins(self) -> None:
+        self.controller("basins").toggle()
+
+    def action_curvature(self) -> None:
+        self.controller("curvature").toggle()
+
     def action_view3d(self) -> None:
         self.controller("surface").toggle()
 
@@ -365,31 +382,17 @@ class LosswalkApp(App[None]):
     def action_slide(self, delta: int) -> None:
         self.controller("tour").slide(delta)
 
-    def action_race(self) -> None:
-        self.controller("race").toggle()
+    def action_practice(self) -> None:
+        self.controller("practice").open()
 
-    def action_end_race(self) -> None:
-        self.controller("race").end()
-
-    def action_help(self) -> None:
-        from losswalk.tui.screens.help import HelpScreen
-
-        self.push_screen(HelpScreen(charset=self.charset, overrides=self.config.keys))
+    def action_export(self) -> None:
+        self.controller("export").start()
 
     def action_open_data(self) -> None:
         self.controller("open_data").open()
 
-    def action_practice(self) -> None:
-        self.controller("practice").open()
-
-    def action_basins(self) -> None:
-        self.controller("basins").toggle()
-
-    def action_curvature(self) -> None:
-        self.controller("curvature").toggle()
-
-    def action_export(self) -> None:
-        self.controller("export").start()
+    def action_global_min(self) -> None:
+        self.controller("global_min").go()
 
 
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,

@@ -1,19 +1,12 @@
-"""The basin map (A): which minimum each point of the view rolls into, shown in place of the
-map; its widget is imported and mounted when first opened."""
+"""The basin map (A): which minimum each start rolls into, shown in place of the map."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from losswalk.tui.app import LosswalkApp
+from losswalk.tui.features import Controller
 
 
-class BasinsController:
+class BasinsController(Controller):
     """What A does, and the basin map's part of the redraw."""
-
-    def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
 
     def toggle(self) -> None:
         self.app._do(self.app.explorer.toggle_basins)

@@ -1,19 +1,12 @@
-"""The curvature panel (i): the Hessian at the walker under its panel, with the Hessian's axes
-drawn on the map; imported and mounted when first opened."""
+"""The curvature panel (i): the Hessian at the walker, with its axes drawn on the map."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from losswalk.tui.app import LosswalkApp
+from losswalk.tui.features import Controller
 
 
-class CurvatureController:
+class CurvatureController(Controller):
     """What i does, and the curvature panel's part of the redraw."""
-
-    def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
 
     def toggle(self) -> None:
         self.app._do(self.app.explorer.toggle_curvature, charts=False)

@@ -1,5 +1,4 @@
-"""Export (e): the view as it is now (SVG and text) and the trail so far (CSV and JSON), written
-into a folder the prompt asks for, in a thread so a slow disk never holds up the keys."""
+"""Export (e): the view and the trail into a folder, written in a thread (never blocks keys)."""
 
 from __future__ import annotations
 
@@ -7,16 +6,14 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING
 
+from losswalk.tui.features import Controller
+
 if TYPE_CHECKING:
     from losswalk.core.files.export import Export
-    from losswalk.tui.app import LosswalkApp
 
 
-class ExportController:
+class ExportController(Controller):
     """What e does: a failure is a message and nothing else changes."""
-
-    def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
 
     def start(self) -> None:
         """Take the view now, then ask for the folder."""

@@ -1,19 +1,12 @@
-"""Go to the global minimum (g): the walker is put on it and the map flashes it, or the message
-says why not (on big data the move and the redraw's numbers are computed in a worker first)."""
+"""Go to the global minimum (g): the walker goes there and the map flashes it, or says why not."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from losswalk.tui.app import LosswalkApp
+from losswalk.tui.features import Controller
 
 
-class GlobalMinController:
+class GlobalMinController(Controller):
     """What g does."""
-
-    def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
 
     def go(self) -> None:
         app = self.app

@@ -1,21 +1,18 @@
-"""Opening a data file (ctrl+o): the dialog, then the file's examples on a data landscape (read
-off the event loop when they are many)."""
+"""Open a data file (ctrl+o): the dialog, then its examples on a data landscape."""
 
 from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING
 
+from losswalk.tui.features import Controller
+
 if TYPE_CHECKING:
     from losswalk.core.landscapes.datasets import Dataset
-    from losswalk.tui.app import LosswalkApp
 
 
-class OpenDataController:
+class OpenDataController(Controller):
     """What ctrl+o does."""
-
-    def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
 
     def open(self) -> None:
         """The open-data dialog, starting in the current data file's folder; a file read there

@@ -1,19 +1,12 @@
-"""The lesson's practice problems (P): a screen over the app, the walk paused while it is open
-(escape comes back)."""
+"""The lesson's practice problems (P): a screen over the app, the walk paused under it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from losswalk.tui.app import LosswalkApp
+from losswalk.tui.features import Controller
 
 
-class PracticeController:
+class PracticeController(Controller):
     """What P does."""
-
-    def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
 
     def open(self) -> None:
         from losswalk.tui.screens.practice import PracticeScreen

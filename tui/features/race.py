@@ -1,19 +1,12 @@
-"""The optimizer race (R): start or end it, pick its racers (o), and show it on the map and in
-the side panel; its widgets are imported when the first race starts."""
+"""The optimizer race (R, escape; o picks the racers): shown on the map and in the side panel."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from losswalk.tui.app import LosswalkApp
+from losswalk.tui.features import Controller
 
 
-class RaceController:
+class RaceController(Controller):
     """What R, escape and (during a race) o do, and the race's part of the redraw."""
-
-    def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
 
     def toggle(self) -> None:
         """Start the optimizer race from the walker's position, or end it."""

@@ -1,19 +1,12 @@
-"""The 3-D view (3): the landscape as a turnable surface beside the map; its widget is imported
-and mounted when first opened, and has the focus while it is shown (its arrows turn it)."""
+"""The 3-D view (3): the landscape as a surface, focused while shown so the arrows turn it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from losswalk.tui.app import LosswalkApp
+from losswalk.tui.features import Controller
 
 
-class SurfaceController:
+class SurfaceController(Controller):
     """What 3 does, and the 3-D view's part of the redraw."""
-
-    def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
 
     def toggle(self) -> None:
         self.app._do(self.app.explorer.toggle_view3d, charts=False)

@@ -1,19 +1,12 @@
-"""The lesson tour (t, page keys): start or end it and turn its slides; the slides are read and
-the panel mounted when the tour first starts."""
+"""The lesson tour (t, page keys): its slides, read and mounted when the tour first starts."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from losswalk.tui.app import LosswalkApp
+from losswalk.tui.features import Controller
 
 
-class TourController:
+class TourController(Controller):
     """What t and the slide keys do, and the tour panel's part of the redraw."""
-
-    def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
 
     def toggle(self) -> None:
         """Start the lesson tour at slide 1, or end it (the app stays as it is)."""

@@ -1,9 +1,10 @@
-"""The animated walk (enter): a clock that steps the explorer while it walks and redraws each
-frame, the costlier charts every few steps only."""
+"""The animated walk (enter): a clock that steps the explorer and redraws while it walks."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from losswalk.tui.features import Controller
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -14,11 +15,11 @@ STEPS_PER_SECOND = 18  # animated walk speed
 CHART_EVERY = 3  # while walking, redraw the cross-sections (and data view) every few steps
 
 
-class WalkController:
+class WalkController(Controller):
     """The walk's clock: it runs exactly while the explorer is walking."""
 
     def __init__(self, app: LosswalkApp) -> None:
-        self.app = app
+        super().__init__(app)
         self._timer: Timer | None = None
 
     def sync(self) -> None:
