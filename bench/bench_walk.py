@@ -3,7 +3,7 @@ and the rate of a headless 1,000,000-step walk.
 
 The app (Pilot, 80x24) walks `rastrigin` with plain SGD at a learning rate that keeps the walker
 hopping between the ripples, so every step adds a new stretch of trail on the map. Each frame of
-the animated walk (the app's own `_tick`: a step, the panel, the loss chart, the map's trail
+the animated walk (the app's own walk-clock tick: a step, the panel, the loss chart, the map's trail
 overlay, every third step the cross-sections) is followed by a screen update; the process CPU of
 the frames around step 10 and step 10,000 is recorded (frames in between are drawn in batches
 of 100, to keep the run short) and the medians are printed with their ratio (target <= 1.5),
@@ -57,7 +57,7 @@ async def frames(steps: int, watched: set[int], baseline: bool = False) -> dict[
         for step in range(1, steps + 1):
             measured = step in watched
             before = time.process_time()
-            app._tick()
+            app.controller("walk").tick()
             if measured:
                 await pilot.pause()  # the screen update of this frame
                 cpu[step] = time.process_time() - before

@@ -3,17 +3,17 @@
 Everything the app knows lives in `core.explorer.Explorer`; a key calls one of its operations and
 the app redraws from it (`_sync`). Each widget owns its own screen logic: the LandscapeMap computes
 its grid in a worker and posts Ready/Progress/Failed, the SplitView and DataPane draw their modes,
-the StatusBar words the state.
+the StatusBar words the state. Each feature (race, basins, curvature, 3-D view, tour, practice,
+export, opening data, the global minimum, the walk's clock) has its controller in tui/features/:
+the app's action for its key is one line that calls it, and `_sync` calls its `sync()`.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
-from functools import partial
 from importlib import import_module
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -27,23 +27,19 @@ from textual.widgets import Static
 from losswalk.core.drawing.text import check_charset, safe_text
 from losswalk.core.explorer import Explorer
 from losswalk.core.files.config import Config
-from losswalk.core.landscapes.datasets import Dataset
-from losswalk.core.landscapes.models import MLP_LANDSCAPES, LandscapeOptions
-from losswalk.core.landscapes.userdata import options_with_data
+from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.core.walk.optimizers import OptimizerSettings
 from losswalk.tui.keymap import KEY_ACTIONS, KEYMAP
-from losswalk.tui.offloop import HEAVY_EXAMPLES, OffLoop
+from losswalk.tui.offloop import OffLoop
 from losswalk.tui.widgets.charts import CrossSectionChart, LossHistoryChart
 from losswalk.tui.widgets.key_bar import KeyBar
-from losswalk.tui.widgets.landscape_map import LandscapeMap
+from losswalk.tui.widgets.landscape_map import LandscapeMap, map_trail
 from losswalk.tui.widgets.map_view import MapView
 from losswalk.tui.widgets.slice_note import SliceNote
 from losswalk.tui.widgets.status_bar import Banner, StatusBar, banner_text
 from losswalk.tui.widgets.walker_panel import WalkerPanel
 
 MIN_SIZE = (60, 18)  # below this the app shows "terminal too small" instead of the UI
-STEPS_PER_SECOND = 18  # animated walk speed
-CHART_EVERY = 3  # while walking, redraw the cross-sections (and data view) every few steps
 # Textual paints the screen about three times while it starts (layout, resize, resume): the
 # output is held until the map's first grid is drawn (at most this long), so one frame is sent
 FIRST_FRAME_WAIT = 0.5
@@ -53,6 +49,18 @@ MODE_WIDGETS = {  # id -> (module, class) of the widgets of modes the first fram
     "tour": ("losswalk.tui.widgets.tour_panel", "TourPanel"),
     "basins": ("losswalk.tui.widgets.basin_view", "BasinView"),
     "surface": ("losswalk.tui.widgets.surface_view", "SurfaceView"),
+}
+CONTROLLERS = {  # name -> (module, class) of each feature's controller, imported when first used
+    "race": ("losswalk.tui.features.race", "RaceController"),
+    "basins": ("losswalk.tui.features.basins", "BasinsController"),
+    "curvature": ("losswalk.tui.features.curvature", "CurvatureController"),
+    "surface": ("losswalk.tui.features.surface", "SurfaceController"),
+    "tour": ("losswalk.tui.features.tour", "TourController"),
+    "practice": ("losswalk.tui.features.practice", "PracticeController"),
+    "export": ("losswalk.tui.features.export", "ExportController"),
+    "open_data": ("losswalk.tui.features.open_data", "OpenDataController"),
+    "global_min": ("losswalk.tui.features.global_min", "GlobalMinController"),
+    "walk": ("losswalk.tui.features.walk", "WalkController"),
 }
 
 
@@ -79,7 +87,7 @@ class LosswalkApp(App[None]):
         self.explorer = explorer or Explorer(options, settings)
         self._start_with_tour = tour
         self._progress: float | None = None  # 0..1 while the map's grid is being evaluated
-        self._walk_timer: Timer | None = None
+        self._controllers: dict[str, Any] = {}  # the features used so far (tui/features/)
         self._first_frame: Timer | None = None  # set while the first frame is held back
         self._offloop = OffLoop(self)  # big data: keys computed in a worker
 
@@ -172,11 +180,11 @@ class LosswalkApp(App[None]):
         self.map.mode, self.map.scale = explorer.mode, explorer.scale
         self.map.show_landscape(explorer.model, explorer.extent)
         walker = explorer.walker
-        self.map.set_walker(walker.position, _map_trail(explorer.model, walker.trail))
+        self.map.set_walker(walker.position, map_trail(explorer.model, walker.trail))
         self.query_one(SliceNote).show(explorer.model, self.charset)
         if explorer.split:
             self._opened("split").show(explorer)
-        self._show_surface()
+        self._sync_feature("surface", explorer.view3d)
         self.query_one(WalkerPanel).show(walker.feel(), walker, self.charset,
                                          explorer.walk_state)
         self.query_one(LossHistoryChart).show(walker.trail)  # no-op while the trail is unchanged
@@ -185,25 +193,30 @@ class LosswalkApp(App[None]):
                                                    explorer.extent)
             if explorer.data_view:
                 self._opened("data-box").show(explorer.model, walker.position)
-        if explorer.touring:
-            self._opened("tour").show(explorer.tour)
-        self._show_race()
-        self._show_basins_and_curvature()
-        self._run_clock()
+        for name, on_ in (("tour", explorer.touring), ("race", explorer.race is not None),
+                          ("basins", explorer.basins_shown),
+                          ("curvature", explorer.curvature_shown), ("walk", explorer.walking)):
+            self._sync_feature(name, on_)
         self._update_status()
 
-    def _show_surface(self) -> None:
-        """The 3-D view when it is on, drawn from the explorer; while it is shown it has the
-        focus (its arrows turn it), and once it is off the arrows move the walker again."""
-        explorer = self.explorer
-        if not explorer.view3d:
-            if self.focused is not None and self.focused.id == "surface":
-                self.set_focus(None)
-            return
-        view = self._opened("surface")
-        view.show(explorer)
-        if not (explorer.blind or explorer.split or explorer.data_view) and not view.has_focus:
-            view.focus()
+    def controller(self, name: str) -> Any:
+        """The feature's controller (tui/features/<name>.py), imported and made the first time
+        the feature is used."""
+        if name not in self._controllers:
+            module, class_name = CONTROLLERS[name]
+            self._controllers[name] = getattr(import_module(module), class_name)(self)
+        return self._controllers[name]
+
+    def _sync_feature(self, name: str, on: bool) -> None:
+        """The feature's part of the redraw while it is on, and after it was on (to clear what it
+        drew); a feature never used has nothing on screen, and is not imported."""
+        if on or name in self._controllers:
+            self.controller(name).sync()
+
+    def stop_walk(self) -> None:
+        """Stop the walk and its clock (a screen is about to cover the map)."""
+        self.explorer.walking = False
+        self._sync_feature("walk", False)
 
     def _opened(self, id: str) -> Widget:
         """The mode's widget, imported and mounted the first time its mode opens (the first frame
@@ -225,31 +238,6 @@ class LosswalkApp(App[None]):
             bar.show(self.explorer, self.charset, self._progress)
         for banner in self.query(Banner):
             banner.say(banner_text(self.explorer, self.map.sample_note), self.charset)
-
-    def _run_clock(self) -> None:
-        """The walk's clock runs exactly while the explorer is walking."""
-        if self.explorer.walking and self._walk_timer is None:
-            # the map owns the clock: it stops with the map, so no tick lands while the app closes
-            self._walk_timer = self.map.set_interval(1 / STEPS_PER_SECOND, self._tick)
-        elif not self.explorer.walking and self._walk_timer is not None:
-            self._walk_timer.stop()
-            self._walk_timer = None
-
-    def _tick(self) -> None:
-        """One animation frame: one step; the cross-sections every few steps and when the walk
-        ends."""
-        if self._offloop.take(self.explorer.tick, (), self._after_tick, self._tick_charts,
-                              skip_if_busy=True):
-            return
-        self.explorer.tick()
-        self._after_tick()
-
-    def _tick_charts(self) -> bool:
-        """Whether this frame of the walk redraws the cross-sections."""
-        return not self.explorer.walking or self.explorer.walker.steps % CHART_EVERY == 0
-
-    def _after_tick(self) -> None:
-        self._sync(charts=self._tick_charts())
 
     def _do(self, operation: Callable[..., object], *args, charts: bool = True) -> None:
         """Run an explorer operation for a key; whatever goes wrong is said, never fatal. On big
@@ -285,7 +273,7 @@ class LosswalkApp(App[None]):
     def _map_ready(self, message: LandscapeMap.Ready) -> None:
         self._progress = None
         self.explorer.set_report(message.report)
-        self._show_surface()  # the 3-D view marks the same landmarks
+        self._sync_feature("surface", self.explorer.view3d)  # it marks the same landmarks
         self._update_status()
         self._release_first_frame()
 
@@ -322,7 +310,7 @@ class LosswalkApp(App[None]):
 
     def action_optimizer(self, delta: int) -> None:
         if self.explorer.race is not None:  # in the race, o picks the racers
-            self._pick_racers()
+            self.controller("race").pick_racers()
             return
         self._do(self.explorer.cycle_optimizer, delta, charts=False)
 
@@ -347,22 +335,6 @@ class LosswalkApp(App[None]):
     def action_reset_view(self) -> None:
         self._do(self.explorer.reset_view)
 
-    def action_global_min(self) -> None:
-        """Put the walker on the global minimum (the map flashes it) or say why not."""
-        moved: list[bool] = []  # (big data: go there and compute the screen in a worker first)
-
-        def go() -> None:
-            moved.append(self.explorer.go_to_global_min())
-
-        def shown() -> None:
-            self._sync()
-            if moved and moved[0]:  # it stands on it now (in a new view when it lay outside)
-                self.map.flash(*self.explorer.walker.position)
-
-        if not self._offloop.take(go, (), shown, lambda: True):
-            go()
-            shown()
-
     def action_reset(self) -> None:
         self._do(self.explorer.reset_walker)
 
@@ -381,180 +353,46 @@ class LosswalkApp(App[None]):
     def action_batch(self) -> None:
         self._do(self.explorer.next_batch, charts=False)
 
-    def action_view3d(self) -> None:
-        self._do(self.explorer.toggle_view3d, charts=False)
-
-    def action_tour(self) -> None:
-        """Start the lesson tour at slide 1, or end it (the app stays as it is)."""
-        if self.explorer.touring:
-            self._do(self.explorer.end_tour)
-            return
-        from losswalk.core.lesson.tour import Tour, load_tour
-        from losswalk.tui.widgets.tour_panel import TOUR_PATH
-
-        try:
-            tour = self.explorer.tour or Tour(load_tour(TOUR_PATH))
-        except ValueError as error:
-            self.notify(f"cannot start the tour: {error}", severity="error")
-            return
-        self._do(self.explorer.start_tour, tour)
-
-    def action_slide(self, delta: int) -> None:
-        self._do(self.explorer.move_slide, delta)
-
-    def _show_race(self) -> None:
-        """The race's racers on the map and its table and chart in the side panel (mounted the
-        first time a race starts), or the single walker again."""
-        race = self.explorer.race
-        self.set_class(race is not None, "-race")
-        if race is None:
-            self.map.set_racers(())
-            return
-        from losswalk.tui.widgets.race_chart import RaceChart  # imported when a race starts
-        from losswalk.tui.widgets.race_panel import RacePanel, racer_marks
-
-        self.map.set_racers(racer_marks(race, self.charset))
-        if not self.query(RacePanel):
-            look = {"charset": self.charset, "colour": self._colour()}
-            self.query_one("#side").mount(RacePanel(**look, id="race-panel"),
-                                          RaceChart(**look, id="race-chart"), before="#panel")
-        self.query_one(RacePanel).show(self.explorer)
-        self.query_one(RaceChart).show(race)
-
-    def action_race(self) -> None:
-        """Start the optimizer race from the walker's position, or end it."""
-        self._do(self.explorer.toggle_race)
-
-    def action_end_race(self) -> None:
-        if self.explorer.race is not None:
-            self._do(self.explorer.end_race)
-
-    def _pick_racers(self) -> None:
-        """The race picker; enter there races the new set from the same start."""
-        from losswalk.tui.screens.race_picker import RacePicker
-
-        self.explorer.walking = False
-        self._run_clock()
-
-        def picked(racers) -> None:
-            if racers is not None:
-                self._do(self.explorer.start_race, racers)
-
-        self.push_screen(RacePicker(self.explorer.racers, colour=self._colour()), picked)
-
     def action_help(self) -> None:
         from losswalk.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(charset=self.charset, overrides=self.config.keys))
 
-    def action_open_data(self) -> None:
-        """ctrl+o: the open-data dialog; a file read there opens on a data landscape."""
-        from losswalk.tui.screens.open_data import OpenDataScreen
+    # ------------------------------------------------------------------ features
+    # each feature's keys call its controller (tui/features/), which holds what they do
 
-        self.explorer.walking = False
-        self._run_clock()
-        data = self.explorer.options.data
-        start = os.path.join(os.path.dirname(os.path.abspath(data)), "") if data else ""
-        self.push_screen(OpenDataScreen(start, charset=self.charset), self._data_opened)
+    def action_race(self) -> None:
+        self.controller("race").toggle()
 
-    def _data_opened(self, result: tuple[str, Dataset] | None) -> None:
-        """The dialog's file was read: open it (off the event loop when it is big); a landscape
-        that cannot take it is said, and the current one kept."""
-        if result is None:
-            return
-        path, dataset = result
-        options = options_with_data(self.explorer.options, path, dataset)
-        message = f"data: {path} ({dataset.n:,} examples) on {options.name}"
-        if not self._offloop.take(self.explorer.open, (options, message), self._sync,
-                                  lambda: True, force=dataset.n > HEAVY_EXAMPLES):
-            self._do(self.explorer.open, options, message)
-
-    def action_practice(self) -> None:
-        """The lesson's practice problems (escape comes back here)."""
-        from losswalk.tui.screens.practice import PracticeScreen
-
-        self.explorer.walking = False
-        self._run_clock()
-        self.push_screen(PracticeScreen(charset=self.charset, colour=self._colour()))
-
-    # ------------------------------------------------------------------ basins and curvature
+    def action_end_race(self) -> None:
+        self.controller("race").end()
 
     def action_basins(self) -> None:
-        self._do(self.explorer.toggle_basins)
+        self.controller("basins").toggle()
 
     def action_curvature(self) -> None:
-        self._do(self.explorer.toggle_curvature, charts=False)
+        self.controller("curvature").toggle()
 
-    def _show_basins_and_curvature(self) -> None:
-        """The basin map (A) in place of the map, the curvature panel (i) under the walker's
-        panel with the Hessian's axes on the map; each imported and mounted when first opened."""
-        explorer = self.explorer
-        self.set_class(explorer.basins_shown, "-basins")
-        self.set_class(explorer.curvature_shown, "-curvature")
-        if explorer.basins_shown:
-            self._opened("basins").show(explorer.model, explorer.extent,
-                                        explorer.basin_settings(), explorer.walker.position)
-        else:
-            for view in self.query("#basins"):
-                view.stop()
-        if not explorer.curvature_shown:
-            self.map.set_marks(())
-            return
-        from losswalk.tui.widgets.curvature_panel import CurvaturePanel, axis_marks
+    def action_view3d(self) -> None:
+        self.controller("surface").toggle()
 
-        curvature = explorer.walker_curvature()
-        panels = self.query(CurvaturePanel)
-        if panels:
-            panel = panels.first()
-        else:
-            panel = CurvaturePanel(charset=self.charset, colour=self._colour(), id="curvature")
-            self.query_one("#side").mount(panel, before="#history")
-        panel.show(curvature, explorer.walker.current_lr())
-        self.map.set_marks(axis_marks(curvature, self.map.cell_size()))
+    def action_tour(self) -> None:
+        self.controller("tour").toggle()
+
+    def action_slide(self, delta: int) -> None:
+        self.controller("tour").slide(delta)
+
+    def action_practice(self) -> None:
+        self.controller("practice").open()
+
     def action_export(self) -> None:
-        """Save the view as it is now (SVG and text) and the trail so far (CSV and JSON) into
-        a folder the prompt asks for; a failure is a message and nothing else changes."""
-        from losswalk.core.files.export import Export
-        from losswalk.tui.screens.export import ExportScreen
+        self.controller("export").start()
 
-        text = "\n".join(strip.text.rstrip() for strip in self.screen._compositor.render_strips())
-        export = Export(self.explorer.model.name, self.export_screenshot(), text + "\n",
-                        list(self.explorer.walker.trail))
-        self.push_screen(ExportScreen(os.getcwd()), partial(self._export_to, export=export))
+    def action_open_data(self) -> None:
+        self.controller("open_data").open()
 
-    def _export_to(self, folder: str | None, export) -> None:
-        """Write the export into folder (None: the prompt was cancelled) in a thread: a long
-        trail on a slow disk never holds up the keys."""
-        if folder is not None:
-            self.run_worker(partial(self._write_export, folder, export), thread=True,
-                            group="export")
-
-    def _write_export(self, folder: str, export) -> None:
-        """(In the export's thread.) Write the files, then say where they went or why not."""
-        from losswalk.core.files.export import write_export
-
-        try:
-            paths = write_export(folder, export)
-        except Exception as error:  # ExportError, or anything else: said, never fatal
-            self.call_from_thread(self.notify, f"nothing exported: {error}", severity="error")
-            return
-        self.call_from_thread(self._exported, paths)
-
-    def _exported(self, paths) -> None:
-        names = ", ".join(path.name for path in paths)
-        self.explorer.message = f"exported to {paths[0].parent}: {names}"
-        self.notify(self.explorer.message)
-        self._update_status()
-
-
-def _map_trail(model, trail):
-    """The trail the map draws: the walker's, and on the PCA plane the training run before it
-    (the slices' module is read only on the slices)."""
-    if model.name not in MLP_LANDSCAPES:
-        return trail
-    from losswalk.core.landscapes.slices import shown_trail
-
-    return shown_trail(model, trail)
+    def action_global_min(self) -> None:
+        self.controller("global_min").go()
 
 
 def run(options: LandscapeOptions, *, charset: str = "unicode", tour: bool = False,

@@ -14,7 +14,8 @@ from textual import constants
 from losswalk.core.landscapes.models import LANDSCAPES, LandscapeOptions, ModelError
 from losswalk.core.walk.optimizers import OPTIMIZERS, SCHEDULES
 from losswalk.core.walk.walker import WalkerStatus
-from losswalk.tui.app import CHART_EVERY, MIN_SIZE, LosswalkApp
+from losswalk.tui.app import MIN_SIZE, LosswalkApp
+from losswalk.tui.features.walk import CHART_EVERY
 from losswalk.tui.screens.help import KEYS, HelpScreen
 from losswalk.tui.widgets.charts import LossHistoryChart
 from losswalk.tui.widgets.walker_panel import WalkerPanel
@@ -245,7 +246,7 @@ async def test_the_loss_chart_title_never_lags_the_panel_while_walking():
         await wait_for_map(pilot)
         app.explorer.start_walk()
         for _ in range(2 * CHART_EVERY + 1):  # the clock's frames, called here one by one
-            app._tick()
+            app.controller("walk").tick()
             title, panel_line = chart_and_panel_loss(app)
             assert app.explorer.walking and title == panel_line.strip(), (title, panel_line)
 

@@ -106,7 +106,7 @@ async def test_g_after_zooming_into_the_shallow_dip_goes_to_the_deep_one():
         for _ in range(5000):  # the clock's frames, run here without waiting for them
             if not explorer.walking:
                 break
-            app._tick()
+            app.controller("walk").tick()
         assert explorer.walker.status.value == "stuck"
         await pilot.press("z", "z", "z")
         await wait_for_map(pilot)

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from losswalk.core.landscapes.landscape import LossGrid, evaluate
 from losswalk.core.landscapes.minima import SEARCH_EXAMPLES, MinimaReport, landmarks
-from losswalk.core.landscapes.models import LandscapeOptions, Model
+from losswalk.core.landscapes.models import MLP_LANDSCAPES, LandscapeOptions, Model
 from losswalk.tui.widgets.map_view import MapView
 
 Extent = tuple[float, float, float, float]
@@ -195,3 +195,13 @@ class LandscapeMap(MapView):
         if token == self._token:
             self.computing = False
             self.post_message(self.Failed(self, error))
+
+
+def map_trail(model: Model, trail):
+    """The trail the map draws: the walker's, and on the PCA plane the training run before it
+    (the slices' module is read only on the slices)."""
+    if model.name not in MLP_LANDSCAPES:
+        return trail
+    from losswalk.core.landscapes.slices import shown_trail
+
+    return shown_trail(model, trail)
