@@ -23,12 +23,13 @@ def private_user_dirs(monkeypatch, tmp_path_factory):
 def _finer_idle_checks() -> None:
     """Textual's Pilot sleeps in 20 ms slices, twice per key, to guess the app is idle: longer
     than a frame (1/60 s), so a key's repaint is on screen when the test reads it. These tests
-    wait for the app's own work explicitly (`wait_for_map`), so 4 ms slices, with frames of
-    4 ms, keep that promise at a fifth of the wait."""
+    wait for the app's own work explicitly (`wait_for_map`), so 8 ms slices with 4 ms frames
+    keep that promise (slices of 4 ms missed a resize's repaint) at under half the wait."""
     from textual import _wait, screen
 
-    _wait.SLEEP_GRANULARITY = screen.UPDATE_PERIOD = 0.004
+    _wait.SLEEP_GRANULARITY = 0.008
     _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
+    screen.UPDATE_PERIOD = 0.004
 
 
 _finer_idle_checks()

@@ -19,7 +19,7 @@ from losswalk.tui.features.walk import CHART_EVERY
 from losswalk.tui.screens.help import KEYS, HelpScreen
 from losswalk.tui.widgets.charts import LossHistoryChart
 from losswalk.tui.widgets.walker_panel import WalkerPanel
-from tests.tui.conftest import screen_text, wait_for_map
+from tests.tui.conftest import screen_text, wait_for_map, wait_until
 
 SIZE = (80, 24)
 
@@ -80,7 +80,7 @@ async def test_enter_runs_then_pauses():
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.explorer.walker.steps > 0)
         assert app.explorer.walking and app.explorer.walker.steps > 0
         await pilot.press("enter")
         assert not app.explorer.walking
@@ -98,7 +98,7 @@ async def test_walk_stops_itself_when_converged():
         app.explorer.walker.tol = 1e6  # everything counts as flat: the first step converges
         app.explorer.walker.global_min_loss = None
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: not app.explorer.walking)
         assert not app.explorer.walking and app.explorer.walker.status == WalkerStatus.CONVERGED
         assert app.explorer.walker.steps == 1 and "converged" in screen_text(pilot)
 
@@ -291,7 +291,7 @@ async def test_absurd_learning_rate_diverges_plainly_and_r_recovers():
         await wait_for_map(pilot)
         await pilot.press(*["plus"] * 20)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: not app.explorer.walking)
         assert app.explorer.walker.status == WalkerStatus.DIVERGED and not app.explorer.walking
         text = screen_text(pilot)
         assert "DIVERGED" in text and "r reset" in text

@@ -14,7 +14,7 @@ from losswalk.tui.screens.race_picker import RacePicker
 from losswalk.tui.widgets.race_chart import RaceChart
 from losswalk.tui.widgets.race_panel import RacePanel
 from losswalk.tui.widgets.walker_panel import WalkerPanel
-from tests.tui.conftest import screen_text, wait_for_map
+from tests.tui.conftest import screen_text, wait_for_map, wait_until
 from tests.tui.test_layout import MODES, set_mode, shown_cells
 
 SIZE = (80, 24)
@@ -64,7 +64,7 @@ async def test_escape_leaves_the_race_and_enter_runs_and_pauses_it():
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_map(pilot)
         await pilot.press("R", "enter")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.explorer.race.clock > 0)
         assert app.explorer.walking and app.explorer.race.clock > 0
         await pilot.press("enter")
         clock = app.explorer.race.clock
