@@ -33,3 +33,15 @@ def _finer_idle_checks() -> None:
 
 
 _finer_idle_checks()
+
+
+def _one_blas_thread() -> None:
+    """OpenBLAS's worker threads spin while they wait, so on the 2-core machine (xdist's workers
+    already fill both cores) they burn CPU for nothing; the tests' matrices are small. Set before
+    numpy loads (the test modules import it after this file), inherited by started processes."""
+    import os
+
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+_one_blas_thread()

@@ -26,15 +26,12 @@ def _random_grids(count: int = 120):
 
 
 def _cell_bounds(x, y, V, xs, ys):
-    """The lowest and highest corner of the cell holding each (xs[i], ys[j]), a slow loop."""
-    lo, hi = np.empty((ys.size, xs.size)), np.empty((ys.size, xs.size))
-    for jj, w2 in enumerate(ys):
-        j = min(max(np.searchsorted(y, w2, side="right") - 1, 0), y.size - 2)
-        for ii, w1 in enumerate(xs):
-            i = min(max(np.searchsorted(x, w1, side="right") - 1, 0), x.size - 2)
-            corners = [V[j, i], V[j + 1, i], V[j, i + 1], V[j + 1, i + 1]]
-            lo[jj, ii], hi[jj, ii] = min(corners), max(corners)
-    return lo, hi
+    """The lowest and highest corner of the cell holding each (xs[i], ys[j]): each coordinate's
+    cell by bisection (the outer cells hold the ends), its four corners compared."""
+    i = np.clip(np.searchsorted(x, xs, side="right") - 1, 0, x.size - 2)[np.newaxis, :]
+    j = np.clip(np.searchsorted(y, ys, side="right") - 1, 0, y.size - 2)[:, np.newaxis]
+    corners = np.stack([V[j, i], V[j + 1, i], V[j, i + 1], V[j + 1, i + 1]])
+    return corners.min(axis=0), corners.max(axis=0)
 
 
 def test_interpolant_stays_between_each_cells_lowest_and_highest_corner() -> None:

@@ -188,22 +188,22 @@ def brute_force_critical_points(surface: Surface, n: int = 1201) -> dict[str, np
         corners = np.stack([d[:-1, :-1], d[:-1, 1:], d[1:, :-1], d[1:, 1:]])
         return (corners.min(axis=0) <= 0) & (corners.max(axis=0) >= 0)
 
-    def jacobian(w):
+    def jacobians(W):  # J[k, r, c] = d grad_r / d w_c at the k-th row of W
         h = 1e-6
-        return np.column_stack([(surface.grad(w + h * u) - surface.grad(w - h * u)) / (2 * h)
-                                for u in np.eye(2)])
+        return np.stack([(surface.grad_many(W + h * u) - surface.grad_many(W - h * u)) / (2 * h)
+                         for u in np.eye(2)], axis=-1)
 
+    # every candidate takes its own Newton steps; one vectorised call per step serves them all
     j, i = np.nonzero(changes(g1) & changes(g2))
+    W = np.column_stack([(xs[i] + xs[i + 1]) / 2, (ys[j] + ys[j + 1]) / 2])
+    for _ in range(30):
+        W = W - np.linalg.solve(jacobians(W), surface.grad_many(W)[..., None])[..., 0]
+    inside = (e[0] <= W[:, 0]) & (W[:, 0] <= e[1]) & (e[2] <= W[:, 1]) & (W[:, 1] <= e[3])
+    settled = W[inside & (np.linalg.norm(surface.grad_many(W), axis=1) < 1e-9)]
     found: dict[str, list] = {"minimum": [], "saddle": [], "maximum": []}
-    for w in np.column_stack([(xs[i] + xs[i + 1]) / 2, (ys[j] + ys[j + 1]) / 2]):
-        for _ in range(30):
-            w = w - np.linalg.solve(jacobian(w), surface.grad(w))
-        inside = e[0] <= w[0] <= e[1] and e[2] <= w[1] <= e[3]
-        if not (inside and np.linalg.norm(surface.grad(w)) < 1e-9):
-            continue
-        low, high = np.linalg.eigvalsh(jacobian(w))
+    for w, (low, high) in zip(settled, np.linalg.eigvalsh(jacobians(settled)), strict=True):
         kind = "minimum" if low > 0 else "maximum" if high < 0 else "saddle"
-        if not any(np.max(np.abs(w - p)) < 1e-6 for p in found[kind]):
+        if not found[kind] or np.min(np.max(np.abs(np.array(found[kind]) - w), axis=1)) >= 1e-6:
             found[kind].append(w)
     return {kind: np.array(points).reshape(-1, 2) for kind, points in found.items()}
 

@@ -10,7 +10,7 @@ from losswalk.core.landscapes import slices
 from losswalk.core.landscapes.datasets import make_dataset
 from losswalk.core.landscapes.landscape import evaluate
 from losswalk.core.landscapes.minima import landmarks
-from losswalk.core.landscapes.mlp import Network, top_hessian_eigenvalue
+from losswalk.core.landscapes.mlp import Network, top_hessian_eigenvalue, train
 from losswalk.core.landscapes.models import LandscapeOptions, ModelError, make_model
 from losswalk.core.landscapes.slices import SliceModel, filter_normalised, pca_directions
 
@@ -251,7 +251,10 @@ def test_slice_summary_says_what_the_slice_is(random_slice, pca_slice):
     assert slice_summary(make_model("logistic")) == ""
 
 
-def test_bigger_networks_map_a_sample_sized_by_their_weights():
+def test_bigger_networks_map_a_sample_sized_by_their_weights(monkeypatch):
+    # the sample's size depends only on the count of weights and of examples, not on the trained
+    # weights: one Adam step each instead of the 1000 of start-up (not remembered by _trained)
+    monkeypatch.setattr(slices, "_trained", lambda net, data: train(net, data.X, data.y, steps=1))
     small = SliceModel("random", make_dataset("moons", n=1000), hidden=(4,))
     assert small.grid_examples(101, 101) == 1000  # all of them for the figures
     big = make_model("mlp-random", hidden=(64, 64))

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import zipfile
 
 import numpy as np
 import pytest
@@ -286,6 +287,15 @@ def test_a_kill_during_export_leaves_the_old_file_or_none(tmp_path, had_old) -> 
         assert not target.exists()
 
 
+def save_npz_quickly(path, **arrays) -> None:
+    """The file np.savez_compressed writes, deflated at level 1: a 4-million-value axis takes
+    0.1 s of CPU, not 1.3 s at the default level."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array))
+
+
 @pytest.mark.parametrize("fmt", ["h5", "npz"])
 def test_an_oversized_array_is_refused_before_it_is_read(tmp_path, fmt) -> None:
     """A surface (or axis) with far more values than the limit, stored small (unwritten HDF5
@@ -300,11 +310,12 @@ def test_an_oversized_array_is_refused_before_it_is_read(tmp_path, fmt) -> None:
         path = tmp_path / f"{what}.{fmt}"
         if fmt == "h5":
             with h5py.File(path, "w") as f:
-                f.create_dataset("xcoordinates", data=xs, chunks=True, compression="gzip")
+                f.create_dataset("xcoordinates", data=xs, chunks=True, compression="gzip",
+                                 compression_opts=1)
                 f["ycoordinates"] = ys
                 f.create_dataset("train_loss", shape=loss_shape, dtype="f8", chunks=True)
         else:
-            np.savez_compressed(path, x=xs, y=ys, loss=np.zeros(loss_shape))
+            save_npz_quickly(path, x=xs, y=ys, loss=np.zeros(loss_shape))
         tracemalloc.start()
         try:
             with pytest.raises(SurfaceFileError, match=r"has shape|more than the"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import os
@@ -176,6 +177,9 @@ def in_a_directory_of_files(tmp_path_factory):
 
 
 SUBCOMMANDS = headless_subcommands()
+# main() builds the whole parser on each call, most of a quick example's CPU; parsing never
+# changes a parser, so the examples share one (built by the CLI's own code, once)
+ONE_PARSER = functools.cache(cli._build_parser)
 
 
 def test_the_fuzzer_sees_the_headless_subcommands():
@@ -187,6 +191,7 @@ def test_the_fuzzer_sees_the_headless_subcommands():
 def test_a_subcommand_exits_0_with_valid_output_or_2_with_one_safe_line(
         name, in_a_directory_of_files, monkeypatch):
     monkeypatch.setattr("losswalk.core.walk.basins.MAX_WORK", FUZZ_BASIN_WORK)
+    monkeypatch.setattr(cli, "_build_parser", ONE_PARSER)
     @fuzz_settings(default=12, long=1500)
     @given(command_lines(name, SUBCOMMANDS[name]))
     def fuzz(argv: list[str]) -> None:
