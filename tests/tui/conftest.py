@@ -1,11 +1,35 @@
-"""Shared helpers for the Textual app tests: wait until the map's grid worker has finished."""
+"""Shared helpers for the app and CLI tests: wait until the map's grid worker has finished, read
+the screen, run the command line in this process."""
 
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import warnings
 
+import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
+
+from losswalk.tui.cli import main
+
+
+@pytest.fixture
+def losswalk(capfdbinary):
+    """`losswalk ARGV` run in this process, as `python -m losswalk` would run: its exit status,
+    and the bytes on stdout and stderr, with any Python warning printed to stderr as the
+    interpreter prints it (a process of its own cost ~0.3 s of CPU a run)."""
+
+    def run(*argv: str) -> subprocess.CompletedProcess:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            code = main(list(argv))
+        out, err = capfdbinary.readouterr()
+        for w in caught:
+            err += warnings.formatwarning(w.message, w.category, w.filename, w.lineno).encode()
+        return subprocess.CompletedProcess(list(argv), code, out, err)
+
+    return run
 
 
 async def wait_for_map(pilot: Pilot, max_pauses: int = 500) -> None:

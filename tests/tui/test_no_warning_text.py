@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-
-
-def losswalk(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "losswalk", *argv], cwd="/",
-                          capture_output=True, timeout=120, check=False)
 
 
 @pytest.mark.parametrize("argv", [
@@ -22,7 +14,7 @@ def losswalk(*argv: str) -> subprocess.CompletedProcess:
     ["render", "bowl", "--extent", "1e9,1.00001e9,0,1", "--color", "none",
      "--width", "1000", "--height", "60"],
 ])
-def test_extreme_values_in_the_working_range_run_without_warnings(argv):
+def test_extreme_values_in_the_working_range_run_without_warnings(argv, losswalk):
     result = losswalk(*argv)
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
@@ -38,7 +30,7 @@ def test_extreme_values_in_the_working_range_run_without_warnings(argv):
     (["render", "tiny-net", "--extent=-1e150,1e150,-1e150,1e150", "--color", "none"],
      b"coordinates within"),
 ])
-def test_values_beyond_the_working_range_are_refused_in_one_line(argv, says):
+def test_values_beyond_the_working_range_are_refused_in_one_line(argv, says, losswalk):
     result = losswalk(*argv)
     assert result.returncode == 2
     assert result.stderr.count(b"\n") == 1 and result.stderr.startswith(b"losswalk: ")

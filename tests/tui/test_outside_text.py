@@ -4,7 +4,6 @@ raw, in any subcommand's output or error message; widths are counted in terminal
 from __future__ import annotations
 
 import subprocess
-import sys
 import unicodedata
 
 import pytest
@@ -15,11 +14,6 @@ ROWS = "x1,x2,y\n0,0,0\n1,1,1\n0,1,0\n1,0,1\n2,2,1\n-1,-1,0\n"
 TITLE_SETTER = "t\x1b]0;pwned\x07.csv"  # sets an xterm's window title when printed raw
 SCREEN_CLEARER = "c\x1b[2J\x1b[H\n.csv"  # clears the screen, and breaks the line
 WIDE = "データ" * 12 + ".csv"
-
-
-def losswalk(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "losswalk", *argv], cwd="/",
-                          capture_output=True, timeout=120, check=False)
 
 
 def assert_safe(data: bytes) -> None:
@@ -50,14 +44,16 @@ def hostile(tmp_path):
 
 @pytest.mark.parametrize("name", [TITLE_SETTER, SCREEN_CLEARER])
 @pytest.mark.parametrize("command", [[], ["info"], ["walk"], ["render", "--color", "none"]])
-def test_a_missing_file_with_escapes_in_its_name_is_named_safely_on_one_line(command, name):
+def test_a_missing_file_with_escapes_in_its_name_is_named_safely_on_one_line(command, name,
+                                                                           losswalk):
     result = losswalk(*command, "--data", f"/nonexistent/{name}")
     assert_one_line_error(result)
     assert b"\\x1b" in result.stderr  # the name is still there, spelt visibly
 
 
 @pytest.mark.parametrize("key", ["title", "clear"])
-def test_render_in_ascii_without_colour_writes_no_escape_and_exactly_its_height(hostile, key):
+def test_render_in_ascii_without_colour_writes_no_escape_and_exactly_its_height(hostile, key,
+                                                                               losswalk):
     result = losswalk("render", "--data", hostile[key], "--color", "none", "--charset", "ascii",
                       "--height", "10", "--width", "80")
     assert result.returncode == 0, result.stderr
@@ -68,14 +64,14 @@ def test_render_in_ascii_without_colour_writes_no_escape_and_exactly_its_height(
 
 
 @pytest.mark.parametrize("key", ["title", "clear"])
-def test_info_prints_a_hostile_name_safely(hostile, key):
+def test_info_prints_a_hostile_name_safely(hostile, key, losswalk):
     result = losswalk("info", "--data", hostile[key])
     assert result.returncode == 0, result.stderr
     assert_safe(result.stdout)
     assert_safe(result.stderr)
 
 
-def test_a_wide_name_fits_the_width_in_terminal_cells(hostile):
+def test_a_wide_name_fits_the_width_in_terminal_cells(hostile, losswalk):
     result = losswalk("render", "--data", hostile["wide"], "--width", "80", "--height", "10",
                       "--color", "none", "--charset", "unicode")
     assert result.returncode == 0, result.stderr
@@ -90,7 +86,7 @@ def test_a_wide_name_fits_the_width_in_terminal_cells(hostile):
     ["walk", "--lr", "\x1b[2J"], ["walk", "--lr", "1\n2"], ["walk", "--start", "\u202e1,2"],
     ["render", "--steps", "\x9b2J"], ["info", "--resolution", "1\n2"],
 ])
-def test_option_values_are_echoed_safely_on_one_line(argv):
+def test_option_values_are_echoed_safely_on_one_line(argv, losswalk):
     assert_one_line_error(losswalk(*argv))
 
 
@@ -134,7 +130,7 @@ async def test_a_widget_notification_is_safe_and_without_markup_too():
 
 
 @pytest.mark.parametrize("key", ["title", "clear"])
-def test_info_json_gives_the_description_as_safe_text(hostile, key):
+def test_info_json_gives_the_description_as_safe_text(hostile, key, losswalk):
     """Regression: `info --json` passed the description (which names the data file) on raw, so a
     program showing the decoded string wrote the file name's escape sequences to its terminal."""
     import json
