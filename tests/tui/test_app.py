@@ -317,15 +317,15 @@ async def test_a_learning_rate_too_small_to_move_stops_the_run_and_says_so():
             app.explorer.message)
 
 
-@pytest.mark.parametrize("close", ["question_mark", "escape", "q"])
-async def test_help_opens_and_closes(close):
+async def test_help_opens_and_closes():
     app = LosswalkApp()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press(close)
-        assert not isinstance(app.screen, HelpScreen)
-        assert app.is_running
+        for close in ["question_mark", "escape", "q"]:
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press(close)
+            assert not isinstance(app.screen, HelpScreen), close
+            assert app.is_running
 
 
 def test_help_lists_every_bound_key():

@@ -19,19 +19,21 @@ def note_text(app: LosswalkApp) -> str:
     return " ".join(" ".join(rows).split())
 
 
-@pytest.mark.parametrize("size", [(80, 24), (60, 18), (200, 50)])
 @pytest.mark.parametrize("charset", ["unicode", "ascii"])
-async def test_slice_note_states_the_dimension_and_the_slice(size, charset):
+async def test_slice_note_states_the_dimension_and_the_slice(charset):
     app = LosswalkApp(LandscapeOptions(name="mlp-random"), charset=charset)
-    async with app.run_test(size=size) as pilot:
-        await wait_for_map(pilot)
-        note = app.query_one(SliceNote)
-        assert note.has_class("-shown") and note.region.height > 0
-        assert note_text(app).startswith("a 2-D slice of 337 weights")  # at every size
-        if size == (200, 50):  # room for all of it
-            assert note_text(app).endswith("minima marked are the slice's")
-        if charset == "ascii":
-            assert screen_text(pilot).isascii()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for size in [(80, 24), (60, 18), (200, 50)]:  # the terminal resized
+            await pilot.resize_terminal(*size)
+            await wait_for_map(pilot)
+            note = app.query_one(SliceNote)
+            assert app.size == size
+            assert note.has_class("-shown") and note.region.height > 0
+            assert note_text(app).startswith("a 2-D slice of 337 weights"), size
+            if size == (200, 50):  # room for all of it
+                assert note_text(app).endswith("minima marked are the slice's")
+            if charset == "ascii":
+                assert screen_text(pilot).isascii()
 
 
 async def test_pca_plane_draws_the_run_and_names_its_losses():

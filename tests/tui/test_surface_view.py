@@ -114,31 +114,39 @@ async def test_walker_and_landmarks_land_where_the_projection_says():
                 assert text[top + row][view.region.x + col] == glyph
 
 
-@pytest.mark.parametrize("size", [(80, 24), (60, 18), (200, 50)])
 @pytest.mark.parametrize("setup", ["colour", "no_color", "ascii"])
-async def test_every_size_and_mode_draws_it(size, setup, monkeypatch):
+async def test_every_size_and_mode_draws_it(setup, monkeypatch):
+    """In each look, at each size (the terminal resized under the 3-D view)."""
     monkeypatch.setattr(constants, "COLOR_SYSTEM", "truecolor")
     monkeypatch.delenv("NO_COLOR", raising=False)
     if setup == "no_color":
         monkeypatch.setenv("NO_COLOR", "1")
     app = himmelblau(charset="ascii" if setup == "ascii" else "unicode")
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_map(pilot)
         await press(pilot, "space", "3")
-        view = surface(app)
-        assert view.style_name == ("blocks" if setup == "colour" else "ramp")
-        text = screen_text(pilot)
-        assert "3-D az" in text and walker_cell(view) is not None
-        picture = "".join(strip.text for strip in (view.render_line(y)
-                                                   for y in range(1, view.size.height - 1)))
-        if setup == "colour":
-            assert "▀" in picture
-        else:
-            assert set(picture) & set("-=+*#%@")
-        if setup == "ascii":
-            assert text.isascii(), sorted({c for c in text if not c.isascii()})
-        if setup != "colour":  # the picture and its landmarks have no colour of their own
-            assert {(fg, bg) for row in view._base for _, fg, bg, _, _ in row} == {(-1, -1)}
+        for size in [(80, 24), (60, 18), (200, 50)]:
+            await pilot.resize_terminal(*size)
+            await wait_for_map(pilot)
+            assert app.size == size
+            surface_is_drawn(app, screen_text(pilot), setup)
+
+
+def surface_is_drawn(app, text: str, setup: str) -> None:
+    """The 3-D picture with its walker, in half blocks (colour) or the density ramp."""
+    view = surface(app)
+    assert view.style_name == ("blocks" if setup == "colour" else "ramp")
+    assert "3-D az" in text and walker_cell(view) is not None
+    picture = "".join(strip.text for strip in (view.render_line(y)
+                                               for y in range(1, view.size.height - 1)))
+    if setup == "colour":
+        assert "▀" in picture
+    else:
+        assert set(picture) & set("-=+*#%@")
+    if setup == "ascii":
+        assert text.isascii(), sorted({c for c in text if not c.isascii()})
+    if setup != "colour":  # the picture and its landmarks have no colour of their own
+        assert {(fg, bg) for row in view._base for _, fg, bg, _, _ in row} == {(-1, -1)}
 
 
 async def test_log_height_follows_m_and_the_screen_says_so():
