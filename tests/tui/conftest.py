@@ -32,7 +32,7 @@ def losswalk(capfdbinary):
     return run
 
 
-async def wait_for_map(pilot: Pilot, max_pauses: int = 500) -> None:
+async def wait_for_map(pilot: Pilot, max_pauses: int = 1500) -> None:
     """Let the grid worker finish and its result land (the full grid with its critical points)."""
     app = pilot.app
     for _ in range(max_pauses):
@@ -41,7 +41,7 @@ async def wait_for_map(pilot: Pilot, max_pauses: int = 500) -> None:
         await pilot.pause()
         if not app.map_busy:
             return
-        await pilot.pause(0.02)
+        await pilot.pause(0.005)
     raise AssertionError("the map's grid worker did not finish")
 
 
