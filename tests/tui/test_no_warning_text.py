@@ -36,3 +36,21 @@ def test_values_beyond_the_working_range_are_refused_in_one_line(argv, says, los
     assert result.stderr.count(b"\n") == 1 and result.stderr.startswith(b"losswalk: ")
     assert says in result.stderr
     assert result.stdout == b""
+
+
+def test_the_in_process_run_shows_a_warning_on_stderr_as_a_process_would(losswalk, monkeypatch):
+    """The checks above run losswalk in this process: a numpy warning must still reach stderr,
+    or they could not fail."""
+    import numpy as np
+
+    from tests.tui import conftest
+
+    def noisy(argv):
+        np.exp(np.array([1000.0]))
+        print("out")
+        return 0
+
+    monkeypatch.setattr(conftest, "main", noisy)
+    result = losswalk("info")
+    assert result.returncode == 0 and result.stdout == b"out\n"
+    assert b"RuntimeWarning: overflow encountered in exp" in result.stderr
