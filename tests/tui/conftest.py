@@ -32,6 +32,13 @@ def losswalk(capfdbinary):
     return run
 
 
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """`losswalk ARGV` in this process: its exit status, stdout and stderr (as text)."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 async def wait_for_map(pilot: Pilot, max_pauses: int = 1500) -> None:
     """Let the grid worker finish and its result land (the full grid with its critical points)."""
     app = pilot.app

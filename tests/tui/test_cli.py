@@ -18,14 +18,9 @@ from losswalk.core.landscapes.datasets import make_dataset
 from losswalk.core.landscapes.models import LANDSCAPES, LogisticModel
 from losswalk.core.walk.walker import STALL_STEPS
 from losswalk.tui.cli import main
+from tests.tui.conftest import run
 
 ESC = "\x1b"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_json(capsys, *argv: str) -> dict:

@@ -10,13 +10,7 @@ import pytest
 
 from losswalk.core.landscapes.models import make_model
 from losswalk.core.landscapes.slices import run_trail
-from losswalk.tui.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.tui.conftest import run
 
 
 def test_info_json_on_both_slices_says_they_are_slices(capsys):

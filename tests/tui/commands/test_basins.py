@@ -9,13 +9,7 @@ import pytest
 
 from losswalk.core.landscapes.models import make_model
 from losswalk.core.walk.basins import BasinSettings, walk_many
-from losswalk.tui.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.tui.conftest import run
 
 
 def test_basins_json_gives_each_basins_share(capsys) -> None:

@@ -11,16 +11,10 @@ import pytest
 from losswalk.core.drawing.text import format_number
 from losswalk.core.landscapes.minima import landmarks
 from losswalk.core.landscapes.models import LANDSCAPES, make_model
-from losswalk.tui.cli import main
+from tests.tui.conftest import run
 
 RACER_KEYS = {"racer", "name", "optimizer", "schedule", "lr", "status", "message", "steps", "w1",
               "w2", "final_loss", "steps_to_1pct", "diverged", "stuck"}
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def race_json(capsys, *argv: str) -> dict:

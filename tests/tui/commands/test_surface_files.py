@@ -23,18 +23,12 @@ from tests.core.surface_fixtures import (
     write_long_csv,
     write_npz,
 )
-from tests.tui.conftest import screen_text, wait_for_map, wait_until
+from tests.tui.conftest import run, screen_text, wait_for_map, wait_until
 
 pytest.importorskip("h5py")
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 CELL_WIDTH = 12.2  # rich's SVG export: the width of one terminal cell
 WRITERS = {"h5": write_li_h5, "npz": write_npz, "csv": write_long_csv}
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(params=list(WRITERS))
