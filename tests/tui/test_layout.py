@@ -219,12 +219,12 @@ def legend_fits_the_strip(app: LosswalkApp, charset: str, keys: tuple[str, ...])
 # ------------------------------------------------------------------------- the BCE | MSE split
 
 async def wait_for_split(pilot) -> None:
-    """Both halves of the split have their grid and landmarks."""
+    """Both halves of the split have their grid and landmarks, for their current size."""
     app = pilot.app
     for _ in range(300):
         await app.workers.wait_for_complete()
         await pilot.pause(0.02)
-        if all(app.query_one(f"#map-{loss}").report is not None for loss in ("bce", "mse")):
+        if not any(app.query_one(f"#map-{loss}").busy for loss in ("bce", "mse")):
             return
     raise AssertionError("the split maps did not finish")
 
