@@ -9,6 +9,7 @@ from losswalk.core.landscapes.landscape import evaluate
 from losswalk.core.landscapes.models import LandscapeOptions
 from losswalk.tui.app import LosswalkApp
 from losswalk.tui.widgets import landscape_map
+from tests.conftest import APP_RESIZE_DEBOUNCE
 from tests.tui.conftest import screen_text, wait_for_map
 
 
@@ -56,3 +57,29 @@ async def test_a_quick_grid_reports_only_its_start(monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_map(pilot)
     assert reports == []
+
+
+async def test_a_burst_of_resizes_evaluates_the_grid_once_at_the_last_size(monkeypatch):
+    """A window being dragged: the map waits for a quiet spell (the app's own debounce; the other
+    tests shorten it), then evaluates once, at the size the window ended at."""
+    assert APP_RESIZE_DEBOUNCE == 0.25
+    monkeypatch.setattr(landscape_map, "RESIZE_DEBOUNCE", APP_RESIZE_DEBOUNCE)
+    shapes: list[tuple[int, int]] = []
+
+    def counted(model, extent, nx, ny, **options):
+        shapes.append((nx, ny))
+        return evaluate(model, extent, nx, ny, **options)
+
+    monkeypatch.setattr(landscape_map, "evaluate", counted)
+    app = LosswalkApp(LandscapeOptions.from_user("bowl"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_map(pilot)
+        assert len(shapes) == 1
+        for size in [(90, 26), (100, 28), (110, 30)]:
+            started = time.monotonic()
+            await pilot.resize_terminal(*size)
+            await pilot.pause()  # the new layout reaches the map
+            assert app.map_busy and len(shapes) == 1, size  # waiting for quiet, nothing evaluated
+            assert time.monotonic() - started < APP_RESIZE_DEBOUNCE  # (else the check is void)
+        await wait_for_map(pilot)
+        assert shapes[1:] == [app.map.grid_shape()] and app.map.grid_shape() != shapes[0]
