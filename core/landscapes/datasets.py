@@ -7,6 +7,8 @@ how a few wrong labels bring the minimum back, `line` gives the tiny net two mir
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import itertools
 import math
@@ -58,6 +60,11 @@ class Dataset:
     def n(self) -> int:
         """Number of examples."""
         return len(self.y)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A fingerprint of the examples (X and y): equal for the same data read twice."""
+        return hashlib.sha1(self.X.tobytes() + self.y.tobytes()).hexdigest()
 
     def subset(self, idx) -> Dataset:
         """The examples picked by idx (indices or a boolean mask), e.g. one minibatch."""

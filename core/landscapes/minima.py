@@ -15,13 +15,14 @@ import math
 import threading
 import weakref
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from losswalk.core.landscapes.landscape import evaluate, validate_extent
+from losswalk.core.landscapes.surfaces import Surface
 
 if TYPE_CHECKING:
     from losswalk.core.landscapes.landscape import LossGrid
@@ -455,13 +456,51 @@ class _Found:
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SHARED: dict[tuple, _Found] = {}  # searches of landscapes known by value (search_key)
 _CACHE_LOCK = threading.Lock()
+SHARED_SEARCHES = 64  # searches kept for landscapes known by value, the oldest dropped first
+
+
+def search_key(model: Model) -> Hashable | None:
+    """The landscape as a value, for models that can say what their loss depends on: two models
+    with equal keys have the same loss everywhere, so a search of one serves the other (the app
+    builds a new model each time a landscape is chosen again: n, p, the tour, the split). A
+    formula surface is its own key (its functions and numbers); data models and network slices
+    give theirs (search_key()); None for the rest, remembered per model object only."""
+    key = getattr(model, "search_key", None)
+    value = model if isinstance(model, Surface) else key() if callable(key) else None
+    try:
+        hash(value)
+    except TypeError:  # (a surface made with an unhashable part)
+        return None
+    return value
+
+
+def forget_searches() -> None:
+    """Drop every remembered search (for a test that must see one computed)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _SHARED.clear()
 
 
 def _cached_search(model: Model, extent: Extent, shape: tuple[int, int], home: bool) -> _Found:
-    """_search, remembered per landscape (models are treated as immutable); uncached for a model
-    that cannot be a weak dictionary key."""
+    """_search, remembered per landscape (models are treated as immutable): by value where the
+    model has a search_key (with the examples its grid scores, which a budget sets), else per
+    model object; uncached for a model that cannot be a weak dictionary key."""
     key = (extent, shape, home)
+    value = search_key(model)
+    if value is not None:
+        examples = getattr(model, "grid_examples", None)
+        key = (value, examples(*shape) if examples else None, *key)
+        with _CACHE_LOCK:
+            found = _SHARED.get(key)
+        if found is None:
+            found = _search(model, extent, shape, home)
+            with _CACHE_LOCK:
+                _SHARED[key] = found
+                while len(_SHARED) > SHARED_SEARCHES:
+                    del _SHARED[next(iter(_SHARED))]
+        return found
     try:
         with _CACHE_LOCK:
             found = _CACHE.setdefault(model, {}).get(key)

@@ -131,6 +131,10 @@ class _DataModel:
         """Logits z (N,) at w and their Jacobian dz/dw (N, 2)."""
         raise NotImplementedError
 
+    def search_key(self) -> tuple:
+        """The model as a value (see minima.search_key): its kind, loss, penalty, bias and data."""
+        return (self.name, self.loss_kind, self.l2, self.bias, self.dataset.digest, self.extent)
+
     def loss(self, w) -> float:
         """Mean loss over the examples plus l2/2 |w|^2."""
         w = _point(w)

@@ -92,8 +92,7 @@ _TRAININGS_LOCK = threading.Lock()
 def _trained(net: Network, dataset: Dataset) -> Training:
     """train(net, dataset) remembered by the data's content (switching between the two slices of
     the same network trains once)."""
-    digest = hashlib.sha1(dataset.X.tobytes() + dataset.y.tobytes()).hexdigest()
-    key = (net.sizes, digest, TRAINING_SEED)
+    key = (net.sizes, dataset.digest, TRAINING_SEED)
     with _TRAININGS_LOCK:
         found = _TRAININGS.get(key)
     if found is None:
@@ -179,6 +178,12 @@ class SliceModel:
         """The gradient on the plane, d/da and d/db = (d1·g, d2·g) for the full gradient g."""
         g = self.network.grad(self.weights(w), self.dataset.X, self.dataset.y)
         return self.directions @ g
+
+    def search_key(self) -> tuple:
+        """The slice as a value (see minima.search_key): the network, its trained weights, the
+        plane's directions and the data."""
+        planes = hashlib.sha1(self.theta.tobytes() + self.directions.tobytes()).hexdigest()
+        return (self.name, self.network.sizes, planes, self.dataset.digest, self.extent)
 
     def full_grad(self, w) -> np.ndarray:
         """The full network's gradient at (a, b): what the plane's gradient projects."""

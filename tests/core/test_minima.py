@@ -14,6 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from losswalk.core.landscapes import minima, models
+from losswalk.core.landscapes.datasets import make_dataset
+from losswalk.core.landscapes.gridsurface import GridSurface
 from losswalk.core.landscapes.landscape import evaluate
 from losswalk.core.landscapes.minima import (
     MAX_POINTS,
@@ -22,10 +25,12 @@ from losswalk.core.landscapes.minima import (
     MinimaReport,
     _grid_minima,
     _search,
+    forget_searches,
     hessian,
     landmarks,
+    search_key,
 )
-from losswalk.core.landscapes.models import make_model
+from losswalk.core.landscapes.models import LogisticModel, TinyNet, make_model
 from losswalk.core.landscapes.surfaces import SURFACES, Surface
 from losswalk.core.landscapes.surfaces import bowl as make_bowl
 
@@ -663,7 +668,8 @@ def test_extreme_extents_neither_fail_nor_warn_nor_invent_a_minimum(name):
 
 
 def test_landmarks_from_worker_threads_agree():
-    model = make_model("tiny-net", dataset="moons")  # a fresh model: nothing cached yet
+    forget_searches()  # nothing remembered: the threads search at the same time
+    model = make_model("tiny-net", dataset="moons")
     results: list[MinimaReport] = []
     threads = [threading.Thread(target=lambda: results.append(landmarks(model, model.extent)))
                for _ in range(3)]
@@ -672,3 +678,94 @@ def test_landmarks_from_worker_threads_agree():
     for t in threads:
         t.join()
     assert len(results) == 3 and results[0] == results[1] == results[2]
+
+
+# ---------------------------------------------------------------- searches remembered by value
+
+
+def counted_searches(monkeypatch) -> list:
+    """The (model, extent) of every search run from now on, with nothing remembered before."""
+    forget_searches()
+    runs: list = []
+
+    def counted(model, extent, shape, home):
+        runs.append((model, extent))
+        return _search(model, extent, shape, home)
+
+    monkeypatch.setattr(minima, "_search", counted)
+    return runs
+
+
+@pytest.mark.parametrize("build", [
+    lambda: make_model("ackley"),
+    lambda: make_model("logistic", dataset="xor", l2=0.1),
+    lambda: make_model("tiny-net", loss="mse"),
+    lambda: make_model("mlp-random", direction_seed=3),
+])
+def test_a_landscape_built_again_reuses_its_search(monkeypatch, build):
+    """n then p (or the tour, or the split) builds the same landscape anew: its landmarks are
+    the ones already found, not searched again."""
+    runs = counted_searches(monkeypatch)
+    first, again = build(), build()
+    assert first is not again and search_key(first) == search_key(again)
+    report = landmarks(first, first.extent)
+    searched = len(runs)
+    assert searched >= 1
+    assert landmarks(again, again.extent) == report and len(runs) == searched
+
+
+@pytest.mark.parametrize("one, other", [
+    (dict(name="logistic"), dict(name="logistic", l2=0.01)),
+    (dict(name="logistic"), dict(name="logistic", loss="mse")),
+    (dict(name="logistic"), dict(name="logistic", dataset="xor")),
+    (dict(name="tiny-net"), dict(name="logistic")),
+    (dict(name="bowl"), dict(name="bowl", condition=20.0)),
+    (dict(name="rastrigin"), dict(name="ackley")),
+    (dict(name="mlp-random"), dict(name="mlp-random", direction_seed=1)),
+    (dict(name="mlp-random"), dict(name="mlp-pca")),
+])
+def test_different_landscapes_never_share_a_search(monkeypatch, one, other):
+    runs = counted_searches(monkeypatch)
+    a, b = make_model(**one), make_model(**other)
+    assert search_key(a) != search_key(b)
+    landmarks(a, a.extent)
+    searched = len(runs)
+    landmarks(b, b.extent)
+    assert len(runs) > searched and all(model is b for model, _ in runs[searched:])
+
+
+def test_the_same_data_read_twice_shares_a_search_and_other_data_does_not(monkeypatch):
+    runs = counted_searches(monkeypatch)
+    data = make_dataset("moons", n=150)
+    copy = type(data)(data.name, data.X.copy(), data.y.copy(), data.description)
+    moved = type(data)(data.name, data.X + 1e-9, data.y.copy(), data.description)
+    reports = [landmarks(m, m.extent) for m in map(LogisticModel, (data, copy, moved))]
+    assert reports[0] == reports[1] and [m for m, _ in runs].count(runs[0][0]) == len(runs) - 1
+    assert search_key(LogisticModel(moved)) != search_key(LogisticModel(data))
+
+
+def test_a_grid_budget_that_samples_other_examples_searches_again(monkeypatch):
+    """The search grid of a big dataset scores a sample sized by the budget: another budget,
+    another grid, so another search (the key holds how many examples the grid scores)."""
+    runs = counted_searches(monkeypatch)
+    data = make_dataset("xor", n=600)
+    landmarks(TinyNet(data), (-4.0, 4.0, -4.0, 4.0))
+    searched = len(runs)
+    monkeypatch.setattr(models, "GRID_BUDGET", 129 * 129 * 50)  # 50 of the 600 examples
+    model = TinyNet(data)
+    assert model.grid_examples(129, 129) == 50
+    landmarks(model, (-4.0, 4.0, -4.0, 4.0))
+    assert len(runs) > searched
+
+
+def test_a_surface_file_is_remembered_per_model_object_only(monkeypatch):
+    runs = counted_searches(monkeypatch)
+    xs = np.linspace(-1.0, 1.0, 21)
+    values = np.add.outer(xs**2, xs**2)
+    a, b = (GridSurface(xs, xs, values, name="f", description="f") for _ in range(2))
+    assert search_key(a) is None
+    assert landmarks(a, a.extent) == landmarks(b, b.extent)
+    assert {id(model) for model, _ in runs} == {id(a), id(b)}
+    searched = len(runs)
+    landmarks(a, a.extent)
+    assert len(runs) == searched
