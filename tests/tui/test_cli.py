@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -412,6 +413,12 @@ def _render_in(env: dict[str, str], *argv: str) -> str:
     return result.stdout
 
 
+@functools.cache
+def _utf8_render() -> str:
+    """The picture under a UTF-8 locale (the same for every case below: one process for all)."""
+    return _render_in({"LANG": "C.UTF-8"})
+
+
 @pytest.mark.parametrize("env, expected", [
     ({"LANG": "C"}, "ascii"),
     ({}, "ascii"),  # no locale at all is the C locale
@@ -425,7 +432,7 @@ def test_charset_auto_follows_the_locale(env, expected) -> None:
     """Under LANG=C (Python coerces it to C.UTF-8 inside, PEP 538) the default draws ASCII."""
     out = _render_in(env)
     assert out.isascii() is (expected == "ascii")
-    assert _render_in(env, "--charset", "unicode") == _render_in({"LANG": "C.UTF-8"})
+    assert _render_in(env, "--charset", "unicode") == _utf8_render()
 
 
 # ---- options that do not apply are refused, the same way everywhere ---------------------------
