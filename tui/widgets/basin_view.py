@@ -202,7 +202,11 @@ class BasinView(ChartLines):
         self.update_lines()
 
     def stop(self) -> None:
-        """Cancel a walk in progress (the view is being closed); a finished map is kept."""
+        """Cancel a walk in progress, or one a resize is about to start (the view is being
+        closed); a finished map is kept."""
+        if self._resize_timer is not None:
+            self._resize_timer.stop()
+            self._resize_timer = None
         if self.progress is not None:
             self.workers.cancel_group(self, "basins")
             self._computed = None
