@@ -48,15 +48,13 @@ def _finer_idle_checks() -> None:
 def _quick_resize_debounce() -> None:
     """After a resize the map and the basins wait for 0.25 s of quiet before they recompute, so a
     dragged window computes once. A test's resize is one step, and ~150 of them waited that long:
-    20 ms keeps the behaviour (test_landscape_map checks it at the app's own value) at a tenth."""
+    20 ms keeps the behaviour at a tenth of the wait (test_landscape_map checks the debounce
+    itself, with a spell of its own)."""
     from losswalk.tui.widgets import basin_view, landscape_map
 
-    global APP_RESIZE_DEBOUNCE
-    APP_RESIZE_DEBOUNCE = landscape_map.RESIZE_DEBOUNCE
     basin_view.RESIZE_DEBOUNCE = landscape_map.RESIZE_DEBOUNCE = 0.02
 
 
-APP_RESIZE_DEBOUNCE = 0.0  # the map's own debounce, set below
 _finer_idle_checks()
 _quick_resize_debounce()
 

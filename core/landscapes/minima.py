@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from losswalk.core.landscapes.landscape import evaluate, validate_extent
-from losswalk.core.landscapes.surfaces import Surface
 
 if TYPE_CHECKING:
     from losswalk.core.landscapes.landscape import LossGrid
@@ -462,13 +461,12 @@ SHARED_SEARCHES = 64  # searches kept for landscapes known by value, the oldest 
 
 
 def search_key(model: Model) -> Hashable | None:
-    """The landscape as a value, for models that can say what their loss depends on: two models
-    with equal keys have the same loss everywhere, so a search of one serves the other (the app
-    builds a new model each time a landscape is chosen again: n, p, the tour, the split). A
-    formula surface is its own key (its functions and numbers); data models and network slices
-    give theirs (search_key()); None for the rest, remembered per model object only."""
+    """The landscape as a value, for models that can say what their loss depends on
+    (search_key()): two models with equal keys have the same loss everywhere, so a search of one
+    serves the other (the app builds a new model each time a landscape is chosen again: n, p, the
+    tour, the split). None for the rest, remembered per model object only."""
     key = getattr(model, "search_key", None)
-    value = model if isinstance(model, Surface) else key() if callable(key) else None
+    value = key() if callable(key) else None
     try:
         hash(value)
     except TypeError:  # (a surface made with an unhashable part)
@@ -491,27 +489,21 @@ def _cached_search(model: Model, extent: Extent, shape: tuple[int, int], home: b
     value = search_key(model)
     if value is not None:
         examples = getattr(model, "grid_examples", None)
+        searches, kept = _SHARED, SHARED_SEARCHES
         key = (value, examples(*shape) if examples else None, *key)
-        with _CACHE_LOCK:
-            found = _SHARED.get(key)
-        if found is None:
-            found = _search(model, extent, shape, home)
+    else:
+        try:
             with _CACHE_LOCK:
-                _SHARED[key] = found
-                while len(_SHARED) > SHARED_SEARCHES:
-                    del _SHARED[next(iter(_SHARED))]
-        return found
-    try:
-        with _CACHE_LOCK:
-            found = _CACHE.setdefault(model, {}).get(key)
-    except TypeError:
-        return _search(model, extent, shape, home)
+                searches, kept = _CACHE.setdefault(model, {}), CACHED_SEARCHES
+        except TypeError:
+            return _search(model, extent, shape, home)
+    with _CACHE_LOCK:
+        found = searches.get(key)
     if found is None:
         found = _search(model, extent, shape, home)
         with _CACHE_LOCK:
-            searches = _CACHE.setdefault(model, {})
             searches[key] = found
-            while len(searches) > CACHED_SEARCHES:
+            while len(searches) > kept:
                 del searches[next(iter(searches))]
     return found
 

@@ -53,6 +53,11 @@ class Surface:
             d11, d12, d22 = (float(d) for d in self.h(w1, w2))
         return np.array([[d11, d12], [d12, d22]])
 
+    def search_key(self) -> Surface:
+        """The surface as a value (see minima.search_key): itself, equal to another made from the
+        same functions and numbers (the bowl's are made anew for each one, so bowls never are)."""
+        return self
+
     def grad_many(self, W) -> np.ndarray:
         """Exact gradient at each row (w1, w2) of W, shape (k, 2), in one vectorised call."""
         W = np.asarray(W, dtype=float).reshape(-1, 2)

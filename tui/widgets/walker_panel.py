@@ -14,7 +14,6 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
-from textual.widget import Widget
 
 from losswalk.core.drawing.text import ARROWS, ascii_only, check_charset, format_number
 from losswalk.tui.widgets.lines import LinesWidget, text_strips
@@ -64,10 +63,11 @@ class WalkerPanel(LinesWidget):
         is the word the status line uses for a walk that has not ended (ready/walking/paused)."""
         self._charset = check_charset(charset or self._charset)
         self._feel, self._walker, self._state = feel, walker, state
-        # measured as the layout measures it: in the parent's room (not the panel's own size,
-        # which stays at the one row it had before its first reading)
-        room = self.parent.content_size if isinstance(self.parent, Widget) else self.container_size
-        rows = self.get_content_height(room, self.screen.size, self.size.width)
+        # measured as the layout measures it, in the parent's room on the screen (not in the
+        # panel's own size, which stays at the one row it had before its first reading)
+        room, viewport = ((self.parent.content_size, self.screen.size) if self.is_attached
+                          else (self.size, self.size))
+        rows = self.get_content_height(room, viewport, self.size.width)
         if rows != self._rows:  # a wrapped state message, or the first show: re-measure
             self._rows = rows
             self.refresh(layout=True)
